@@ -1,0 +1,25 @@
+// Shared injectable test clock: pass `clock.now` wherever code takes `now?: () => number`.
+
+/** A manual clock in epoch milliseconds. */
+export interface TestClock {
+  now: () => number
+  advance(ms: number): void
+  set(ms: number): void
+}
+
+/**
+ * Creates a clock that only moves when told to.
+ * @example const clock = createTestClock(); clock.advance(11 * 60_000)
+ */
+export function createTestClock(startMs: number = Date.now()): TestClock {
+  let current = startMs
+  return {
+    now: () => current,
+    advance(ms: number): void {
+      current += ms
+    },
+    set(ms: number): void {
+      current = ms
+    },
+  }
+}
