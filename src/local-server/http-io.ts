@@ -1,0 +1,100 @@
+// Low-level HTTP I/O: JSON answers, the 1 MB body cap, safe JSON parsing and Basic auth.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { badRequest, StytchHttpError } from './errors.js'
+import type { JsonObject } from './validate.js'
+
+/** Largest accepted request body (bytes). */
+export const MAX_BODY_BYTES = 1024 * 1024
+/** After a 413, bytes still drained before the connection is cut. */
+const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  })
+  res.end(text)
+}
+
+function tooLarge(): StytchHttpError {
+  return new StytchHttpError(
+    413,
+    'request_too_large',
+    `The request body exceeds ${MAX_BODY_BYTES} bytes.`,
+  )
+}
+
+/**
+ * Reads the body up to MAX_BODY_BYTES. Beyond that it rejects with 413 at once and stops
+ * buffering; the rest is drained (then the socket is cut) so the client can read the answer.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0')
+    const chunks: Buffer[] = []
+    let size = 0
+    let overflowed = false
+    const overflow = () => {
+      overflowed = true
+      chunks.length = 0
+      reject(tooLarge())
+    }
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) overflow()
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (overflowed) {
+        if (size > MAX_DRAIN_BYTES) req.destroy()
+        return
+      }
+      if (size > MAX_BODY_BYTES) overflow()
+      else chunks.push(chunk)
+    })
+    req.on('end', () => {
+      if (!overflowed) resolve(Buffer.concat(chunks))
+    })
+    req.on('error', (error) => {
+      if (!overflowed) reject(error)
+    })
+  })
+}
+
+/**
+ * Parses a JSON object body. JSON.parse only creates own data properties (a `__proto__` key
+ * never reaches a prototype), and handlers copy known fields only. Empty body = `{}`.
+ */
+export function parseJsonObject(raw: Buffer): JsonObject {
+  const text = raw.toString('utf8').trim()
+  if (text === '') return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw badRequest('The request body is not valid JSON.')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest('The request body must be a JSON object.')
+  }
+  return value as JsonObject
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest()
+
+/** Constant-time check of `Authorization: Basic base64(project_id:secret)`. */
+export function hasValidBasicAuth(
+  header: string | undefined,
+  projectId: string,
+  secret: string,
+): boolean {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')
+  const given = match ? Buffer.from(match[1] ?? '', 'base64').toString('utf8') : ''
+  return timingSafeEqual(digest(given), digest(`${projectId}:${secret}`)) && match !== null
+}

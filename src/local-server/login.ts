@@ -1,0 +1,160 @@
+// Finishing a login (3.2, 3.6, 3.7, 3.10): a session when the org is satisfied, else an IST.
+import type {
+  AuthenticatedResponseBase,
+  AuthenticationFactor,
+  Organization,
+} from '../core/stytch-api/wire.js'
+import { mergeCustomClaims } from './claims.js'
+import type { ServerContext } from './context.js'
+import { rfc3339 } from './ids.js'
+import { mintIntermediateSession } from './intermediate-session.js'
+import { renderMember, saveMember } from './members.js'
+import { evaluateRequirements } from './policy.js'
+import { createSession, mergeFactors, mintSessionJwt, renderMemberSession } from './session.js'
+import type { IntermediateSessionRecord, MemberRecord, SessionRecord } from './store.js'
+import type { JsonObject } from './validate.js'
+
+export interface LoginInput {
+  organization: Organization
+  member: MemberRecord
+  /** Factors proven by this call plus those carried in (IST, exchanged session). */
+  factors: AuthenticationFactor[]
+  sessionDurationMinutes?: number | undefined
+  /** Validated request claims; merged into a new or existing session. */
+  customClaims?: JsonObject | undefined
+  /** A valid session passed in: factors are added to it and MFA is not demanded (spec 3.2). */
+  existingSession?: SessionRecord | undefined
+  /** The IST passed in: consumed on a full login, returned unchanged otherwise (spec 3.7). */
+  intermediateSession?: { token: string; record: IntermediateSessionRecord } | undefined
+}
+
+export type LoginResult = Omit<AuthenticatedResponseBase, 'request_id' | 'status_code'>
+
+/** Rewrites email factors of the member's address to carry the member's email id. */
+function forMember(member: MemberRecord, factors: AuthenticationFactor[]): AuthenticationFactor[] {
+  return factors.map((factor) =>
+    factor.email_factor && factor.email_factor.email_address.toLowerCase() === member.emailKey
+      ? { ...factor, email_factor: { ...factor.email_factor, email_id: member.emailId } }
+      : factor,
+  )
+}
+
+/**
+ * Evaluates the org's requirements for `input.factors`. Satisfied: activates the member, creates
+ * (or extends) the session, consumes the IST. Not satisfied: returns an IST holding the factors,
+ * with `session_duration_minutes` and custom claims ignored (spec 3.2 item 4, 3.7 item 3).
+ */
+export function completeLogin(ctx: ServerContext, input: LoginInput): LoginResult {
+  const { organization } = input
+  let member = input.member
+  const factors = forMember(member, input.factors)
+  const verdict = evaluateRequirements(organization, member, factors, {
+    skipMfa: input.existingSession !== undefined,
+  })
+  if (verdict.primary_required === null) {
+    // Email factors prove the address: pending/invited members become active (spec 3.2, 5).
+    const proves = factors.some(
+      (f) => f.email_factor?.email_address.toLowerCase() === member.emailKey,
+    )
+    if (member.member.status !== 'active' || (proves && !member.member.email_address_verified)) {
+      member = saveMember(ctx, member, {
+        status: 'active',
+        email_address_verified: member.member.email_address_verified || proves,
+      })
+    }
+  }
+  const base = {
+    member_id: member.member.member_id,
+    member: renderMember(ctx, member, organization),
+    organization,
+    member_device: null,
+  }
+  if (!verdict.member_authenticated) {
+    let token: string
+    let expiresAtMs: number
+    if (input.intermediateSession !== undefined) {
+      const record = {
+        ...input.intermediateSession.record,
+        factors: mergeFactors(input.intermediateSession.record.factors, factors),
+        organizationIdHint: organization.organization_id,
+      }
+      ctx.store.putIntermediateSession(record)
+      token = input.intermediateSession.token
+      expiresAtMs = record.expiresAtMs
+    } else {
+      const minted = mintIntermediateSession(ctx, {
+        emailAddress: member.member.email_address,
+        factors,
+        organizationIdHint: organization.organization_id,
+      })
+      token = minted.token
+      expiresAtMs = minted.record.expiresAtMs
+    }
+    return {
+      ...base,
+      session_token: '',
+      session_jwt: '',
+      intermediate_session_token: token,
+      intermediate_session_token_expires_at: rfc3339(expiresAtMs),
+      member_authenticated: false,
+      member_session: null,
+      primary_required: verdict.primary_required,
+      mfa_required: verdict.mfa_required,
+    }
+  }
+  let session: SessionRecord
+  if (input.existingSession !== undefined) {
+    const existing = input.existingSession
+    session = {
+      ...existing,
+      factors: mergeFactors(existing.factors, factors),
+      lastAccessedAtMs: ctx.now(),
+      expiresAtMs:
+        input.sessionDurationMinutes === undefined
+          ? existing.expiresAtMs
+          : ctx.now() + input.sessionDurationMinutes * 60_000,
+      customClaims: mergeCustomClaims(existing.customClaims, input.customClaims),
+    }
+    ctx.store.putSession(session)
+  } else {
+    session = createSession(
+      ctx,
+      member,
+      factors,
+      input.sessionDurationMinutes,
+      mergeCustomClaims({}, input.customClaims),
+    )
+  }
+  if (input.intermediateSession !== undefined) {
+    ctx.store.deleteIntermediateSession(input.intermediateSession.record.tokenHash)
+  }
+  return {
+    ...base,
+    session_token: session.token,
+    session_jwt: mintSessionJwt(ctx, session, organization, member),
+    intermediate_session_token: '',
+    intermediate_session_token_expires_at: null,
+    member_authenticated: true,
+    member_session: renderMemberSession(session, organization, member),
+    primary_required: null,
+    mfa_required: null,
+  }
+}
+
+/** An email OTP factor verified now (spec 4.4). */
+export function emailOtpFactor(
+  ctx: ServerContext,
+  emailAddress: string,
+  emailId: string,
+): AuthenticationFactor {
+  const now = rfc3339(ctx.now())
+  return {
+    type: 'email_otp',
+    delivery_method: 'email',
+    last_authenticated_at: now,
+    created_at: now,
+    updated_at: now,
+    email_factor: { email_id: emailId, email_address: emailAddress },
+    sequence_order: 'PRIMARY',
+  }
+}

@@ -1,0 +1,157 @@
+// Request dispatch: route matching (404/405), Basic auth, body parsing, Stytch envelopes, counters.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RouteRequest, ServerContext } from './context.js'
+import { errorBody, StytchHttpError } from './errors.js'
+import { hasValidBasicAuth, parseJsonObject, readBody, sendJson } from './http-io.js'
+import { newRequestId } from './ids.js'
+import { ROUTES, type RouteDefinition } from './routes/table.js'
+
+interface CompiledRoute extends RouteDefinition {
+  regex: RegExp
+  keys: string[]
+}
+
+function compile(route: RouteDefinition): CompiledRoute {
+  const keys: string[] = []
+  const source = route.path.replace(/\{(\w+)\}/g, (_match, key: string) => {
+    keys.push(key)
+    return '([^/]+)'
+  })
+  return { ...route, regex: new RegExp(`^${source}$`), keys }
+}
+
+const COMPILED = ROUTES.map(compile)
+
+/** Per-route request counters, keyed `METHOD /path/{param}`. */
+export type RequestCounts = Map<string, number>
+
+/** Methods served at `path` (empty when no route has this path: a 404, not a 405). */
+function allowedMethods(path: string): string[] {
+  return [...new Set(COMPILED.filter((route) => route.regex.test(path)).map((r) => r.method))]
+}
+
+function paramsOf(route: CompiledRoute, path: string): Record<string, string> | undefined {
+  const found = route.regex.exec(path)
+  if (found === null) return undefined
+  const params: Record<string, string> = Object.create(null)
+  try {
+    route.keys.forEach((key, index) => {
+      params[key] = decodeURIComponent(found[index + 1] ?? '')
+    })
+  } catch {
+    return undefined
+  }
+  return params
+}
+
+function fail(res: ServerResponse, requestId: string, error: StytchHttpError, headers = {}): void {
+  sendJson(
+    res,
+    error.status,
+    errorBody(requestId, error.status, error.errorType, error.message),
+    headers,
+  )
+}
+
+/** Builds the `node:http` request listener of the local server. */
+export function createRequestListener(
+  ctx: ServerContext,
+  secret: string,
+  counts: RequestCounts,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = newRequestId()
+    const method = req.method ?? 'GET'
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://local.invalid')
+    } catch {
+      fail(res, requestId, new StytchHttpError(404, 'route_not_found', 'Route not found.'))
+      return
+    }
+    if (url.pathname === '/__local/outbox') {
+      count(`GET ${url.pathname}`)
+      if (method !== 'GET') {
+        fail(
+          res,
+          requestId,
+          new StytchHttpError(405, 'method_not_allowed', 'Method not allowed.'),
+          { allow: 'GET' },
+        )
+        return
+      }
+      const emailAddress = url.searchParams.get('email_address') ?? undefined
+      sendJson(res, 200, { messages: ctx.outbox.list({ emailAddress }) })
+      return
+    }
+    const allowed = allowedMethods(url.pathname)
+    const route = COMPILED.find((r) => r.method === method && r.regex.test(url.pathname))
+    const params = route && paramsOf(route, url.pathname)
+    if (allowed.length === 0 || (route !== undefined && params === undefined)) {
+      fail(
+        res,
+        requestId,
+        new StytchHttpError(404, 'route_not_found', `No route for ${method} ${url.pathname}.`),
+      )
+      return
+    }
+    if (route === undefined || params === undefined) {
+      fail(
+        res,
+        requestId,
+        new StytchHttpError(
+          405,
+          'method_not_allowed',
+          `${method} is not allowed on ${url.pathname}.`,
+        ),
+        { allow: allowed.join(', ') },
+      )
+      return
+    }
+    count(`${route.method} ${route.path}`)
+    if (route.auth && !hasValidBasicAuth(req.headers.authorization, ctx.projectId, secret)) {
+      fail(
+        res,
+        requestId,
+        new StytchHttpError(401, 'unauthorized_credentials', 'Unauthorized credentials.'),
+      )
+      req.resume()
+      return
+    }
+    let request: RouteRequest
+    try {
+      const raw = method === 'POST' ? await readBody(req) : Buffer.alloc(0)
+      request = {
+        body: parseJsonObject(raw),
+        query: url.searchParams,
+        params,
+        headers: req.headers,
+      }
+    } catch (error) {
+      if (error instanceof StytchHttpError) {
+        fail(res, requestId, error, error.status === 413 ? { connection: 'close' } : {})
+      } else {
+        res.destroy() // the client went away mid-body
+      }
+      return
+    }
+    if (method !== 'POST') req.resume()
+    try {
+      const result = route.handler(ctx, request)
+      sendJson(res, 200, { request_id: requestId, ...result, status_code: 200 })
+    } catch (error) {
+      if (!(error instanceof StytchHttpError)) throw error
+      fail(res, requestId, error)
+    }
+  }
+
+  return function localServerListener(req, res) {
+    handle(req, res).catch(() => {
+      // Never a stack trace on the wire: a generic 500 envelope.
+      const error = new StytchHttpError(500, 'internal_server_error', 'Internal server error.')
+      fail(res, newRequestId(), error)
+    })
+  }
+}

@@ -1,0 +1,212 @@
+// Session routes: authenticate (3.8), revoke (3.9), exchange (3.10), JWKS (3.11), list (3.12).
+import type {
+  AuthenticationFactor,
+  SessionsAuthenticateResponse,
+} from '../../core/stytch-api/wire.js'
+import { mergeCustomClaims, readCustomClaims } from '../claims.js'
+import type { RouteHandler, ServerContext } from '../context.js'
+import { visibleMembership } from '../discovered.js'
+import { badRequest, memberNotFound, StytchHttpError, sessionNotFound } from '../errors.js'
+import { verifyJwtIgnoringExpiry } from '../jwt.js'
+import { completeLogin } from '../login.js'
+import { findMember, memberRoleIds, renderMember } from '../members.js'
+import { resolveOrganization } from '../organizations.js'
+import { grantingRoles } from '../rbac.js'
+import {
+  mintSessionJwt,
+  readSessionArguments,
+  renderMemberSession,
+  resolveSession,
+} from '../session.js'
+import type { MemberRecord, SessionRecord } from '../store.js'
+import {
+  EXCHANGE_LOCALES,
+  optLocale,
+  optObject,
+  optSessionDuration,
+  optString,
+  reqString,
+} from '../validate.js'
+
+/** Member and organization of a live session; a vanished member ends the session. */
+function ownerOf(ctx: ServerContext, session: SessionRecord) {
+  const member = ctx.store.getMember(session.memberId)
+  const organization = ctx.store.getOrganization(session.organizationId)
+  if (member === undefined || organization === undefined || member.member.status === 'deleted') {
+    ctx.store.deleteSession(session.memberSessionId)
+    throw sessionNotFound()
+  }
+  return { member, organization }
+}
+
+/** POST /v1/b2b/sessions/authenticate */
+export const authenticate: RouteHandler = (ctx, { body }) => {
+  const args = readSessionArguments(body, true)
+  const duration = optSessionDuration(body)
+  const claims = readCustomClaims(body)
+  const check = optObject(body, 'authorization_check')
+  const authorization = check && {
+    organization_id: reqString(check, 'organization_id'),
+    resource_id: reqString(check, 'resource_id'),
+    action: reqString(check, 'action'),
+  }
+  const session = resolveSession(ctx, args)
+  const { member, organization } = ownerOf(ctx, session)
+  let verdict: SessionsAuthenticateResponse['verdict'] = null
+  if (authorization !== undefined) {
+    const target = resolveOrganization(ctx, authorization.organization_id)
+    if (target.organization_id !== organization.organization_id) {
+      throw new StytchHttpError(
+        403,
+        'session_authorization_tenancy_error',
+        'The authorization check names another organization than the session.',
+      )
+    }
+    const granting = grantingRoles(
+      organization,
+      memberRoleIds(member, organization),
+      authorization.resource_id,
+      authorization.action,
+    )
+    if (granting.length === 0) {
+      throw new StytchHttpError(
+        403,
+        'session_authorization_error',
+        'The member is not authorized for this action on this resource.',
+      )
+    }
+    verdict = { authorized: true, granting_roles: granting }
+  }
+  const updated: SessionRecord = {
+    ...session,
+    lastAccessedAtMs: ctx.now(),
+    // Without session_duration_minutes the session is not extended (spec 10.2).
+    expiresAtMs: duration === undefined ? session.expiresAtMs : ctx.now() + duration * 60_000,
+    customClaims: mergeCustomClaims(session.customClaims, claims),
+  }
+  ctx.store.putSession(updated)
+  const response: Omit<SessionsAuthenticateResponse, 'request_id' | 'status_code'> = {
+    member_session: renderMemberSession(updated, organization, member),
+    session_token: updated.token,
+    session_jwt: mintSessionJwt(ctx, updated, organization, member),
+    member: renderMember(ctx, member, organization),
+    organization,
+    verdict,
+  }
+  return { ...response }
+}
+
+/** POST /v1/b2b/sessions/revoke: one of member_session_id, session_token, session_jwt, member_id. */
+export const revoke: RouteHandler = (ctx, { body }) => {
+  const selectors = {
+    member_session_id: optString(body, 'member_session_id') || undefined,
+    session_token: optString(body, 'session_token') || undefined,
+    session_jwt: optString(body, 'session_jwt') || undefined,
+    member_id: optString(body, 'member_id') || undefined,
+  }
+  const given = Object.values(selectors).filter((v) => v !== undefined).length
+  if (given === 0) {
+    throw new StytchHttpError(
+      400,
+      'no_session_revoke_arguments',
+      'One of member_session_id, session_token, session_jwt or member_id is required.',
+    )
+  }
+  if (given > 1) {
+    throw new StytchHttpError(
+      400,
+      'too_many_session_revoke_arguments',
+      'Pass only one of member_session_id, session_token, session_jwt or member_id.',
+    )
+  }
+  if (selectors.member_id !== undefined) {
+    if (ctx.store.getMember(selectors.member_id) === undefined) throw memberNotFound()
+    for (const s of ctx.store.listSessionsOfMember(selectors.member_id)) {
+      ctx.store.deleteSession(s.memberSessionId)
+    }
+    return {}
+  }
+  let sessionId = selectors.member_session_id
+  if (selectors.session_token !== undefined) {
+    sessionId = ctx.store.findSessionByToken(selectors.session_token)?.memberSessionId
+  } else if (selectors.session_jwt !== undefined) {
+    const payload = verifyJwtIgnoringExpiry(ctx.keys, ctx.projectId, selectors.session_jwt)
+    const claim = payload['https://stytch.com/session'] as { id?: unknown } | undefined
+    sessionId = typeof claim?.id === 'string' ? claim.id : undefined
+  }
+  if (sessionId === undefined || !ctx.store.deleteSession(sessionId)) throw sessionNotFound()
+  return {}
+}
+
+/** Factors that prove the email and so carry into another org (spec 3.10 item 2). */
+function carriedFactors(session: SessionRecord): AuthenticationFactor[] {
+  return session.factors.filter((f) => f.type === 'email_otp' || f.type === 'magic_link')
+}
+
+/** POST /v1/b2b/sessions/exchange: the original session is kept (spec 3.10 item 4). */
+export const exchange: RouteHandler = (ctx, { body }) => {
+  const reference = reqString(body, 'organization_id')
+  const args = readSessionArguments(body, true)
+  const duration = optSessionDuration(body)
+  const claims = readCustomClaims(body)
+  optLocale(body, EXCHANGE_LOCALES)
+  optString(body, 'telemetry_id')
+  mergeCustomClaims({}, claims)
+  const session = resolveSession(ctx, args)
+  const { member } = ownerOf(ctx, session)
+  const target = resolveOrganization(ctx, reference)
+  const targetMember: MemberRecord | undefined = visibleMembership(
+    ctx,
+    target.organization_id,
+    member.member.email_address,
+  )
+  if (targetMember === undefined) {
+    throw new StytchHttpError(
+      403,
+      'invalid_email_for_jit_provisioning',
+      'The member has no membership in the target organization; use discovery to join it.',
+    )
+  }
+  const factors = carriedFactors(session)
+  if (factors.length === 0) {
+    throw new StytchHttpError(
+      400,
+      'insufficient_factors_for_session_exchange',
+      'The session holds no factor that can be carried into another organization.',
+    )
+  }
+  return {
+    ...completeLogin(ctx, {
+      organization: target,
+      member: targetMember,
+      factors,
+      sessionDurationMinutes: duration,
+      customClaims: claims,
+    }),
+  }
+}
+
+/** GET /v1/b2b/sessions/jwks/{project_id}: public keys only, no credentials needed. */
+export const jwks: RouteHandler = (ctx, { params }) => {
+  if (params.project_id !== ctx.projectId) {
+    throw new StytchHttpError(404, 'project_not_found', 'Project could not be found.')
+  }
+  return { keys: ctx.keys.jwks() }
+}
+
+/** GET /v1/b2b/sessions?organization_id=…&member_id=… */
+export const list: RouteHandler = (ctx, { query }) => {
+  const organizationRef = query.get('organization_id')
+  const memberRef = query.get('member_id')
+  if (!organizationRef) throw badRequest('organization_id is a required field.')
+  if (!memberRef) throw badRequest('member_id is a required field.')
+  const organization = resolveOrganization(ctx, organizationRef)
+  const member = findMember(ctx, organization.organization_id, memberRef)
+  const now = ctx.now()
+  return {
+    member_sessions: ctx.store
+      .listSessionsOfMember(member.member.member_id)
+      .filter((s) => s.expiresAtMs > now)
+      .map((s) => renderMemberSession(s, organization, member)),
+  }
+}

@@ -1,0 +1,123 @@
+// Organization search (spec 3.15): AND/OR query over the documented filters, cursor pagination.
+import type { Organization, OrganizationsSearchResponse } from '../core/stytch-api/wire.js'
+import type { ServerContext } from './context.js'
+import { badRequest } from './errors.js'
+import { type JsonObject, optIntInRange, optObject, optString } from './validate.js'
+
+type Predicate = (organization: Organization) => boolean
+
+function stringList(name: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw badRequest(`filter_value of ${name} must be an array of strings.`)
+  }
+  return (value as string[]).map((v) => v.toLowerCase())
+}
+
+function fuzzy(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length < 3) {
+    throw badRequest(`filter_value of ${name} must be a string of at least 3 characters.`)
+  }
+  return value.toLowerCase()
+}
+
+function predicate(ctx: ServerContext, operand: unknown): Predicate {
+  if (typeof operand !== 'object' || operand === null)
+    throw badRequest('query.operands must be objects.')
+  const { filter_name: name, filter_value: value } = operand as JsonObject
+  if (typeof name !== 'string') throw badRequest('filter_name must be a string.')
+  const emailsOf = (org: Organization) =>
+    ctx.store
+      .listMembersOfOrganization(org.organization_id)
+      .filter((m) => m.member.status !== 'deleted')
+      .map((m) => m.emailKey)
+  switch (name) {
+    case 'organization_ids': {
+      const ids = stringList(name, value)
+      return (org) => ids.includes(org.organization_id.toLowerCase())
+    }
+    case 'organization_slugs': {
+      const slugs = stringList(name, value)
+      return (org) => slugs.includes(org.organization_slug.toLowerCase())
+    }
+    case 'organization_name_fuzzy': {
+      const text = fuzzy(name, value)
+      return (org) => org.organization_name.toLowerCase().includes(text)
+    }
+    case 'organization_slug_fuzzy': {
+      const text = fuzzy(name, value)
+      return (org) => org.organization_slug.toLowerCase().includes(text)
+    }
+    case 'member_emails': {
+      const emails = stringList(name, value)
+      return (org) => emailsOf(org).some((e) => emails.includes(e))
+    }
+    case 'member_email_fuzzy': {
+      const text = fuzzy(name, value)
+      return (org) => emailsOf(org).some((e) => e.includes(text))
+    }
+    case 'allowed_domains': {
+      const domains = stringList(name, value)
+      return (org) => org.email_allowed_domains.some((d) => domains.includes(d.toLowerCase()))
+    }
+    case 'allowed_domain_fuzzy': {
+      const text = fuzzy(name, value)
+      return (org) => org.email_allowed_domains.some((d) => d.toLowerCase().includes(text))
+    }
+    case 'claimed_email_domains': {
+      const domains = stringList(name, value)
+      return (org) => org.claimed_email_domains.some((d) => domains.includes(d.toLowerCase()))
+    }
+    case 'has_active_sso_connection': {
+      if (typeof value !== 'boolean') throw badRequest(`filter_value of ${name} must be a boolean.`)
+      return (org) => org.sso_active_connections.length > 0 === value
+    }
+    case 'sso_connection_id': {
+      if (typeof value !== 'string') throw badRequest(`filter_value of ${name} must be a string.`)
+      return (org) => org.sso_active_connections.some((c) => c.connection_id === value)
+    }
+    default:
+      throw badRequest(`Unknown filter_name: ${name}.`)
+  }
+}
+
+/** Offset cursors: opaque base64url text, like Stytch's. */
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '') return 0
+  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  if (match === null) throw badRequest('cursor is invalid.')
+  return Number(match[1])
+}
+
+export function searchOrganizations(
+  ctx: ServerContext,
+  body: JsonObject,
+): Omit<OrganizationsSearchResponse, 'request_id' | 'status_code'> {
+  const offset = decodeCursor(optString(body, 'cursor'))
+  const limit = optIntInRange(body, 'limit', 1, 1000, 'bad_request') ?? 100
+  const query = optObject(body, 'query')
+  let matches: Predicate = () => true
+  if (query !== undefined) {
+    const operator = optString(query, 'operator') ?? 'AND'
+    if (operator !== 'AND' && operator !== 'OR')
+      throw badRequest('query.operator must be AND or OR.')
+    const operands = query.operands ?? []
+    if (!Array.isArray(operands)) throw badRequest('query.operands must be an array.')
+    const predicates = operands.map((operand) => predicate(ctx, operand))
+    if (predicates.length > 0) {
+      matches =
+        operator === 'AND'
+          ? (org) => predicates.every((p) => p(org))
+          : (org) => predicates.some((p) => p(org))
+    }
+  }
+  const all = ctx.store.listOrganizations().filter(matches)
+  const page = all.slice(offset, offset + limit)
+  const next = offset + limit < all.length ? offset + limit : null
+  return {
+    organizations: page,
+    results_metadata: {
+      total: all.length,
+      next_cursor: next === null ? null : Buffer.from(`offset:${next}`).toString('base64url'),
+    },
+  }
+}

@@ -1,0 +1,154 @@
+// Member sessions: creation, lookup by token or JWT, the MemberSession view and JWT minting.
+import type { AuthenticationFactor, MemberSession, Organization } from '../core/stytch-api/wire.js'
+import type { ServerContext } from './context.js'
+import { badRequest, StytchHttpError, sessionNotFound } from './errors.js'
+import { looksLikeSessionToken, newId, newSessionToken, rfc3339 } from './ids.js'
+import { signJwt, verifyJwtIgnoringExpiry } from './jwt.js'
+import { memberRoleIds } from './members.js'
+import type { MemberRecord, SessionRecord } from './store.js'
+import { type JsonObject, optString } from './validate.js'
+
+/** Default session length when a call creates a session without a duration (spec 10.2). */
+export const DEFAULT_SESSION_MINUTES = 60
+/** Session JWTs live five minutes regardless of the session (spec 9.1). */
+export const JWT_LIFETIME_SECONDS = 300
+
+export interface SessionArguments {
+  session_token?: string | undefined
+  session_jwt?: string | undefined
+}
+
+/**
+ * Reads session_token / session_jwt: with `required`, exactly one must be present
+ * (400 `no_session_arguments` / `too_many_session_arguments`); otherwise at most one.
+ */
+export function readSessionArguments(body: JsonObject, required: boolean): SessionArguments {
+  const session_token = optString(body, 'session_token') || undefined
+  const session_jwt = optString(body, 'session_jwt') || undefined
+  if (session_token !== undefined && session_jwt !== undefined) {
+    throw new StytchHttpError(
+      400,
+      'too_many_session_arguments',
+      'Pass either session_token or session_jwt, not both.',
+    )
+  }
+  if (required && session_token === undefined && session_jwt === undefined) {
+    throw new StytchHttpError(
+      400,
+      'no_session_arguments',
+      'session_token or session_jwt is required.',
+    )
+  }
+  return { session_token, session_jwt }
+}
+
+function live(ctx: ServerContext, record: SessionRecord | undefined): SessionRecord {
+  if (record === undefined) throw sessionNotFound()
+  if (record.expiresAtMs <= ctx.now()) {
+    ctx.store.deleteSession(record.memberSessionId)
+    throw sessionNotFound()
+  }
+  return record
+}
+
+/** The live session named by a token or a (possibly expired-by-exp) JWT; 404 otherwise. */
+export function resolveSession(ctx: ServerContext, args: SessionArguments): SessionRecord {
+  if (args.session_token !== undefined) {
+    if (!looksLikeSessionToken(args.session_token)) throw sessionNotFound()
+    return live(ctx, ctx.store.findSessionByToken(args.session_token))
+  }
+  if (args.session_jwt === undefined) throw badRequest('session_token or session_jwt is required.')
+  const payload = verifyJwtIgnoringExpiry(ctx.keys, ctx.projectId, args.session_jwt)
+  const claim = payload['https://stytch.com/session'] as { id?: unknown } | undefined
+  if (typeof claim?.id !== 'string') throw sessionNotFound()
+  const record = live(ctx, ctx.store.getSession(claim.id))
+  if (record.memberId !== payload.sub) throw sessionNotFound()
+  return record
+}
+
+/** Adds or refreshes factors: one entry per (type, delivery method, email). */
+export function mergeFactors(
+  existing: AuthenticationFactor[],
+  added: AuthenticationFactor[],
+): AuthenticationFactor[] {
+  const keyOf = (f: AuthenticationFactor) =>
+    `${f.type}|${f.delivery_method}|${f.email_factor?.email_address.toLowerCase() ?? ''}`
+  const result = existing.filter((f) => !added.some((a) => keyOf(a) === keyOf(f)))
+  return [...result, ...added]
+}
+
+export function createSession(
+  ctx: ServerContext,
+  member: MemberRecord,
+  factors: AuthenticationFactor[],
+  durationMinutes: number | undefined,
+  customClaims: Record<string, unknown>,
+): SessionRecord {
+  const now = ctx.now()
+  const record: SessionRecord = {
+    memberSessionId: newId('session'),
+    token: newSessionToken(),
+    memberId: member.member.member_id,
+    organizationId: member.member.organization_id,
+    startedAtMs: now,
+    lastAccessedAtMs: now,
+    expiresAtMs: now + (durationMinutes ?? DEFAULT_SESSION_MINUTES) * 60_000,
+    factors,
+    customClaims,
+  }
+  ctx.store.putSession(record)
+  return record
+}
+
+export function renderMemberSession(
+  record: SessionRecord,
+  organization: Organization,
+  member: MemberRecord,
+): MemberSession {
+  return {
+    member_session_id: record.memberSessionId,
+    member_id: record.memberId,
+    started_at: rfc3339(record.startedAtMs),
+    last_accessed_at: rfc3339(record.lastAccessedAtMs),
+    expires_at: rfc3339(record.expiresAtMs),
+    authentication_factors: structuredClone(record.factors),
+    organization_id: record.organizationId,
+    roles: memberRoleIds(member, organization),
+    organization_slug: organization.organization_slug,
+    custom_claims: { ...record.customClaims },
+  }
+}
+
+/** A fresh JWT for the session: iat = nbf = now, exp = iat + 300 (spec 9.2, 9.3, 9.4). */
+export function mintSessionJwt(
+  ctx: ServerContext,
+  record: SessionRecord,
+  organization: Organization,
+  member: MemberRecord,
+): string {
+  const iat = Math.floor(ctx.now() / 1000)
+  const view = renderMemberSession(record, organization, member)
+  // Prototype-less so that a custom claim named `__proto__` stays a plain data key.
+  const payload: Record<string, unknown> = Object.create(null)
+  for (const [key, value] of Object.entries(record.customClaims)) payload[key] = value
+  payload.aud = [ctx.projectId]
+  payload.exp = iat + JWT_LIFETIME_SECONDS
+  payload.iat = iat
+  payload.iss = `stytch.com/${ctx.projectId}`
+  payload.nbf = iat
+  payload.sub = record.memberId
+  payload['https://stytch.com/session'] = {
+    id: view.member_session_id,
+    started_at: view.started_at,
+    last_accessed_at: view.last_accessed_at,
+    expires_at: view.expires_at,
+    attributes: { user_agent: '', ip_address: '' },
+    authentication_factors: view.authentication_factors,
+    roles: view.roles,
+  }
+  payload['https://stytch.com/organization'] = {
+    organization_id: organization.organization_id,
+    slug: organization.organization_slug,
+  }
+  return signJwt(ctx.keys, payload)
+}
