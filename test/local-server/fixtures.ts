@@ -1,0 +1,92 @@
+// Shared set-up for the local-server suites: a server on an injected clock and login shortcuts.
+import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
+import { createTestClock, type TestClock } from '../helpers/clock.js'
+import { callStytch, type StytchCallResult } from '../helpers/local-api.js'
+
+export const P = {
+  loginOrSignup: '/v1/b2b/otps/email/login_or_signup',
+  otpAuthenticate: '/v1/b2b/otps/email/authenticate',
+  discoverySend: '/v1/b2b/otps/email/discovery/send',
+  discoveryAuthenticate: '/v1/b2b/otps/email/discovery/authenticate',
+  discoveryList: '/v1/b2b/discovery/organizations',
+  discoveryCreate: '/v1/b2b/discovery/organizations/create',
+  istExchange: '/v1/b2b/discovery/intermediate_sessions/exchange',
+  sessionsAuthenticate: '/v1/b2b/sessions/authenticate',
+  sessionsRevoke: '/v1/b2b/sessions/revoke',
+  sessionsExchange: '/v1/b2b/sessions/exchange',
+  sessionsGet: '/v1/b2b/sessions',
+  orgCreate: '/v1/b2b/organizations',
+  orgSearch: '/v1/b2b/organizations/search',
+} as const
+
+export interface Harness {
+  local: LocalServer
+  clock: TestClock
+  call(method: string, path: string, body?: unknown): Promise<StytchCallResult>
+  post(path: string, body?: unknown): Promise<StytchCallResult>
+}
+
+/** Starts a server whose clock only moves when the test says so. */
+export async function startHarness(): Promise<Harness> {
+  const clock = createTestClock(Date.UTC(2030, 0, 1))
+  const local = await startLocalServer({ now: clock.now })
+  const call = (method: string, path: string, body?: unknown) =>
+    callStytch(local, method, path, body)
+  return { local, clock, call, post: (path, body) => call('POST', path, body) }
+}
+
+/** Creates an organization (200 expected) and returns it. */
+export async function createOrganization(
+  h: Harness,
+  body: Record<string, unknown>,
+  // biome-ignore lint/suspicious/noExplicitAny: wire bodies in tests
+): Promise<any> {
+  const res = await h.post(P.orgCreate, body)
+  if (res.status !== 200) throw new Error(`org create failed: ${JSON.stringify(res.body)}`)
+  return res.body.organization
+}
+
+/** Sends an org-scoped OTP and returns the code from the outbox. */
+export async function sendOrgOtp(h: Harness, organizationId: string, email: string): Promise<string> {
+  const res = await h.post(P.loginOrSignup, { organization_id: organizationId, email_address: email })
+  if (res.status !== 200) throw new Error(`login_or_signup failed: ${JSON.stringify(res.body)}`)
+  const message = h.local.outbox.latest(email)
+  if (message === undefined) throw new Error('no OTP in the outbox')
+  return message.code
+}
+
+/** Sends a discovery OTP and returns the code. */
+export async function sendDiscoveryOtp(h: Harness, email: string): Promise<string> {
+  const res = await h.post(P.discoverySend, { email_address: email })
+  if (res.status !== 200) throw new Error(`discovery send failed: ${JSON.stringify(res.body)}`)
+  const message = h.local.outbox.latest(email, 'discovery')
+  if (message === undefined) throw new Error('no discovery OTP in the outbox')
+  return message.code
+}
+
+/** Full org-scoped OTP login of an existing member; returns the authenticate body. */
+export async function login(
+  h: Harness,
+  organizationId: string,
+  email: string,
+  extra: Record<string, unknown> = {},
+): Promise<StytchCallResult> {
+  const code = await sendOrgOtp(h, organizationId, email)
+  return h.post(P.otpAuthenticate, {
+    organization_id: organizationId,
+    email_address: email,
+    code,
+    ...extra,
+  })
+}
+
+/** Discovery OTP login; returns the IST. */
+export async function discoveryIst(h: Harness, email: string): Promise<StytchCallResult> {
+  const code = await sendDiscoveryOtp(h, email)
+  return h.post(P.discoveryAuthenticate, { email_address: email, code })
+}
+
+/** A six-digit code different from `code`. */
+export function wrongCode(code: string): string {
+  return String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+}
