@@ -1,0 +1,132 @@
+// createAuth(): the framework-agnostic core that both adapters drive: session checks, steps and route guards.
+import { type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './config.js'
+import { checkCrossSite } from './csrf.js'
+import { errorBody, isAuthError } from './errors.js'
+import type { Engine, RequestAuth, StepResult } from './flows/context.js'
+import { authenticateRequest } from './flows/session.js'
+import type { AuthRequest, AuthResponse } from './http.js'
+import { validateFields } from './input.js'
+import { createJwksStore, type JwksStats } from './session-jwt/jwks-store.js'
+import { createSessionVerifier } from './session-jwt/verify.js'
+import { STEP_BY_NAME, type StepName } from './steps.js'
+import { createStytchClient } from './stytch-api/client.js'
+import { createB2BApi } from './stytch-api/endpoints.js'
+import type { SessionsAuthenticateResponse } from './stytch-api/wire.js'
+
+/** A Stytch-compatible server started in-process when no credentials are configured. */
+export interface EmbeddedServer {
+  url: string
+  projectId: string
+  secret: string
+  close(): Promise<void>
+}
+
+/** Starts the embedded server; injected so the core never imports the local server. */
+export type EmbeddedServerStarter = (options: { now: () => number }) => Promise<EmbeddedServer>
+
+export interface Auth {
+  readonly config: ResolvedConfig
+  /** Resolves once Stytch credentials are known (after the embedded server has started). */
+  ready(): Promise<{ projectId: string; baseUrl: string; embedded: boolean }>
+  /** The session of a request, verified locally (and refreshed when its JWT has just expired). */
+  authenticate(request: AuthRequest): Promise<RequestAuth>
+  /** Checks cross-site rules and the fields of `body`, then runs one step. */
+  runStep(
+    name: StepName,
+    request: AuthRequest,
+    body: Record<string, unknown>,
+    auth: RequestAuth,
+  ): Promise<StepResult>
+  /** Counters for tests and health checks. */
+  stats(): { jwks: JwksStats | undefined }
+  /** Stops the embedded server, if one was started. */
+  close(): Promise<void>
+}
+
+/** Creates the core. Options are validated here, once: bad ones throw a TypeError naming them. */
+export function createAuth(
+  options: StytchB2BOptions = {},
+  startEmbedded?: EmbeddedServerStarter,
+): Auth {
+  const config = resolveConfig(options)
+  if (config.embedded && startEmbedded === undefined) {
+    throw new TypeError('"projectId" and "secret" are required (no embedded server available)')
+  }
+  const refreshes = new Map<string, Promise<SessionsAuthenticateResponse>>()
+  let engine: (Engine & { jwksStats(): JwksStats }) | undefined
+  let embedded: EmbeddedServer | undefined
+  let starting: Promise<Engine> | undefined
+
+  const build = (credentials: { projectId: string; secret: string; baseUrl: string }) => {
+    const jwks = createJwksStore({
+      url: new URL(`/v1/b2b/sessions/jwks/${credentials.projectId}`, credentials.baseUrl).href,
+      requestTimeoutMs: config.requestTimeoutMs,
+      ttlMs: config.jwksCacheTtlMs,
+      refetchCooldownMs: config.jwksRefetchCooldownMs,
+      maxStaleMs: config.jwksMaxStaleMs,
+      maxBytes: config.jwksMaxBytes,
+      now: config.now,
+    })
+    const verifier = createSessionVerifier({
+      projectId: credentials.projectId,
+      baseUrl: credentials.baseUrl,
+      jwks,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+      cacheSize: config.verifiedJwtCacheSize,
+      now: config.now,
+    })
+    const api = createB2BApi(createStytchClient(credentials, config.requestTimeoutMs))
+    return { config, api, verifier, jwksStats: jwks.stats, credentials }
+  }
+  if (config.credentials) engine = build(config.credentials)
+
+  const getEngine = async (): Promise<Engine> => {
+    if (engine) return engine
+    starting ??= (async () => {
+      embedded = await (startEmbedded as EmbeddedServerStarter)({ now: config.now })
+      engine = build({
+        projectId: embedded.projectId,
+        secret: embedded.secret,
+        baseUrl: embedded.url,
+      })
+      config.logger.info(
+        `No Stytch credentials set: using the embedded local Stytch server at ${embedded.url} (development only; sent codes are listed at ${embedded.url}/__local/outbox).`,
+      )
+      return engine
+    })()
+    return starting
+  }
+
+  return {
+    config,
+    async ready() {
+      const { credentials } = (await getEngine()) as Engine & {
+        credentials: { projectId: string; baseUrl: string }
+      }
+      return {
+        projectId: credentials.projectId,
+        baseUrl: credentials.baseUrl,
+        embedded: config.embedded,
+      }
+    },
+    async authenticate(request) {
+      return authenticateRequest(await getEngine(), request, refreshes)
+    },
+    async runStep(name, request, body, auth) {
+      const step = STEP_BY_NAME[name]
+      checkCrossSite(request, config.isTrustedOrigin)
+      const input = validateFields(step.method === 'GET' ? {} : body, step.fields, config)
+      return step.run(await getEngine(), request, input, auth)
+    },
+    stats: () => ({ jwks: engine?.jwksStats() }),
+    async close() {
+      await embedded?.close()
+    },
+  }
+}
+
+/** The answer for any error thrown by a step: AuthErrors as they are, anything else rethrown. */
+export function errorResponse(error: unknown): AuthResponse {
+  if (!isAuthError(error)) throw error
+  return { status: error.status, headers: {}, setCookies: [], body: errorBody(error) }
+}

@@ -1,0 +1,303 @@
+// resolveConfig(): validate the options once, apply defaults, freeze.
+import { type CookieOptions, type CookiePolicy, createCookiePolicy } from './cookies.js'
+
+/** What the host app may log through; defaults to one line on stderr per message. */
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+}
+
+/** Context handed to the `sessionCustomClaims` hook. */
+export interface CustomClaimsContext {
+  /** Which step is creating the session. */
+  step: 'otp-authenticate' | 'discovery-exchange' | 'discovery-create' | 'session-exchange'
+  organizationId: string | undefined
+}
+
+/** Options of `stytchB2B()` (Express and Koa alike). */
+export interface StytchB2BOptions {
+  /** Stytch project id. @default process.env.STYTCH_PROJECT_ID */
+  projectId?: string | undefined
+  /** Stytch project secret. @default process.env.STYTCH_SECRET */
+  secret?: string | undefined
+  /**
+   * Stytch API base URL. @default 'https://test.stytch.com' for `project-test-…` ids,
+   * 'https://api.stytch.com' for `project-live-…`; the embedded local server's URL without credentials.
+   */
+  baseUrl?: string | undefined
+  /** Where the auth routes are mounted. @default '/auth' */
+  basePath?: string | undefined
+  /** Deadline of every call to Stytch, including the JWKS download, in milliseconds. @default 5000 */
+  requestTimeoutMs?: number | undefined
+  /** Cookie names and attributes. */
+  cookies?: CookieOptions | undefined
+  /**
+   * Origins (scheme://host[:port]) allowed to POST to the auth routes cross-site, besides the app's
+   * own origin. @default []
+   */
+  trustedOrigins?: readonly string[] | ((origin: string) => boolean) | undefined
+  /** Length of a new session, in minutes (5..527040). @default 60 */
+  sessionDurationMinutes?: number | undefined
+  /** Longest session a browser may ask for with `session_duration_minutes`. @default 43200 (30 days) */
+  maxSessionDurationMinutes?: number | undefined
+  /**
+   * Server-side custom claims for new sessions. Claims never come from the browser.
+   * @default undefined
+   */
+  sessionCustomClaims?:
+    | ((context: CustomClaimsContext) => Record<string, unknown> | Promise<Record<string, unknown>>)
+    | undefined
+  /** Put session tokens and JWTs in JSON responses, for non-browser clients. @default false */
+  exposeTokens?: boolean | undefined
+  /** Clock skew accepted on `exp`, `nbf` and `iat`, in seconds. @default 5 */
+  clockToleranceSeconds?: number | undefined
+  /** How long a fetched JWKS is fresh, in seconds. @default 600 */
+  jwksCacheTtlSeconds?: number | undefined
+  /** Least time between two JWKS fetches caused by an unknown `kid`, in seconds. @default 5 */
+  jwksRefetchCooldownSeconds?: number | undefined
+  /** How long stale keys keep verifying while the JWKS endpoint fails, in seconds. @default 3600 */
+  jwksMaxStaleSeconds?: number | undefined
+  /** Largest JWKS body accepted, in bytes. @default 65536 */
+  jwksMaxBytes?: number | undefined
+  /** Most verified JWTs kept in memory. @default 10000 */
+  verifiedJwtCacheSize?: number | undefined
+  /** Largest request body the auth routes read, in bytes. @default 16384 */
+  maxBodyBytes?: number | undefined
+  /** Clock in epoch milliseconds, shared by verification, cookies and the embedded server. @default Date.now */
+  now?: (() => number) | undefined
+  /** Where start-up notices go. @default one line on stderr */
+  logger?: Logger | undefined
+}
+
+/** The options after validation and defaults. */
+export interface ResolvedConfig {
+  /** Undefined only until the embedded local server has started. */
+  credentials: { projectId: string; secret: string; baseUrl: string } | undefined
+  /** True when no credentials were configured and the embedded local server must be started. */
+  embedded: boolean
+  basePath: string
+  requestTimeoutMs: number
+  cookies: CookiePolicy
+  isTrustedOrigin: (origin: string) => boolean
+  sessionDurationMinutes: number
+  maxSessionDurationMinutes: number
+  sessionCustomClaims: StytchB2BOptions['sessionCustomClaims']
+  exposeTokens: boolean
+  clockToleranceSeconds: number
+  jwksCacheTtlMs: number
+  jwksRefetchCooldownMs: number
+  jwksMaxStaleMs: number
+  jwksMaxBytes: number
+  verifiedJwtCacheSize: number
+  maxBodyBytes: number
+  now: () => number
+  logger: Logger
+}
+
+/** Stytch's bounds on session_duration_minutes (spec 10.2). */
+export const SESSION_DURATION_MINUTES = { min: 5, max: 527_040 } as const
+
+const STDERR_LOGGER: Logger = {
+  info: (message) => process.stderr.write(`[stytch-b2b-middleware] ${message}\n`),
+  warn: (message) => process.stderr.write(`[stytch-b2b-middleware] warning: ${message}\n`),
+}
+
+/**
+ * Validates options once, at the factory call, and applies defaults. Bad options throw a
+ * `TypeError` that names the option, so a misconfigured app fails at start-up.
+ */
+export function resolveConfig(
+  options: StytchB2BOptions = {},
+  env: Record<string, string | undefined> = process.env,
+): ResolvedConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('stytchB2B(options): "options" must be an object')
+  }
+  const projectId =
+    optionalString(options.projectId, 'projectId') ?? nonEmpty(env.STYTCH_PROJECT_ID)
+  const secret = optionalString(options.secret, 'secret') ?? nonEmpty(env.STYTCH_SECRET)
+  let baseUrl = optionalString(options.baseUrl, 'baseUrl')
+  if (baseUrl !== undefined) baseUrl = validateBaseUrl(baseUrl)
+
+  let credentials: ResolvedConfig['credentials']
+  let embedded = false
+  if (projectId !== undefined && secret !== undefined) {
+    if (!/^project-(test|live)-[A-Za-z0-9-]+$/.test(projectId)) {
+      throw new TypeError('"projectId" must look like project-test-… or project-live-…')
+    }
+    const defaultUrl = projectId.startsWith('project-live-')
+      ? 'https://api.stytch.com'
+      : 'https://test.stytch.com'
+    credentials = Object.freeze({ projectId, secret, baseUrl: baseUrl ?? defaultUrl })
+  } else if (projectId !== undefined || secret !== undefined) {
+    throw new TypeError(
+      `"${projectId === undefined ? 'projectId' : 'secret'}" is missing: set both projectId and secret (or STYTCH_PROJECT_ID and STYTCH_SECRET)`,
+    )
+  } else if (env.NODE_ENV === 'production') {
+    throw new TypeError(
+      '"projectId" and "secret" are required in production: set STYTCH_PROJECT_ID and STYTCH_SECRET',
+    )
+  } else if (baseUrl !== undefined) {
+    throw new TypeError('"baseUrl" needs "projectId" and "secret"')
+  } else {
+    embedded = true
+  }
+
+  const basePath = options.basePath ?? '/auth'
+  if (typeof basePath !== 'string' || !/^\/[A-Za-z0-9\-._~/]*$/.test(basePath)) {
+    throw new TypeError('"basePath" must be a path starting with "/"')
+  }
+
+  const sessionDurationMinutes = integer(options.sessionDurationMinutes, 'sessionDurationMinutes', {
+    ...SESSION_DURATION_MINUTES,
+    fallback: 60,
+  })
+  const maxSessionDurationMinutes = integer(
+    options.maxSessionDurationMinutes,
+    'maxSessionDurationMinutes',
+    {
+      min: sessionDurationMinutes,
+      max: SESSION_DURATION_MINUTES.max,
+      fallback: Math.max(43_200, sessionDurationMinutes),
+    },
+  )
+  if (
+    options.sessionCustomClaims !== undefined &&
+    typeof options.sessionCustomClaims !== 'function'
+  ) {
+    throw new TypeError('"sessionCustomClaims" must be a function')
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new TypeError('"now" must be a function returning epoch milliseconds')
+  }
+  const logger = options.logger ?? STDERR_LOGGER
+  if (typeof logger.info !== 'function' || typeof logger.warn !== 'function') {
+    throw new TypeError('"logger" must have info() and warn() methods')
+  }
+
+  return Object.freeze({
+    credentials,
+    embedded,
+    basePath: basePath.replace(/\/+$/, '') || '/',
+    requestTimeoutMs: integer(options.requestTimeoutMs, 'requestTimeoutMs', {
+      min: 1,
+      max: 120_000,
+      fallback: 5000,
+    }),
+    cookies: createCookiePolicy(options.cookies),
+    isTrustedOrigin: trustedOrigins(options.trustedOrigins),
+    sessionDurationMinutes,
+    maxSessionDurationMinutes,
+    sessionCustomClaims: options.sessionCustomClaims,
+    exposeTokens: boolean(options.exposeTokens, 'exposeTokens', false),
+    clockToleranceSeconds: integer(options.clockToleranceSeconds, 'clockToleranceSeconds', {
+      min: 0,
+      max: 300,
+      fallback: 5,
+    }),
+    jwksCacheTtlMs:
+      integer(options.jwksCacheTtlSeconds, 'jwksCacheTtlSeconds', {
+        min: 1,
+        max: 86_400,
+        fallback: 600,
+      }) * 1000,
+    jwksRefetchCooldownMs:
+      integer(options.jwksRefetchCooldownSeconds, 'jwksRefetchCooldownSeconds', {
+        min: 0,
+        max: 3600,
+        fallback: 5,
+      }) * 1000,
+    jwksMaxStaleMs:
+      integer(options.jwksMaxStaleSeconds, 'jwksMaxStaleSeconds', {
+        min: 0,
+        max: 86_400,
+        fallback: 3600,
+      }) * 1000,
+    jwksMaxBytes: integer(options.jwksMaxBytes, 'jwksMaxBytes', {
+      min: 1024,
+      max: 10_485_760,
+      fallback: 65_536,
+    }),
+    verifiedJwtCacheSize: integer(options.verifiedJwtCacheSize, 'verifiedJwtCacheSize', {
+      min: 0,
+      max: 10_000_000,
+      fallback: 10_000,
+    }),
+    maxBodyBytes: integer(options.maxBodyBytes, 'maxBodyBytes', {
+      min: 256,
+      max: 1_048_576,
+      fallback: 16_384,
+    }),
+    now: options.now ?? Date.now,
+    logger,
+  })
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`"${name}" must be a non-empty string`)
+  }
+  return value
+}
+
+function validateBaseUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new TypeError('"baseUrl" must be an absolute http(s) URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError('"baseUrl" must be an absolute http(s) URL')
+  }
+  // Stytch serves every path at the host root (spec 1.1): a path part would be dropped anyway.
+  return url.origin
+}
+
+function integer(
+  value: unknown,
+  name: string,
+  bounds: { min: number; max: number; fallback: number },
+): number {
+  if (value === undefined) return bounds.fallback
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < bounds.min ||
+    value > bounds.max
+  ) {
+    throw new TypeError(`"${name}" must be an integer from ${bounds.min} to ${bounds.max}`)
+  }
+  return value
+}
+
+function boolean(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new TypeError(`"${name}" must be a boolean`)
+  return value
+}
+
+function trustedOrigins(value: StytchB2BOptions['trustedOrigins']): (origin: string) => boolean {
+  if (value === undefined) return () => false
+  if (typeof value === 'function') return value
+  if (!Array.isArray(value)) {
+    throw new TypeError('"trustedOrigins" must be an array of origins or a function')
+  }
+  const origins = new Set<string>()
+  for (const origin of value) {
+    let parsed: URL | undefined
+    try {
+      parsed = new URL(origin)
+    } catch {}
+    if (parsed === undefined || parsed.origin !== origin) {
+      throw new TypeError(`"trustedOrigins" entries must be origins like https://app.example.com`)
+    }
+    origins.add(origin)
+  }
+  return (origin) => origins.has(origin)
+}

@@ -1,0 +1,214 @@
+// Cookie policy: names and attributes per cookie and per request scheme, parse and serialize (RFC 6265bis).
+import { parseCookie, stringifySetCookie } from 'cookie'
+
+/** The three cookies this package sets. */
+export type CookieKind = 'sessionToken' | 'sessionJwt' | 'intermediateSession'
+
+export const COOKIE_KINDS: readonly CookieKind[] = [
+  'sessionToken',
+  'sessionJwt',
+  'intermediateSession',
+]
+
+/** Attributes of one cookie. Every field is optional; see `CookieOptions` for the defaults. */
+export interface CookieAttributes {
+  /** Cookie name without prefix. A `__Host-` or `__Secure-` prefix is added when `Secure` is set. */
+  name?: string | undefined
+  /** `Domain` attribute. Leave unset (host-only) unless subdomains must share the session. @default undefined */
+  domain?: string | undefined
+  /** `Path` attribute. @default '/' */
+  path?: string | undefined
+  /** `SameSite` attribute. `'none'` requires `Secure`. @default 'lax' */
+  sameSite?: 'lax' | 'strict' | 'none' | undefined
+  /**
+   * `Secure` attribute. `'auto'`: set on https requests and on plain http to any host but a loopback
+   * one, so only `http://localhost` development gets cookies without it. `false` is an explicit opt-out.
+   * @default 'auto'
+   */
+  secure?: boolean | 'auto' | undefined
+  /** `HttpOnly` attribute. @default true */
+  httpOnly?: boolean | undefined
+  /** `Partitioned` attribute (CHIPS), for apps embedded in third-party iframes. @default false */
+  partitioned?: boolean | undefined
+  /** Add the `__Host-` (or, with `domain`, `__Secure-`) prefix when `Secure` is set. @default true */
+  prefix?: boolean | undefined
+}
+
+/** Cookie options: attributes for all three cookies, overridable per cookie. */
+export interface CookieOptions extends Omit<CookieAttributes, 'name'> {
+  sessionToken?: CookieAttributes | undefined
+  sessionJwt?: CookieAttributes | undefined
+  intermediateSession?: CookieAttributes | undefined
+}
+
+interface ResolvedCookie {
+  baseName: string
+  domain: string | undefined
+  path: string
+  sameSite: 'lax' | 'strict' | 'none'
+  secure: boolean | 'auto'
+  httpOnly: boolean
+  partitioned: boolean
+  prefix: boolean
+}
+
+const DEFAULT_NAMES: Record<CookieKind, string> = {
+  sessionToken: 'stytch_session',
+  sessionJwt: 'stytch_session_jwt',
+  intermediateSession: 'stytch_intermediate_session',
+}
+
+// RFC 6265 token characters: what a cookie name may contain.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// Tokens and JWTs are base64/base64url text; anything else in a cookie is not ours.
+const COOKIE_VALUE = /^[A-Za-z0-9_\-.=+/]+$/
+/** Values longer than this are ignored: no Stytch token or session JWT comes close. */
+export const MAX_COOKIE_VALUE_LENGTH = 4096
+
+/** How the request reached us: decides `Secure` and the prefix under `secure: 'auto'`. */
+export interface RequestScheme {
+  https: boolean
+  /** Hostname of the request, without port. */
+  hostname: string
+}
+
+export interface CookiePolicy {
+  /** The cookie name used for this request (prefix included). */
+  name(kind: CookieKind, scheme: RequestScheme): string
+  /** A `Set-Cookie` value that stores `value` for `maxAgeSeconds`. */
+  serialize(kind: CookieKind, value: string, maxAgeSeconds: number, scheme: RequestScheme): string
+  /** A `Set-Cookie` value that deletes the cookie, with the attributes it was set with. */
+  clear(kind: CookieKind, scheme: RequestScheme): string
+  /**
+   * Our cookies in a `Cookie` header. A cookie sent twice (a planted duplicate), oversized or with
+   * characters no token has, is treated as absent.
+   */
+  read(cookieHeader: string | undefined, scheme: RequestScheme): Partial<Record<CookieKind, string>>
+}
+
+/** Validates the cookie options once and returns the policy. Throws `TypeError` naming the option. */
+export function createCookiePolicy(options: CookieOptions = {}): CookiePolicy {
+  const resolved = Object.fromEntries(
+    COOKIE_KINDS.map((kind) => [kind, resolveCookie(kind, options)]),
+  ) as Record<CookieKind, ResolvedCookie>
+
+  const isSecure = (cookie: ResolvedCookie, scheme: RequestScheme): boolean =>
+    cookie.secure === 'auto' ? scheme.https || !isLoopback(scheme.hostname) : cookie.secure
+
+  const name = (kind: CookieKind, scheme: RequestScheme): string => {
+    const cookie = resolved[kind]
+    if (!cookie.prefix || !isSecure(cookie, scheme)) return cookie.baseName
+    // RFC 6265bis 4.1.3: __Host- needs Secure, Path=/ and no Domain; __Secure- needs Secure only.
+    return cookie.domain === undefined && cookie.path === '/'
+      ? `__Host-${cookie.baseName}`
+      : `__Secure-${cookie.baseName}`
+  }
+
+  const serialize = (
+    kind: CookieKind,
+    value: string,
+    maxAgeSeconds: number,
+    scheme: RequestScheme,
+  ): string => {
+    const cookie = resolved[kind]
+    return stringifySetCookie({
+      name: name(kind, scheme),
+      value,
+      maxAge: Math.max(0, Math.round(maxAgeSeconds)),
+      domain: cookie.domain,
+      path: cookie.path,
+      sameSite: cookie.sameSite,
+      secure: isSecure(cookie, scheme),
+      httpOnly: cookie.httpOnly,
+      partitioned: cookie.partitioned,
+    })
+  }
+
+  const read = (
+    cookieHeader: string | undefined,
+    scheme: RequestScheme,
+  ): Partial<Record<CookieKind, string>> => {
+    const found: Partial<Record<CookieKind, string>> = {}
+    if (!cookieHeader) return found
+    const parsed = parseCookie(cookieHeader)
+    for (const kind of COOKIE_KINDS) {
+      const cookieName = name(kind, scheme)
+      const value = parsed[cookieName]
+      if (value === undefined || countCookie(cookieHeader, cookieName) !== 1) continue
+      if (value.length > MAX_COOKIE_VALUE_LENGTH || !COOKIE_VALUE.test(value)) continue
+      found[kind] = value
+    }
+    return found
+  }
+
+  return {
+    name,
+    serialize,
+    clear: (kind, scheme) => serialize(kind, '', 0, scheme),
+    read,
+  }
+}
+
+function resolveCookie(kind: CookieKind, options: CookieOptions): ResolvedCookie {
+  const own = options[kind] ?? {}
+  const pick = <K extends keyof CookieAttributes>(key: K): CookieAttributes[K] =>
+    own[key] !== undefined ? own[key] : (options as CookieAttributes)[key]
+  const where = `"cookies.${kind}"`
+  const baseName = own.name ?? DEFAULT_NAMES[kind]
+  if (!COOKIE_NAME.test(baseName) || /^__(host|secure)-/i.test(baseName)) {
+    throw new TypeError(`${where}.name must be a cookie token without a __Host-/__Secure- prefix`)
+  }
+  const path = pick('path') ?? '/'
+  if (!path.startsWith('/') || /[;\s]/.test(path)) {
+    throw new TypeError(`${where}.path must start with "/" and contain no ";" or spaces`)
+  }
+  const domain = pick('domain')
+  if (domain !== undefined && !/^\.?[a-z0-9.-]+$/i.test(domain)) {
+    throw new TypeError(`${where}.domain must be a host name`)
+  }
+  const sameSite = pick('sameSite') ?? 'lax'
+  if (!['lax', 'strict', 'none'].includes(sameSite)) {
+    throw new TypeError(`${where}.sameSite must be 'lax', 'strict' or 'none'`)
+  }
+  const secure = pick('secure') ?? 'auto'
+  if (secure !== 'auto' && typeof secure !== 'boolean') {
+    throw new TypeError(`${where}.secure must be true, false or 'auto'`)
+  }
+  if (sameSite === 'none' && secure === false) {
+    throw new TypeError(`${where}.sameSite 'none' requires secure cookies`)
+  }
+  const partitioned = pick('partitioned') ?? false
+  if (partitioned && secure === false) {
+    throw new TypeError(`${where}.partitioned requires secure cookies`)
+  }
+  return {
+    baseName,
+    domain,
+    path,
+    sameSite,
+    secure,
+    httpOnly: pick('httpOnly') ?? true,
+    partitioned,
+    prefix: pick('prefix') ?? true,
+  }
+}
+
+function countCookie(header: string, name: string): number {
+  let count = 0
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=')
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) count++
+  }
+  return count
+}
+
+/** Loopback host names, where browsers treat plain http as a secure context. */
+export function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    hostname === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  )
+}

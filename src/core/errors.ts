@@ -1,0 +1,83 @@
+// The error model: one table of stable codes, AuthError for runtime failures, StytchApiError for upstream ones.
+
+/**
+ * Stable error codes. Callers branch on `err.code`, never on message text (`instanceof` fails when
+ * two copies of the package are loaded). Every code is listed with its HTTP status in the README.
+ */
+export type AuthErrorCode =
+  | 'ERR_SESSION_MISSING'
+  | 'ERR_SESSION_INVALID'
+  | 'ERR_SESSION_EXPIRED'
+  | 'ERR_INTERMEDIATE_SESSION_MISSING'
+  | 'ERR_INTERMEDIATE_SESSION_INVALID'
+  | 'ERR_OTP_INVALID'
+  | 'ERR_OTP_EXPIRED'
+  | 'ERR_ACCOUNT_LOCKED'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_ORGANIZATION_NOT_FOUND'
+  | 'ERR_ORGANIZATION_FORBIDDEN'
+  | 'ERR_ORGANIZATION_SLUG_TAKEN'
+  | 'ERR_ROLE_FORBIDDEN'
+  | 'ERR_INVALID_INPUT'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_CSRF_REJECTED'
+  | 'ERR_STYTCH_API'
+  | 'ERR_STYTCH_UNAVAILABLE'
+
+/** A runtime authentication failure. `status` is read by Express's finalhandler and Koa's onerror. */
+export class AuthError extends Error {
+  override name = 'AuthError'
+  readonly code: AuthErrorCode
+  readonly status: number
+  /** Koa shows the message to the client only when true. */
+  readonly expose: boolean
+  constructor(
+    code: AuthErrorCode,
+    message: string,
+    options: { status?: number | undefined; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.code = code
+    this.status = options.status ?? 401
+    this.expose = this.status < 500
+  }
+}
+
+/** A failure answered by Stytch (or the local server). The original error is kept as `cause`. */
+export class StytchApiError extends AuthError {
+  override name = 'StytchApiError'
+  /** Stytch's `error_type`, e.g. `otp_code_not_found`; `undefined` for network failures. */
+  readonly stytchErrorType: string | undefined
+  /** Stytch's `request_id`, to quote to Stytch support. */
+  readonly requestId: string | undefined
+  /** The HTTP status Stytch answered with; `undefined` for network failures and timeouts. */
+  readonly upstreamStatus: number | undefined
+  constructor(
+    code: AuthErrorCode,
+    message: string,
+    options: {
+      status: number
+      stytchErrorType?: string | undefined
+      requestId?: string | undefined
+      upstreamStatus?: number | undefined
+      cause?: unknown
+    },
+  ) {
+    super(code, message, options)
+    this.stytchErrorType = options.stytchErrorType
+    this.requestId = options.requestId
+    this.upstreamStatus = options.upstreamStatus
+  }
+}
+
+/** True for errors of this package, even when another copy of the package created them. */
+export function isAuthError(value: unknown): value is AuthError {
+  if (!(value instanceof Error)) return false
+  const { code, status } = value as Error & { code?: unknown; status?: unknown }
+  return typeof code === 'string' && code.startsWith('ERR_') && typeof status === 'number'
+}
+
+/** The JSON body every route error answers with: `{ error: { code, message } }`. */
+export function errorBody(error: AuthError): { error: { code: AuthErrorCode; message: string } } {
+  return { error: { code: error.code, message: error.message } }
+}

@@ -1,0 +1,61 @@
+// Organization login by email OTP: send a code for one organization, then check it.
+import type { AuthRequest } from '../http.js'
+import {
+  customClaims,
+  type Engine,
+  loginResult,
+  type StepResult,
+  sessionDuration,
+} from './context.js'
+
+/**
+ * POST {basePath}/otps/email/login_or_signup. Answers the same whether the address is a member,
+ * may join, or may not (no account enumeration): a refused address simply receives no code.
+ */
+export async function sendLoginCode(
+  engine: Engine,
+  input: { organization_id: string; email_address: string; locale?: string },
+): Promise<StepResult> {
+  try {
+    await engine.api.otpLoginOrSignup({
+      organization_id: input.organization_id,
+      email_address: input.email_address,
+      locale: input.locale,
+    })
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_ORGANIZATION_FORBIDDEN') throw error
+  }
+  return {
+    status: 200,
+    headers: {},
+    setCookies: [],
+    body: { sent: true, emailAddress: input.email_address, organizationId: input.organization_id },
+    state: {},
+  }
+}
+
+/**
+ * POST {basePath}/otps/email/authenticate. A session cookie already on the request is never sent
+ * upstream to be extended (session fixation): a successful login always replaces it.
+ */
+export async function authenticateLoginCode(
+  engine: Engine,
+  request: AuthRequest,
+  input: {
+    organization_id: string
+    email_address: string
+    code: string
+    session_duration_minutes?: number
+    locale?: string
+  },
+): Promise<StepResult> {
+  const response = await engine.api.otpAuthenticate({
+    organization_id: input.organization_id,
+    email_address: input.email_address,
+    code: input.code,
+    session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
+    session_custom_claims: await customClaims(engine, 'otp-authenticate', input.organization_id),
+    locale: input.locale,
+  })
+  return loginResult(engine, request, response)
+}

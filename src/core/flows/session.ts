@@ -1,0 +1,199 @@
+// The session of a request: local JWT verification, refresh of an expired JWT, switch organization, log out.
+import { AuthError, isAuthError, StytchApiError } from '../errors.js'
+import { type AuthRequest, header } from '../http.js'
+import { sessionFromClaims, sessionFromResponse } from '../model.js'
+import type { SessionsAuthenticateResponse } from '../stytch-api/wire.js'
+import {
+  clearAllCookies,
+  cookiesOf,
+  customClaims,
+  type Engine,
+  loginResult,
+  type RequestAuth,
+  type StepResult,
+  sessionCookies,
+  sessionDuration,
+} from './context.js'
+
+const BEARER = /^Bearer +([A-Za-z0-9_\-.]+)$/
+
+/**
+ * Finds and checks the session of a request. The JWT (bearer header first, else cookie) is verified
+ * locally. Only a validly signed JWT past its `exp`, sent with a session token cookie, is refreshed
+ * upstream; every other failure is decided locally with no upstream call.
+ */
+export async function authenticateRequest(
+  engine: Engine,
+  request: AuthRequest,
+  refreshes: Map<string, Promise<SessionsAuthenticateResponse>>,
+): Promise<RequestAuth> {
+  const none = (failure?: AuthError, extra: Partial<RequestAuth> = {}): RequestAuth => ({
+    session: undefined,
+    failure,
+    bearer: false,
+    sessionToken: undefined,
+    sessionJwt: undefined,
+    setCookies: [],
+    ...extra,
+  })
+  const authorization = header(request, 'authorization')
+  if (authorization !== undefined) {
+    const jwt = BEARER.exec(authorization)?.[1]
+    if (jwt === undefined) {
+      return none(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
+        bearer: true,
+      })
+    }
+    const outcome = await engine.verifier.verify(jwt)
+    if (outcome.status === 'valid') {
+      return none(undefined, {
+        session: sessionFromClaims(outcome.claims),
+        bearer: true,
+        sessionJwt: jwt,
+      })
+    }
+    return none(failureOf(outcome.status), { bearer: true })
+  }
+
+  const cookies = cookiesOf(request, engine)
+  const jwt = cookies.sessionJwt
+  if (jwt === undefined) return none()
+  const outcome = await engine.verifier.verify(jwt)
+  if (outcome.status === 'valid') {
+    return none(undefined, {
+      session: sessionFromClaims(outcome.claims),
+      sessionToken: cookies.sessionToken,
+      sessionJwt: jwt,
+    })
+  }
+  if (outcome.status !== 'expired') return none(failureOf(outcome.status))
+
+  const sessionToken = cookies.sessionToken
+  const sessionId = outcome.claims['https://stytch.com/session'].id
+  const sessionEnds = Date.parse(outcome.claims['https://stytch.com/session'].expires_at)
+  if (sessionToken === undefined || sessionEnds <= engine.config.now()) {
+    return none(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+  }
+
+  // One upstream call per session token, however many requests carry it at once.
+  let pending = refreshes.get(sessionToken)
+  if (pending === undefined) {
+    pending = engine.api.sessionsAuthenticate({ session_token: sessionToken })
+    refreshes.set(sessionToken, pending)
+    const forget = (): void => {
+      refreshes.delete(sessionToken)
+    }
+    pending.then(forget, forget)
+  }
+  let refreshed: SessionsAuthenticateResponse
+  try {
+    refreshed = await pending
+  } catch (error) {
+    if (isAuthError(error) && error.code === 'ERR_STYTCH_UNAVAILABLE') return none(error)
+    // Revoked or expired upstream: the cookies are dead, remove them.
+    return none(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+  }
+  // The token must belong to the session the JWT named; a mismatched pair is refused.
+  if (refreshed.member_session?.member_session_id !== sessionId || !refreshed.session_jwt) {
+    return none(new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'), {
+      setCookies: clearAllCookies(engine, request),
+    })
+  }
+  return none(undefined, {
+    session: sessionFromResponse(
+      refreshed.member,
+      refreshed.organization,
+      refreshed.member_session,
+    ),
+    sessionToken,
+    sessionJwt: refreshed.session_jwt,
+    setCookies: sessionCookies(
+      engine,
+      request,
+      refreshed.session_token || sessionToken,
+      refreshed.session_jwt,
+      refreshed.member_session.expires_at,
+    ),
+  })
+}
+
+function failureOf(status: 'expired' | 'invalid' | 'unavailable'): AuthError {
+  switch (status) {
+    case 'expired':
+      return new AuthError('ERR_SESSION_EXPIRED', 'The session has expired: sign in again.')
+    case 'invalid':
+      return new AuthError('ERR_SESSION_INVALID', 'The session token is not valid.')
+    case 'unavailable':
+      return new StytchApiError(
+        'ERR_STYTCH_UNAVAILABLE',
+        'Session keys cannot be fetched from Stytch right now.',
+        { status: 503 },
+      )
+  }
+}
+
+/** The error to answer when a route needs a session and the request has none. */
+export function missingSession(auth: RequestAuth): AuthError {
+  return auth.failure ?? new AuthError('ERR_SESSION_MISSING', 'Sign in to continue.')
+}
+
+/** GET {basePath}/session: the current member, organization and session. */
+export function currentSession(auth: RequestAuth): StepResult {
+  if (!auth.session) throw missingSession(auth)
+  return { status: 200, headers: {}, setCookies: [], body: { ...auth.session }, state: {} }
+}
+
+/** POST {basePath}/sessions/exchange: switch the signed-in member to another organization. */
+export async function exchangeSession(
+  engine: Engine,
+  request: AuthRequest,
+  auth: RequestAuth,
+  input: { organization_id: string; session_duration_minutes?: number; locale?: string },
+): Promise<StepResult> {
+  if (!auth.session) throw missingSession(auth)
+  const credential =
+    auth.sessionToken !== undefined
+      ? { session_token: auth.sessionToken }
+      : { session_jwt: auth.sessionJwt as string }
+  const response = await engine.api.sessionsExchange({
+    ...credential,
+    organization_id: input.organization_id,
+    session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
+    session_custom_claims: await customClaims(engine, 'session-exchange', input.organization_id),
+    locale: input.locale,
+  })
+  return loginResult(engine, request, response)
+}
+
+/**
+ * POST {basePath}/sessions/revoke: log out. Every cookie is cleared even when Stytch cannot be
+ * reached; `revoked` says whether Stytch confirmed the revocation.
+ */
+export async function revokeSession(
+  engine: Engine,
+  request: AuthRequest,
+  auth: RequestAuth,
+): Promise<StepResult> {
+  const cookies = cookiesOf(request, engine)
+  const token = auth.bearer ? undefined : cookies.sessionToken
+  const jwt = auth.sessionJwt
+  let revoked = false
+  if (token !== undefined || jwt !== undefined) {
+    try {
+      await engine.api.sessionsRevoke(
+        token !== undefined ? { session_token: token } : { session_jwt: jwt as string },
+      )
+      revoked = true
+    } catch (error) {
+      // Already gone upstream counts as revoked; an outage does not, but the cookies go anyway.
+      revoked = isAuthError(error) && error.code === 'ERR_SESSION_INVALID'
+    }
+  }
+  return {
+    status: 200,
+    headers: {},
+    setCookies: auth.bearer ? [] : clearAllCookies(engine, request),
+    body: { loggedOut: true, revoked },
+    state: {},
+  }
+}

@@ -1,0 +1,108 @@
+// requireSession's core: who may pass, and the 401/403/redirect answer for who may not.
+import { safeReturnTo } from './csrf.js'
+import { AuthError, errorBody } from './errors.js'
+import type { RequestAuth } from './flows/context.js'
+import { missingSession } from './flows/session.js'
+import { type AuthRequest, type AuthResponse, header } from './http.js'
+
+/** Options of `requireSession()`. */
+export interface RequireSessionOptions {
+  /** Only members of this organization (id or slug), or of one of these. */
+  organizationId?: string | readonly string[] | undefined
+  /** Roles the member must all hold, e.g. `['stytch_admin']`. */
+  roles?: readonly string[] | undefined
+  /**
+   * Where HTML navigations without a session are sent (a same-origin path such as `/login`),
+   * with `?return_to=<the requested path>`. JSON and bearer requests always get a 401.
+   */
+  redirectTo?: string | undefined
+}
+
+/**
+ * Builds a route guard once (options are validated here) that returns the refusal to send, or
+ * `undefined` to let the request through.
+ */
+export function createGuard(
+  guardOptions: RequireSessionOptions = {},
+): (request: AuthRequest, auth: RequestAuth) => AuthResponse | undefined {
+  const allowed = normalizeList(guardOptions.organizationId, 'organizationId')
+  const roles = normalizeList(guardOptions.roles, 'roles') ?? []
+  const redirectTo = guardOptions.redirectTo
+  if (redirectTo !== undefined && safeReturnTo(redirectTo) !== redirectTo) {
+    throw new TypeError('"redirectTo" must be a same-origin path such as "/login"')
+  }
+  return function requireSessionGuard(request, auth) {
+    const session = auth.session
+    if (!session) {
+      const error = missingSession(auth)
+      if (redirectTo !== undefined && !auth.bearer && isHtmlNavigation(request)) {
+        const returnTo = safeReturnTo(request.url)
+        const separator = redirectTo.includes('?') ? '&' : '?'
+        const location = returnTo
+          ? `${redirectTo}${separator}return_to=${encodeURIComponent(returnTo)}`
+          : redirectTo
+        return { status: 303, headers: { location }, setCookies: [], body: {} }
+      }
+      return refusal(error, auth)
+    }
+    if (
+      allowed &&
+      !allowed.includes(session.organization.organizationId) &&
+      !allowed.includes(session.organization.organizationSlug)
+    ) {
+      return refusal(
+        new AuthError('ERR_ORGANIZATION_FORBIDDEN', 'This page belongs to another organization.', {
+          status: 403,
+        }),
+        auth,
+      )
+    }
+    const missing = roles.filter((role) => !session.member.roles.includes(role))
+    if (missing.length > 0) {
+      return refusal(
+        new AuthError('ERR_ROLE_FORBIDDEN', `This page needs the role ${missing.join(', ')}.`, {
+          status: 403,
+        }),
+        auth,
+      )
+    }
+    return undefined
+  }
+}
+
+/** The 401/403 answer of a refused request, with RFC 6750's `WWW-Authenticate`. */
+export function refusal(error: AuthError, auth: RequestAuth): AuthResponse {
+  const headers: Record<string, string> = {}
+  if (error.status === 401) {
+    headers['www-authenticate'] = auth.bearer
+      ? 'Bearer error="invalid_token", error_description="The access token is missing, expired or invalid"'
+      : 'Bearer'
+  } else if (error.status === 403 && auth.bearer) {
+    headers['www-authenticate'] = 'Bearer error="insufficient_scope"'
+  }
+  return { status: error.status, headers, setCookies: auth.setCookies, body: errorBody(error) }
+}
+
+function isHtmlNavigation(request: AuthRequest): boolean {
+  const method = request.method.toUpperCase()
+  if (method !== 'GET' && method !== 'HEAD') return false
+  const mode = header(request, 'sec-fetch-mode')
+  if (mode !== undefined) return mode === 'navigate'
+  return (header(request, 'accept') ?? '').includes('text/html')
+}
+
+function normalizeList(
+  value: string | readonly string[] | undefined,
+  name: string,
+): string[] | undefined {
+  if (value === undefined) return undefined
+  const list = typeof value === 'string' ? [value] : value
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    list.some((item) => typeof item !== 'string' || item === '')
+  ) {
+    throw new TypeError(`"${name}" must be a non-empty string or array of strings`)
+  }
+  return [...list]
+}

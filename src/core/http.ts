@@ -1,0 +1,27 @@
+// Neutral request and response shapes that both adapters translate to and from.
+import type { RequestScheme } from './cookies.js'
+
+/** What the core needs to know about an incoming request. */
+export interface AuthRequest extends RequestScheme {
+  method: string
+  /** Path and query as the client sent them (Express `originalUrl`, Koa `originalUrl`). */
+  url: string
+  /** Lower-case header names, as Node gives them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>
+}
+
+/** What a flow step answers; the adapter writes it, or hands it to the host's next handler. */
+export interface AuthResponse {
+  status: number
+  /** JSON body of the default responder. Never holds a token unless `exposeTokens` is set. */
+  body: Record<string, unknown>
+  /** `Set-Cookie` values, in order. */
+  setCookies: string[]
+  /** Extra response headers (e.g. `WWW-Authenticate`). */
+  headers: Record<string, string>
+}
+
+export function header(request: AuthRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}

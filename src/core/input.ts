@@ -1,0 +1,176 @@
+// Request bodies: read with a size cap, parse JSON or HTML forms, validate every field before any upstream call.
+import { AuthError } from './errors.js'
+
+/** Field kinds the auth routes accept. */
+export type FieldKind =
+  | 'email'
+  | 'code'
+  | 'organizationId'
+  | 'organizationName'
+  | 'organizationSlug'
+  | 'sessionDuration'
+  | 'locale'
+
+/** A field spec: kind, and whether the field may be left out. */
+export type FieldSpec = Readonly<Record<string, { kind: FieldKind; optional?: boolean }>>
+
+/** Languages Stytch sends OTP emails in (spec section 3). */
+export const OTP_LOCALES = ['en', 'es', 'fr', 'pt-br'] as const
+
+// WHATWG HTML's "valid e-mail address": ASCII only, so IDN domains must arrive in punycode and no
+// CR/LF or other control character can reach an email header.
+const EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/
+const CODE = /^\d{6}$/
+// An organization id (organization-test-<uuid>) or slug: 2–128 of [A-Za-z0-9-._~] (spec 4.1).
+const ORGANIZATION_ID = /^[A-Za-z0-9\-._~]{2,128}$/
+// Any printable text without control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+const invalid = (message: string, status = 400): AuthError =>
+  new AuthError('ERR_INVALID_INPUT', message, { status })
+
+/**
+ * Reads a body stream up to `limit` bytes and parses it as JSON or an HTML form. The result is a
+ * null-prototype object, so no key (not even `__proto__`) can reach a prototype.
+ */
+export async function readBody(
+  stream: AsyncIterable<Uint8Array | string>,
+  contentType: string | undefined,
+  limit: number,
+): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk)
+    size += buffer.byteLength
+    if (size > limit) {
+      throw new AuthError('ERR_BODY_TOO_LARGE', `The request body exceeds ${limit} bytes.`, {
+        status: 413,
+      })
+    }
+    chunks.push(buffer)
+  }
+  return parseBody(Buffer.concat(chunks).toString('utf8'), contentType)
+}
+
+/** Parses a raw body by its content type; an empty body is an empty object. */
+export function parseBody(text: string, contentType: string | undefined): Record<string, unknown> {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (text === '' && type === '') return Object.create(null)
+  if (type === 'application/json') {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw invalid('The request body is not valid JSON.')
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw invalid('The request body must be a JSON object.')
+    }
+    return Object.assign(Object.create(null), parsed) as Record<string, unknown>
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    const fields: Record<string, unknown> = Object.create(null)
+    for (const [key, value] of new URLSearchParams(text)) {
+      if (Object.hasOwn(fields, key)) throw invalid(`The field "${safeName(key)}" appears twice.`)
+      fields[key] = value
+    }
+    return fields
+  }
+  throw invalid('Send application/json or an HTML form (application/x-www-form-urlencoded).', 415)
+}
+
+/** Turns a body already parsed by the host (e.g. express.json()) into our null-prototype form. */
+export function adoptParsedBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return Object.create(null)
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid('The request body must be a JSON object or an HTML form.')
+  }
+  const fields: Record<string, unknown> = Object.create(null)
+  for (const key of Object.keys(body)) fields[key] = (body as Record<string, unknown>)[key]
+  return fields
+}
+
+export interface FieldLimits {
+  maxSessionDurationMinutes: number
+}
+
+/**
+ * Validates `body` against `spec`: unknown fields, missing required fields and wrongly typed values
+ * are refused with `ERR_INVALID_INPUT` naming the field. Numbers may arrive as form strings.
+ */
+export function validateFields<T extends Record<string, unknown>>(
+  body: Record<string, unknown>,
+  spec: FieldSpec,
+  limits: FieldLimits,
+): T {
+  for (const key of Object.keys(body)) {
+    if (!Object.hasOwn(spec, key)) throw invalid(`Unknown field "${safeName(key)}".`)
+  }
+  const result: Record<string, unknown> = {}
+  for (const [name, { kind, optional }] of Object.entries(spec)) {
+    const value = body[name]
+    if (value === undefined || value === '') {
+      if (!optional) throw invalid(`The field "${name}" is required.`)
+      continue
+    }
+    result[name] = checkField(name, kind, value, limits)
+  }
+  return result as T
+}
+
+function checkField(name: string, kind: FieldKind, value: unknown, limits: FieldLimits): unknown {
+  if (kind === 'sessionDuration') {
+    const number = typeof value === 'string' && /^\d{1,7}$/.test(value) ? Number(value) : value
+    if (
+      typeof number !== 'number' ||
+      !Number.isInteger(number) ||
+      number < 5 ||
+      number > limits.maxSessionDurationMinutes
+    ) {
+      throw invalid(
+        `"${name}" must be an integer from 5 to ${limits.maxSessionDurationMinutes} minutes.`,
+      )
+    }
+    return number
+  }
+  if (typeof value !== 'string') throw invalid(`"${name}" must be a string.`)
+  switch (kind) {
+    case 'email': {
+      const email = value.trim()
+      if (email.length > 254 || !EMAIL.test(email) || (email.split('@')[0]?.length ?? 0) > 64) {
+        throw invalid(`"${name}" must be a valid email address.`)
+      }
+      return email
+    }
+    case 'code':
+      if (!CODE.test(value)) throw invalid(`"${name}" must be 6 digits.`)
+      return value
+    case 'organizationId':
+    case 'organizationSlug':
+      if (!ORGANIZATION_ID.test(value)) {
+        throw invalid(`"${name}" must be 2 to 128 of the characters A-Z a-z 0-9 - . _ ~`)
+      }
+      return value
+    case 'organizationName': {
+      const trimmed = value.trim()
+      if (trimmed.length < 1 || trimmed.length > 128 || CONTROL.test(trimmed)) {
+        throw invalid(`"${name}" must be 1 to 128 printable characters.`)
+      }
+      return trimmed
+    }
+    case 'locale':
+      if (!(OTP_LOCALES as readonly string[]).includes(value)) {
+        throw invalid(`"${name}" must be one of ${OTP_LOCALES.join(', ')}.`)
+      }
+      return value
+  }
+}
+
+/** A field name safe to echo in a message: printable, short. */
+function safeName(key: string): string {
+  const clean = key.replace(/[^\x20-\x7e]/g, '?')
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean
+}

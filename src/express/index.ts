@@ -1,0 +1,214 @@
+// Express adapter (4 and 5): translates req/res to the core's AuthRequest/AuthResponse; Request augmentation.
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { Router } from 'express'
+import {
+  type Auth,
+  type AuthDiscoveredOrganization,
+  type AuthMember,
+  type AuthMemberSession,
+  type AuthOrganization,
+  type AuthRequest,
+  type AuthResponse,
+  adoptParsedBody,
+  createAuth,
+  createGuard,
+  isAuthError,
+  type RequestAuth,
+  type RequireSessionOptions,
+  readBody,
+  STEPS,
+  type StepName,
+  type StepResult,
+  type StytchB2BOptions,
+} from '../index.js'
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The signed-in member, when the request carries a valid session. */
+      member?: AuthMember | undefined
+      /** The signed-in member's organization. */
+      organization?: AuthOrganization | undefined
+      /** The member session (never `req.session`, which express-session owns). */
+      memberSession?: AuthMemberSession | undefined
+      /** Organizations found by a discovery step. */
+      discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
+      /** The email address a discovery step was for. */
+      discoveryEmailAddress?: string | undefined
+    }
+  }
+}
+
+export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
+
+const AUTH = Symbol.for('stytch-b2b-middleware.auth')
+const REQUEST_AUTH = Symbol.for('stytch-b2b-middleware.request-auth')
+const STEP_RESULT = Symbol.for('stytch-b2b-middleware.step-result')
+
+interface Carrier {
+  [AUTH]?: Auth
+  [REQUEST_AUTH]?: RequestAuth
+  [STEP_RESULT]?: StepResult
+}
+
+/** The Router returned by `stytchB2B()`, with the core it drives. */
+export type StytchB2BRouter = Router & { auth: Auth }
+
+/**
+ * Mounts the auth routes under `basePath` and attaches the session of every request that has one.
+ * @example app.use(stytchB2B({ projectId, secret }))
+ */
+export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
+  const auth = createAuth(options)
+  const router = Router() as StytchB2BRouter
+  router.auth = auth
+
+  router.use(async function attachStytchSession(req, res, next) {
+    try {
+      const carrier = req as Request & Carrier
+      carrier[AUTH] = auth
+      const found = await auth.authenticate(toAuthRequest(req))
+      carrier[REQUEST_AUTH] = found
+      for (const cookie of found.setCookies) res.append('Set-Cookie', cookie)
+      req.member = found.session?.member
+      req.organization = found.session?.organization
+      req.memberSession = found.session?.memberSession
+      next()
+    } catch (error) {
+      next(error)
+    }
+  })
+
+  const base = auth.config.basePath === '/' ? '' : auth.config.basePath
+  for (const step of STEPS) {
+    const route = router.route(`${base}${step.path}`)
+    const handlers = [runStep(step.name), respondWithStepResult]
+    if (step.method === 'GET') route.get(...handlers)
+    else route.post(...handlers)
+    route.all(function methodNotAllowed(_req, res) {
+      res.set('Allow', step.method).status(405)
+      res.json({ error: { code: 'ERR_INVALID_INPUT', message: `Use ${step.method}.` } })
+    })
+  }
+  router.use(
+    base || '/',
+    function stytchRouteErrors(error: unknown, req: Request, res: Response, next: NextFunction) {
+      if (!isAuthError(error) || !isAuthRoute(req, base)) return next(error)
+      res.set('Cache-Control', 'no-store').status(error.status)
+      res.json({ error: { code: error.code, message: error.message } })
+    },
+  )
+  return router
+}
+
+/**
+ * Protects a route: without a valid session it answers 401 JSON (or redirects HTML navigations to
+ * `redirectTo`); it can also require an organization or roles. Use after `app.use(stytchB2B())`.
+ * @example app.get('/dashboard', requireSession({ redirectTo: '/login' }), handler)
+ */
+export function requireSession(options: RequireSessionOptions = {}): RequestHandler {
+  const guard = createGuard(options)
+  return function requireStytchSession(req, res, next) {
+    const found = (req as Request & Carrier)[REQUEST_AUTH]
+    if (found === undefined) return next(notMounted('requireSession()'))
+    const refusal = guard(toAuthRequest(req), found)
+    if (refusal === undefined) return next()
+    send(res, refusal)
+  }
+}
+
+/**
+ * Runs one auth step as middleware: validates the body, calls Stytch, sets cookies and attaches
+ * the result to `req` (`req.member`, `req.discoveredOrganizations`, …) for the next handler.
+ * Failures go to `next(err)` as `AuthError`s with a stable `code`.
+ */
+function runStep(name: StepName): RequestHandler {
+  return async function stytchStep(req, res, next) {
+    const carrier = req as Request & Carrier
+    const auth = carrier[AUTH]
+    const found = carrier[REQUEST_AUTH]
+    if (auth === undefined || found === undefined) return next(notMounted(`${name}()`))
+    try {
+      const request = toAuthRequest(req)
+      const body = await bodyOf(req, auth.config.maxBodyBytes)
+      const result = await auth.runStep(name, request, body, found)
+      carrier[STEP_RESULT] = result
+      for (const cookie of result.setCookies) res.append('Set-Cookie', cookie)
+      res.set('Cache-Control', 'no-store')
+      const { session, discoveredOrganizations, discoveryEmailAddress } = result.state
+      if (session) {
+        req.member = session.member
+        req.organization = session.organization
+        req.memberSession = session.memberSession
+      }
+      if (discoveredOrganizations) req.discoveredOrganizations = discoveredOrganizations
+      if (discoveryEmailAddress) req.discoveryEmailAddress = discoveryEmailAddress
+      next()
+    } catch (error) {
+      next(error)
+    }
+  }
+}
+
+/** The default responder of the mounted routes: the step's JSON body. */
+function respondWithStepResult(req: Request, res: Response): void {
+  const result = (req as Request & Carrier)[STEP_RESULT] as StepResult
+  res.status(result.status).json(result.body)
+}
+
+/** POST {basePath}/otps/email/discovery/send as middleware. */
+export const sendDiscoveryCode = (): RequestHandler => runStep('sendDiscoveryCode')
+/** POST {basePath}/otps/email/discovery/authenticate as middleware; sets `req.discoveredOrganizations`. */
+export const authenticateDiscoveryCode = (): RequestHandler => runStep('authenticateDiscoveryCode')
+/** Lists discovered organizations into `req.discoveredOrganizations`. */
+export const listDiscoveredOrganizations = (): RequestHandler =>
+  runStep('listDiscoveredOrganizations')
+/** Enters the organization in `organization_id` with the intermediate session; sets `req.member`. */
+export const exchangeIntermediateSession = (): RequestHandler =>
+  runStep('exchangeIntermediateSession')
+/** Creates an organization from the intermediate session and signs in; sets `req.member`. */
+export const createOrganization = (): RequestHandler => runStep('createOrganization')
+/** Sends an organization login code. */
+export const sendLoginCode = (): RequestHandler => runStep('sendLoginCode')
+/** Signs in to an organization with a code; sets `req.member`. */
+export const authenticateLoginCode = (): RequestHandler => runStep('authenticateLoginCode')
+/** Switches the signed-in member to the organization in `organization_id`. */
+export const exchangeSession = (): RequestHandler => runStep('exchangeSession')
+/** Logs out: revokes the session upstream and clears every cookie, even when Stytch fails. */
+export const revokeSession = (): RequestHandler => runStep('revokeSession')
+
+function toAuthRequest(req: Request): AuthRequest {
+  return {
+    method: req.method,
+    url: req.originalUrl,
+    headers: req.headers,
+    https: req.secure,
+    hostname: req.hostname ?? '',
+  }
+}
+
+async function bodyOf(req: Request, limit: number): Promise<Record<string, unknown>> {
+  if (req.method === 'GET' || req.method === 'HEAD') return Object.create(null)
+  // A host body parser (express.json(), urlencoded()) already read the stream.
+  if ((req as { _body?: boolean })._body === true || req.readableEnded)
+    return adoptParsedBody(req.body)
+  return readBody(req, req.headers['content-type'], limit)
+}
+
+function send(res: Response, response: AuthResponse): void {
+  for (const cookie of response.setCookies) res.append('Set-Cookie', cookie)
+  res.set(response.headers)
+  if (response.status >= 300 && response.status < 400) {
+    res.status(response.status).end()
+    return
+  }
+  res.status(response.status).json(response.body)
+}
+
+function isAuthRoute(req: Request, base: string): boolean {
+  return req.originalUrl.startsWith(`${base}/`)
+}
+
+function notMounted(what: string): TypeError {
+  return new TypeError(`${what} must run after app.use(stytchB2B())`)
+}
