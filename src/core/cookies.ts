@@ -114,7 +114,7 @@ export function createCookiePolicy(options: CookieOptions = {}): CookiePolicy {
     return stringifySetCookie({
       name: name(kind, scheme),
       value,
-      maxAge: Math.max(0, Math.round(maxAgeSeconds)),
+      maxAge: Math.max(0, Math.ceil(maxAgeSeconds)),
       domain: cookie.domain,
       path: cookie.path,
       sameSite: cookie.sameSite,
