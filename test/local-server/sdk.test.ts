@@ -423,7 +423,8 @@ describe('official stytch SDK against the local server', () => {
       expect(res.member.email_address).toBe(ALICE)
       expect(res.member_session?.organization_id).toBe(betaId)
       expect(res.session_token).not.toBe(aliceAcmeSession.token)
-      const session = await client.sessions.authenticateJwtLocal({
+      // A fresh client again: the first one cached the JWKS from before the rotation.
+      const session = await newClient().sessions.authenticateJwtLocal({
         session_jwt: res.session_jwt,
         current_date: new Date(clock.now()),
       })
