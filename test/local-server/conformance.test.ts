@@ -1749,6 +1749,282 @@ describe('GET /v1/b2b/rbac/policy and /v1/b2b/rbac/organizations/{id} (3.18)', (
   })
 })
 
+describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 7)', () => {
+  let vault: Wire
+  let ssoOnly: Wire
+
+  it('seeds an MFA-required and an SSO-only organization', async () => {
+    vault = ok(
+      K.orgCreate,
+      await post(P.orgCreate, {
+        organization_name: 'Vault',
+        organization_slug: 'vault',
+        mfa_policy: 'REQUIRED_FOR_ALL',
+      }),
+    ).organization
+    expect(vault.mfa_policy).toBe('REQUIRED_FOR_ALL')
+    ssoOnly = ok(
+      K.orgCreate,
+      await post(P.orgCreate, {
+        organization_name: 'SSO Only',
+        organization_slug: 'sso-only',
+        auth_methods: 'RESTRICTED',
+        allowed_auth_methods: ['sso'],
+      }),
+    ).organization
+    expect(ssoOnly.auth_methods).toBe('RESTRICTED')
+    expect(ssoOnly.allowed_auth_methods).toEqual(['sso'])
+    for (const org of [vault, ssoOnly]) {
+      ok(
+        K.membersCreate,
+        await post(P.membersCreate(org.organization_id), { email_address: ALICE }),
+      )
+    }
+  })
+
+  it('org-scoped OTP ends in an IST and mfa_required when MFA is required', async () => {
+    const body = await orgLogin(vault.organization_id, ALICE, {
+      session_duration_minutes: 90,
+      session_custom_claims: { ignored: true },
+    })
+    expect(body.member_authenticated).toBe(false)
+    expect(body.session_token).toBe('')
+    expect(body.session_jwt).toBe('')
+    expect(body.intermediate_session_token).not.toBe('')
+    expect(body.member_session ?? null).toBeNull()
+    expect(body.mfa_required).toBeTruthy()
+    // Alice has neither a phone nor TOTP (spec 7 item 2).
+    expect(body.mfa_required.member_options ?? null).toBeNull()
+    expect(body.mfa_required.secondary_auth_initiated ?? null).toBeNull()
+    if (body.intermediate_session_token_expires_at != null) {
+      expect(Date.parse(body.intermediate_session_token_expires_at)).toBe(clock.now() + 10 * MINUTE)
+    }
+    const ist = body.intermediate_session_token
+
+    // An IST from an org-scoped login carries that org as the hint (spec 3.5).
+    const listed = ok(
+      K.discoveryList,
+      await post(P.discoveryList, { intermediate_session_token: ist }),
+    )
+    expect(listed.organization_id_hint).toBe(vault.organization_id)
+
+    // Exchanging it still needs MFA: same IST back, not consumed (spec 3.7 item 3).
+    for (let i = 0; i < 2; i += 1) {
+      const exchanged = ok(
+        K.istExchange,
+        await post(P.istExchange, {
+          intermediate_session_token: ist,
+          organization_id: vault.organization_id,
+        }),
+      )
+      expect(exchanged.member_authenticated).toBe(false)
+      expect(exchanged.intermediate_session_token).toBe(ist)
+      expect(exchanged.session_token).toBe('')
+      expect(exchanged.session_jwt).toBe('')
+      expect(exchanged.mfa_required).toBeTruthy()
+    }
+  })
+
+  it('an MFA-enrolled member also gets mfa_required', async () => {
+    const email = `mfa-user@${ACME_DOMAIN}`
+    local.seedMember({
+      organization_id: acme.organization_id,
+      email_address: email,
+      mfa_enrolled: true,
+    })
+    const body = await orgLogin(acme.organization_id, email)
+    expect(body.member.mfa_enrolled).toBe(true)
+    expect(body.member_authenticated).toBe(false)
+    expect(body.session_jwt).toBe('')
+    expect(body.intermediate_session_token).not.toBe('')
+    expect(body.mfa_required).toBeTruthy()
+  })
+
+  it('discovery marks what each organization still requires', async () => {
+    const body = await discoveryIst(ALICE)
+    const byOrg = new Map<string, Wire>(
+      body.discovered_organizations.map((d: Wire) => [d.organization.organization_id, d]),
+    )
+    const inVault = byOrg.get(vault.organization_id)
+    expect(inVault.member_authenticated).toBe(false)
+    expect(inVault.mfa_required).toBeTruthy()
+    expect(inVault.mfa_required.secondary_auth_initiated ?? null).toBeNull()
+    const inSso = byOrg.get(ssoOnly.organization_id)
+    expect(inSso.member_authenticated).toBe(false)
+    expect(inSso.primary_required).toEqual({ allowed_auth_methods: ['sso'] })
+
+    const exchanged = ok(
+      K.istExchange,
+      await post(P.istExchange, {
+        intermediate_session_token: body.intermediate_session_token,
+        organization_id: ssoOnly.organization_id,
+      }),
+    )
+    expect(exchanged.member_authenticated).toBe(false)
+    expect(exchanged.intermediate_session_token).toBe(body.intermediate_session_token)
+    expect(exchanged.primary_required).toEqual({ allowed_auth_methods: ['sso'] })
+    expect(exchanged.session_jwt).toBe('')
+  })
+
+  it('refuses email OTP where the organization does not allow it', async () => {
+    const send = await post(P.loginOrSignup, {
+      organization_id: ssoOnly.organization_id,
+      email_address: ALICE,
+    })
+    const RESTRICTED = ['operation_restricted_by_organization_auth_methods']
+    if (send.status !== 200) {
+      fails(send, [400, 403], RESTRICTED)
+      return
+    }
+    ok(K.loginOrSignup, send)
+    fails(
+      await post(P.otpAuthenticate, {
+        organization_id: ssoOnly.organization_id,
+        email_address: ALICE,
+        code: latestCode(ALICE, 'login'),
+      }),
+      [400, 403],
+      RESTRICTED,
+    )
+  })
+
+  it('session exchange into an MFA organization ends in an IST', async () => {
+    const body = ok(
+      K.sessionsExchange,
+      await post(P.sessionsExchange, {
+        session_token: aliceSession.token,
+        organization_id: 'vault',
+      }),
+    )
+    expect(body.member_authenticated).toBe(false)
+    expect(body.session_token).toBe('')
+    expect(body.session_jwt).toBe('')
+    expect(body.intermediate_session_token).not.toBe('')
+    expect(body.mfa_required).toBeTruthy()
+    expect(body.organization.organization_id).toBe(vault.organization_id)
+  })
+
+  it('adds the OTP factor to a session passed in and extends it (3.2 item 5)', async () => {
+    const body = await orgLogin(acme.organization_id, ALICE, {
+      session_token: aliceSession.token,
+      session_duration_minutes: 45,
+    })
+    expect(body.member_authenticated).toBe(true)
+    expect(body.member_session.member_session_id).toBe(aliceSession.session.member_session_id)
+    expect(Date.parse(body.member_session.expires_at)).toBe(clock.now() + 45 * MINUTE)
+    expectEmailOtpFactor(body.member_session, ALICE)
+    await expectSessionJwt(body.session_jwt, body.member_session)
+    aliceSession = { ...aliceSession, jwt: body.session_jwt, session: body.member_session }
+  })
+})
+
+describe('custom claims limits (10.3)', () => {
+  it('never lets a custom claim replace a registered claim', async () => {
+    const res = await post(P.sessionsAuthenticate, {
+      session_token: aliceSession.token,
+      session_custom_claims: { sub: 'member-test-attacker', iss: 'evil', aud: ['x'], note: 'hi' },
+    })
+    if (res.status !== 200) {
+      fails(res, 400, 'reserved_claims_in_custom_claims')
+      return
+    }
+    const body = ok(K.sessionsAuthenticate, res)
+    expect(body.member_session.custom_claims).not.toHaveProperty('sub')
+    expect(body.member_session.custom_claims).not.toHaveProperty('iss')
+    await expectSessionJwt(body.session_jwt, body.member_session)
+  })
+
+  it('rejects claims over 4 KB and claims that are not an object', async () => {
+    fails(
+      await post(P.sessionsAuthenticate, {
+        session_token: aliceSession.token,
+        session_custom_claims: { blob: 'x'.repeat(5000) },
+      }),
+      400,
+      'custom_claims_too_large',
+    )
+    fails(
+      await post(P.sessionsAuthenticate, {
+        session_token: aliceSession.token,
+        session_custom_claims: 'plan=pro',
+      }),
+      400,
+      BAD_REQUEST,
+    )
+  })
+})
+
+describe('external ids and slugs stand in for ids (1.3)', () => {
+  it('finds organizations and members by external id', async () => {
+    const org = ok(
+      K.orgCreate,
+      await post(P.orgCreate, {
+        organization_name: 'Externally Known',
+        organization_slug: 'externally-known',
+        organization_external_id: 'ext-org-1',
+      }),
+    ).organization
+    expect(org.organization_external_id).toBe('ext-org-1')
+    expect(ok(K.orgGet, await get(P.org('ext-org-1'))).organization.organization_id).toBe(
+      org.organization_id,
+    )
+    const created = ok(
+      K.membersCreate,
+      await post(P.membersCreate('ext-org-1'), { email_address: CAROL, external_id: 'ext-carol' }),
+    )
+    expect(created.member.external_id).toBe('ext-carol')
+    const found = ok(
+      K.memberGet,
+      await get(P.memberGet(org.organization_id), { member_id: 'ext-carol' }),
+    )
+    expect(found.member_id).toBe(created.member_id)
+  })
+
+  it('searches organizations by member email', async () => {
+    const body = ok(
+      K.orgSearch,
+      await post(P.orgSearch, {
+        query: {
+          operator: 'AND',
+          operands: [{ filter_name: 'member_emails', filter_value: [CAROL] }],
+        },
+      }),
+    )
+    const slugs = body.organizations.map((o: Wire) => o.organization_slug).sort()
+    expect(slugs).toEqual(['beta', 'externally-known'])
+  })
+})
+
+describe('user lock after repeated wrong codes (12.3)', () => {
+  it('answers 429 user_lock_limit_reached after 10 consecutive wrong codes', async () => {
+    const email = `locky@${ACME_DOMAIN}`
+    ok(K.membersCreate, await post(P.membersCreate(acme.organization_id), { email_address: email }))
+    ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, { organization_id: acme.organization_id, email_address: email }),
+    )
+    const code = latestCode(email, 'login')
+    const attempt = (c: string) =>
+      post(P.otpAuthenticate, {
+        organization_id: acme.organization_id,
+        email_address: email,
+        code: c,
+      })
+    for (let i = 0; i < 9; i += 1) fails(await attempt(wrongCode(code)), 404, 'otp_code_not_found')
+    const tenth = await attempt(wrongCode(code))
+    fails(tenth, [404, 429], ['otp_code_not_found', 'user_lock_limit_reached'])
+    fails(await attempt(code), 429, 'user_lock_limit_reached')
+    const member = ok(
+      K.memberGet,
+      await get(P.memberGet(acme.organization_id), { email_address: email }),
+    ).member
+    expect(member.is_locked).toBe(true)
+    expect(Date.parse(member.lock_expires_at) - Date.parse(member.lock_created_at)).toBe(
+      60 * MINUTE,
+    )
+  })
+})
+
 describe('transport errors on every endpoint (1.2, 8.2)', () => {
   const routes = (): Array<{ method: 'GET' | 'POST'; path: string }> => [
     { method: 'POST', path: P.loginOrSignup },
