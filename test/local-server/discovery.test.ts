@@ -12,6 +12,11 @@ import {
 let h: Harness
 const ALICE = 'alice@acme.io'
 
+interface Discovered {
+  organization: { organization_slug: string }
+  membership: { type: string }
+}
+
 beforeEach(async () => {
   h = await startHarness()
 })
@@ -43,14 +48,22 @@ describe('discovered organizations', () => {
     const pending = await createOrganization(h, { organization_name: 'P', organization_slug: 'pp' })
     const invited = await createOrganization(h, { organization_name: 'I', organization_slug: 'ii' })
     const eligibleLast = await jitOrg('eligible-last', true)
-    h.local.seedMember({ organization_id: invited.organization_id, email_address: ALICE, status: 'invited' })
+    h.local.seedMember({
+      organization_id: invited.organization_id,
+      email_address: ALICE,
+      status: 'invited',
+    })
     h.local.seedMember({ organization_id: active.organization_id, email_address: ALICE })
-    h.local.seedMember({ organization_id: pending.organization_id, email_address: ALICE, status: 'pending' })
+    h.local.seedMember({
+      organization_id: pending.organization_id,
+      email_address: ALICE,
+      status: 'pending',
+    })
 
     const res = await discoveryIst(h, 'Alice@Acme.io')
     expect(res.status).toBe(200)
     expect(res.body.email_address).toBe('Alice@Acme.io')
-    const found = res.body.discovered_organizations.map((d: any) => [
+    const found = res.body.discovered_organizations.map((d: Discovered) => [
       d.organization.organization_slug,
       d.membership.type,
     ])
@@ -79,9 +92,9 @@ describe('discovered organizations', () => {
     await jitOrg('other-domain', true, { email_allowed_domains: ['other.io'] })
     await jitOrg('ok', true)
     const res = await discoveryIst(h, ALICE)
-    expect(res.body.discovered_organizations.map((d: any) => d.organization.organization_slug)).toEqual([
-      'ok',
-    ])
+    expect(
+      res.body.discovered_organizations.map((d: Discovered) => d.organization.organization_slug),
+    ).toEqual(['ok'])
   })
 
   it('reports mfa_required and primary_required per organization', async () => {
@@ -113,13 +126,16 @@ describe('discovered organizations', () => {
 
   it('with a member session lists memberships only, with no hint', async () => {
     await jitOrg('eligible', true)
-    const home = await createOrganization(h, { organization_name: 'Home', organization_slug: 'home' })
+    const home = await createOrganization(h, {
+      organization_name: 'Home',
+      organization_slug: 'home',
+    })
     h.local.seedMember({ organization_id: home.organization_id, email_address: ALICE })
     const session = (await login(h, home.organization_id, ALICE)).body
     const res = await h.post(P.discoveryList, { session_jwt: session.session_jwt })
     expect(res.status).toBe(200)
     expect(res.body.organization_id_hint).toBeNull()
-    expect(res.body.discovered_organizations.map((d: any) => d.membership.type)).toEqual([
+    expect(res.body.discovered_organizations.map((d: Discovered) => d.membership.type)).toEqual([
       'active_member',
     ])
     const none = await h.post(P.discoveryList, {})
@@ -134,7 +150,10 @@ describe('discovered organizations', () => {
   it('never creates or changes members', async () => {
     const org = await jitOrg('jit', true)
     await discoveryIst(h, ALICE)
-    const member = await h.call('GET', `/v1/b2b/organizations/${org.organization_id}/member?email_address=${ALICE}`)
+    const member = await h.call(
+      'GET',
+      `/v1/b2b/organizations/${org.organization_id}/member?email_address=${ALICE}`,
+    )
     expect(member.status).toBe(404)
     expect(member.body.error_type).toBe('member_not_found')
   })
@@ -164,9 +183,15 @@ describe('entering an organization with an IST', () => {
 
   it('refuses orgs the email cannot enter', async () => {
     await jitOrg('unverified', false)
-    const closed = await createOrganization(h, { organization_name: 'Closed', organization_slug: 'closed' })
+    const closed = await createOrganization(h, {
+      organization_name: 'Closed',
+      organization_slug: 'closed',
+    })
     const ist = (await discoveryIst(h, ALICE)).body.intermediate_session_token
-    const a = await h.post(P.istExchange, { intermediate_session_token: ist, organization_id: 'unverified' })
+    const a = await h.post(P.istExchange, {
+      intermediate_session_token: ist,
+      organization_id: 'unverified',
+    })
     expect(a.status).toBe(403)
     expect(a.body.error_type).toBe('invalid_email_for_jit_provisioning')
     const b = await h.post(P.istExchange, {
@@ -174,16 +199,26 @@ describe('entering an organization with an IST', () => {
       organization_id: closed.organization_id,
     })
     expect(b.body.error_type).toBe('email_jit_provisioning_not_allowed')
-    const c = await h.post(P.istExchange, { intermediate_session_token: ist, organization_id: 'missing' })
+    const c = await h.post(P.istExchange, {
+      intermediate_session_token: ist,
+      organization_id: 'missing',
+    })
     expect(c.status).toBe(404)
     expect(c.body.error_type).toBe('organization_not_found')
   })
 
   it('accepts an invite: invited → active', async () => {
     const org = await createOrganization(h, { organization_name: 'Inv', organization_slug: 'inv' })
-    h.local.seedMember({ organization_id: org.organization_id, email_address: ALICE, status: 'invited' })
+    h.local.seedMember({
+      organization_id: org.organization_id,
+      email_address: ALICE,
+      status: 'invited',
+    })
     const ist = (await discoveryIst(h, ALICE)).body.intermediate_session_token
-    const res = await h.post(P.istExchange, { intermediate_session_token: ist, organization_id: 'inv' })
+    const res = await h.post(P.istExchange, {
+      intermediate_session_token: ist,
+      organization_id: 'inv',
+    })
     expect(res.body.member.status).toBe('active')
   })
 })
@@ -198,9 +233,16 @@ describe('creating an organization from an IST', () => {
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({
       member_authenticated: true,
-      organization: { organization_name: 'acme', organization_slug: 'acme', email_invites: 'ALL_ALLOWED' },
+      organization: {
+        organization_name: 'acme',
+        organization_slug: 'acme',
+        email_invites: 'ALL_ALLOWED',
+      },
       member: { is_admin: true, status: 'active', email_address_verified: true },
-      member_session: { expires_at: '2030-01-01T00:30:00Z', roles: ['stytch_member', 'stytch_admin'] },
+      member_session: {
+        expires_at: '2030-01-01T00:30:00Z',
+        roles: ['stytch_member', 'stytch_admin'],
+      },
     })
     const again = await h.post(P.discoveryCreate, { intermediate_session_token: ist })
     expect(again.body.error_type).toBe('intermediate_session_not_found')
@@ -217,7 +259,10 @@ describe('creating an organization from an IST', () => {
 
   it('refuses a taken slug, and parallel creates of one slug make exactly one org', async () => {
     const ists = await Promise.all(
-      [0, 1, 2].map(async (i) => (await discoveryIst(h, `user${i}@corp.example`)).body.intermediate_session_token),
+      [0, 1, 2].map(
+        async (i) =>
+          (await discoveryIst(h, `user${i}@corp.example`)).body.intermediate_session_token,
+      ),
     )
     const results = await Promise.all(
       ists.map((ist) =>

@@ -47,8 +47,15 @@ export async function createOrganization(
 }
 
 /** Sends an org-scoped OTP and returns the code from the outbox. */
-export async function sendOrgOtp(h: Harness, organizationId: string, email: string): Promise<string> {
-  const res = await h.post(P.loginOrSignup, { organization_id: organizationId, email_address: email })
+export async function sendOrgOtp(
+  h: Harness,
+  organizationId: string,
+  email: string,
+): Promise<string> {
+  const res = await h.post(P.loginOrSignup, {
+    organization_id: organizationId,
+    email_address: email,
+  })
   if (res.status !== 200) throw new Error(`login_or_signup failed: ${JSON.stringify(res.body)}`)
   const message = h.local.outbox.latest(email)
   if (message === undefined) throw new Error('no OTP in the outbox')

@@ -1,5 +1,5 @@
 // Session JWTs: header and claims verified with jose against the served JWKS; rotation, removal.
-import { X509Certificate, createHash } from 'node:crypto'
+import { createHash, X509Certificate } from 'node:crypto'
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createOrganization, type Harness, login, P, startHarness } from './fixtures.js'
@@ -42,7 +42,13 @@ describe('JWKS', () => {
     expect(Object.keys(key).sort()).toEqual(
       ['alg', 'e', 'key_ops', 'kid', 'kty', 'n', 'use', 'x5c', 'x5tS256'].sort(),
     )
-    expect(key).toMatchObject({ kty: 'RSA', use: 'sig', key_ops: ['verify'], alg: 'RS256', e: 'AQAB' })
+    expect(key).toMatchObject({
+      kty: 'RSA',
+      use: 'sig',
+      key_ops: ['verify'],
+      alg: 'RS256',
+      e: 'AQAB',
+    })
     expect(key.kid).toMatch(/^jwk-test-[0-9a-f-]{36}$/)
     expect(Buffer.from(String(key.n), 'base64url')).toHaveLength(256) // 2048-bit modulus
     const der = Buffer.from((key.x5c as string[])[0] ?? '', 'base64')

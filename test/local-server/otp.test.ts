@@ -124,7 +124,10 @@ describe('binding to email, flow and organization', () => {
   })
 
   it('a code is only valid for its own organization', async () => {
-    const other = await createOrganization(h, { organization_name: 'Other', organization_slug: 'other' })
+    const other = await createOrganization(h, {
+      organization_name: 'Other',
+      organization_slug: 'other',
+    })
     h.local.seedMember({ organization_id: other.organization_id, email_address: ALICE })
     const code = await sendOrgOtp(h, orgId, ALICE)
     const res = await authenticate(code, ALICE, other.organization_id)
@@ -135,13 +138,18 @@ describe('binding to email, flow and organization', () => {
   it('discovery and org-scoped codes do not cross flows', async () => {
     const orgCode = await sendOrgOtp(h, orgId, ALICE)
     const discoveryCode = await sendDiscoveryOtp(h, ALICE)
-    const asDiscovery = await h.post(P.discoveryAuthenticate, { email_address: ALICE, code: orgCode })
+    const asDiscovery = await h.post(P.discoveryAuthenticate, {
+      email_address: ALICE,
+      code: orgCode,
+    })
     if (orgCode !== discoveryCode) expect(asDiscovery.body.error_type).toBe('otp_code_not_found')
     const asOrg = await authenticate(discoveryCode)
     if (orgCode !== discoveryCode) expect(asOrg.body.error_type).toBe('otp_code_not_found')
     // Both latest codes are still valid in their own flow.
     expect((await authenticate(orgCode)).status).toBe(200)
-    expect((await h.post(P.discoveryAuthenticate, { email_address: ALICE, code: discoveryCode })).status).toBe(200)
+    expect(
+      (await h.post(P.discoveryAuthenticate, { email_address: ALICE, code: discoveryCode })).status,
+    ).toBe(200)
   })
 
   it('compares emails case-insensitively', async () => {
@@ -161,7 +169,10 @@ describe('failed-attempt lock (10 failures, 1 hour)', () => {
     const locked = await authenticate(code)
     expect(locked.status).toBe(429)
     expect(locked.body.error_type).toBe('user_lock_limit_reached')
-    const member = await h.call('GET', `/v1/b2b/organizations/${orgId}/member?email_address=${ALICE}`)
+    const member = await h.call(
+      'GET',
+      `/v1/b2b/organizations/${orgId}/member?email_address=${ALICE}`,
+    )
     expect(member.body.member.is_locked).toBe(true)
     expect(member.body.member.lock_expires_at).toBe('2030-01-01T01:00:00Z')
   })
@@ -237,7 +248,10 @@ describe('sign-up through login_or_signup', () => {
   })
 
   it('refuses unknown emails when the org does not allow sign-up', async () => {
-    const res = await h.post(P.loginOrSignup, { organization_id: orgId, email_address: 'x@acme.io' })
+    const res = await h.post(P.loginOrSignup, {
+      organization_id: orgId,
+      email_address: 'x@acme.io',
+    })
     expect(res.status).toBe(403)
     expect(res.body.error_type).toBe('email_jit_provisioning_not_allowed')
     expect(h.local.outbox.list({ emailAddress: 'x@acme.io' })).toHaveLength(0)

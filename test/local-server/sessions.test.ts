@@ -55,7 +55,9 @@ describe('session_duration_minutes', () => {
     await h.post(P.loginOrSignup, { organization_id: orgId, email_address: ALICE })
     const code = h.local.outbox.latest(ALICE)?.code
     const base = { organization_id: orgId, email_address: ALICE, code }
-    expect((await h.post(P.otpAuthenticate, { ...base, session_duration_minutes: 1 })).status).toBe(400)
+    expect((await h.post(P.otpAuthenticate, { ...base, session_duration_minutes: 1 })).status).toBe(
+      400,
+    )
     expect((await h.post(P.otpAuthenticate, base)).status).toBe(200)
   })
 
@@ -110,7 +112,10 @@ describe('sessions/authenticate and revoke', () => {
     const revoked = await h.post(P.sessionsRevoke, { session_token: first.session_token })
     expect(revoked.status).toBe(200)
     expect(revoked.body).toEqual({ request_id: expect.any(String), status_code: 200 })
-    for (const body of [{ session_token: first.session_token }, { session_jwt: first.session_jwt }]) {
+    for (const body of [
+      { session_token: first.session_token },
+      { session_jwt: first.session_jwt },
+    ]) {
       const res = await h.post(P.sessionsAuthenticate, body)
       expect(res.status).toBe(404)
       expect(res.body.error_type).toBe('session_not_found')
@@ -132,7 +137,10 @@ describe('sessions/authenticate and revoke', () => {
   it('lists live sessions of a member', async () => {
     const a = (await login(h, orgId, ALICE)).body
     await login(h, orgId, ALICE, { session_duration_minutes: 5 })
-    let list = await h.call('GET', `${P.sessionsGet}?organization_id=${orgId}&member_id=${a.member_id}`)
+    let list = await h.call(
+      'GET',
+      `${P.sessionsGet}?organization_id=${orgId}&member_id=${a.member_id}`,
+    )
     expect(list.body.member_sessions).toHaveLength(2)
     h.clock.advance(6 * 60_000)
     list = await h.call('GET', `${P.sessionsGet}?organization_id=acme&member_id=${a.member_id}`)
@@ -144,8 +152,15 @@ describe('sessions/authenticate and revoke', () => {
 
 describe('sessions/exchange', () => {
   it('switches to an org where the email is a member and keeps the original session', async () => {
-    const beta = await createOrganization(h, { organization_name: 'Beta', organization_slug: 'beta' })
-    h.local.seedMember({ organization_id: beta.organization_id, email_address: ALICE, status: 'invited' })
+    const beta = await createOrganization(h, {
+      organization_name: 'Beta',
+      organization_slug: 'beta',
+    })
+    h.local.seedMember({
+      organization_id: beta.organization_id,
+      email_address: ALICE,
+      status: 'invited',
+    })
     const first = (await login(h, orgId, ALICE)).body
     const res = await h.post(P.sessionsExchange, {
       session_token: first.session_token,
@@ -159,11 +174,16 @@ describe('sessions/exchange', () => {
       member: { status: 'active' },
     })
     expect(res.body.session_token).not.toBe(first.session_token)
-    expect((await h.post(P.sessionsAuthenticate, { session_token: first.session_token })).status).toBe(200)
+    expect(
+      (await h.post(P.sessionsAuthenticate, { session_token: first.session_token })).status,
+    ).toBe(200)
   })
 
   it('refuses an org without membership and answers an IST when the target demands MFA', async () => {
-    const other = await createOrganization(h, { organization_name: 'Other', organization_slug: 'other' })
+    const other = await createOrganization(h, {
+      organization_name: 'Other',
+      organization_slug: 'other',
+    })
     const mfa = await createOrganization(h, {
       organization_name: 'Mfa',
       organization_slug: 'mfa',
@@ -224,12 +244,18 @@ describe('intermediate session tokens', () => {
     })
     h.local.seedMember({ organization_id: mfa.organization_id, email_address: ALICE })
     const ist = (await discoveryIst(h, ALICE)).body.intermediate_session_token
-    const res = await h.post(P.istExchange, { intermediate_session_token: ist, organization_id: 'mfa' })
+    const res = await h.post(P.istExchange, {
+      intermediate_session_token: ist,
+      organization_id: 'mfa',
+    })
     expect(res.body.member_authenticated).toBe(false)
     expect(res.body.intermediate_session_token).toBe(ist)
     const list = await h.post(P.discoveryList, { intermediate_session_token: ist })
     expect(list.body.organization_id_hint).toBe(mfa.organization_id)
-    const elsewhere = await h.post(P.istExchange, { intermediate_session_token: ist, organization_id: orgId })
+    const elsewhere = await h.post(P.istExchange, {
+      intermediate_session_token: ist,
+      organization_id: orgId,
+    })
     expect(elsewhere.body.error_type).toBe('invalid_intermediate_session_token_for_organization')
   })
 

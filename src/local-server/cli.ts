@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Command line entry `stytch-b2b-local`: runs the local Stytch B2B server until SIGINT/SIGTERM.
+import { parseArgs } from 'node:util'
+import { startLocalServer } from './index.js'
+
+/** Default port: fixed so that a developer's .env can point at it across restarts. */
+const DEFAULT_PORT = 4010
+
+const HELP = `Usage: stytch-b2b-local [options]
+
+Runs a local, in-memory server that answers like the Stytch B2B API (email OTP, discovery,
+sessions, JWKS, organizations). OTP codes are not emailed: read them at
+GET <url>/__local/outbox?email_address=<address>.
+
+Options:
+  --port <n>          TCP port, 0 for a free one (default: ${DEFAULT_PORT})
+  --host <address>    interface to listen on (default: 127.0.0.1)
+  --project-id <id>   project id to accept (default: project-test-<random uuid>)
+  --secret <secret>   secret to accept (default: secret-test-<random>)
+  -h, --help          show this help
+
+Point the Stytch SDK at it with env: '<url>/'. Stops on Ctrl-C (SIGINT) or SIGTERM.`
+
+async function main(): Promise<number> {
+  let values: ReturnType<typeof parse>['values']
+  try {
+    values = parse().values
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`)
+    return 2
+  }
+  if (values.help) {
+    console.log(HELP)
+    return 0
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be an integer between 0 and 65535, got "${values.port}"`)
+    return 2
+  }
+  const server = await startLocalServer({
+    port,
+    host: values.host,
+    projectId: values['project-id'],
+    secret: values.secret,
+  })
+  console.log(`Stytch B2B local server listening on ${server.url}`)
+  console.log(`project id: ${server.projectId}`)
+  console.log(`secret:     ${server.secret}`)
+  console.log(`outbox:     ${server.url}/__local/outbox`)
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  await server.close()
+  return 0
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'project-id': { type: 'string' },
+      secret: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  })
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error))
+    process.exitCode = 1
+  },
+)
