@@ -117,6 +117,40 @@ function show(res: StytchCallResult): string {
   return `HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 600)}`
 }
 
+// Keys whose values are user data, not Stytch-made: the walkers below do not descend into them.
+const USER_DATA_KEYS = new Set(['trusted_metadata', 'untrusted_metadata', 'custom_claims'])
+const ID_KINDS: Record<string, string> = {
+  organization_id: 'organization',
+  member_id: 'member',
+  member_session_id: 'session',
+  email_id: 'email',
+  request_id: 'request-id',
+}
+
+/**
+ * Walks a success body: every `*_at` string is an RFC 3339 UTC timestamp (spec 1.4) and every
+ * Stytch id has its `<kind>-test-<uuid v4>` form (spec 1.5).
+ */
+function expectWireFormats(value: unknown, path = '$'): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      expectWireFormats(item, `${path}[${i}]`)
+    })
+    return
+  }
+  if (value === null || typeof value !== 'object') return
+  for (const [key, child] of Object.entries(value)) {
+    if (USER_DATA_KEYS.has(key)) continue
+    const where = `${path}.${key}`
+    if (typeof child === 'string' && key.endsWith('_at') && child !== '') {
+      expect(child, where).toMatch(RFC3339)
+    }
+    const kind = ID_KINDS[key]
+    if (kind && typeof child === 'string') expect(child, where).toMatch(ID_PATTERN(kind))
+    expectWireFormats(child, where)
+  }
+}
+
 /** Asserts a 200 Stytch success body for `key`, validates it, returns the body. */
 // biome-ignore lint/suspicious/noExplicitAny: Stytch bodies are read field by field in tests
 function ok(key: string, res: StytchCallResult): any {
@@ -125,6 +159,7 @@ function ok(key: string, res: StytchCallResult): any {
   expectMatchesSchema(key, res.body)
   expect(res.body.status_code).toBe(200)
   expect(res.body.request_id).toMatch(ID_PATTERN('request-id'))
+  expectWireFormats(res.body)
   return res.body
 }
 
@@ -1486,6 +1521,16 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
       404,
       'session_not_found',
     )
+    const listed = ok(
+      K.sessionsGet,
+      await get(P.sessionsGet, {
+        organization_id: acme.organization_id,
+        member_id: body.member_id,
+      }),
+    )
+    expect(listed.member_sessions.map((x: Wire) => x.member_session_id)).not.toContain(
+      body.member_session.member_session_id,
+    )
   })
 })
 
@@ -2022,6 +2067,189 @@ describe('user lock after repeated wrong codes (12.3)', () => {
     expect(Date.parse(member.lock_expires_at) - Date.parse(member.lock_created_at)).toBe(
       60 * MINUTE,
     )
+  })
+})
+
+describe('null is the same as absent for optional inputs (1.3)', () => {
+  it('accepts null optional fields on OTP, discovery and session calls', async () => {
+    ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, {
+        organization_id: acme.organization_id,
+        email_address: ALICE,
+        login_template_id: null,
+        signup_template_id: null,
+        locale: null,
+        login_expiration_minutes: null,
+        signup_expiration_minutes: null,
+      }),
+    )
+    const login = ok(
+      K.otpAuthenticate,
+      await post(P.otpAuthenticate, {
+        organization_id: acme.organization_id,
+        email_address: ALICE,
+        code: latestCode(ALICE, 'login'),
+        session_token: null,
+        session_jwt: null,
+        intermediate_session_token: null,
+        session_duration_minutes: null,
+        session_custom_claims: null,
+        locale: null,
+        telemetry_id: null,
+      }),
+    )
+    expect(login.member_authenticated).toBe(true)
+    expect(login.member_session.member_session_id).not.toBe(aliceSession.session.member_session_id)
+    expectMemberSession(login.member_session, {
+      memberId: aliceAcme.member_id,
+      organizationId: acme.organization_id,
+      slug: 'acme',
+      durationMinutes: 60,
+    })
+
+    ok(
+      K.discoverySend,
+      await post(P.discoverySend, {
+        email_address: ALICE,
+        login_template_id: null,
+        locale: null,
+        discovery_expiration_minutes: null,
+      }),
+    )
+    const discovered = ok(
+      K.discoveryAuthenticate,
+      await post(P.discoveryAuthenticate, {
+        email_address: ALICE,
+        code: latestCode(ALICE, 'discovery'),
+      }),
+    )
+    const ist = discovered.intermediate_session_token
+    ok(
+      K.discoveryList,
+      await post(P.discoveryList, {
+        intermediate_session_token: ist,
+        session_token: null,
+        session_jwt: null,
+      }),
+    )
+    ok(
+      K.discoveryList,
+      await post(P.discoveryList, {
+        intermediate_session_token: null,
+        session_token: login.session_token,
+        session_jwt: null,
+      }),
+    )
+    const authed = ok(
+      K.sessionsAuthenticate,
+      await post(P.sessionsAuthenticate, {
+        session_token: login.session_token,
+        session_jwt: null,
+        session_duration_minutes: null,
+        session_custom_claims: null,
+        authorization_check: null,
+      }),
+    )
+    expect(authed.member_session.expires_at).toBe(login.member_session.expires_at)
+    const exchanged = ok(
+      K.sessionsExchange,
+      await post(P.sessionsExchange, {
+        organization_id: beta.organization_id,
+        session_token: null,
+        session_jwt: login.session_jwt,
+        session_duration_minutes: null,
+        session_custom_claims: null,
+        locale: null,
+      }),
+    )
+    expect(exchanged.member_authenticated).toBe(true)
+    ok(
+      K.sessionsRevoke,
+      await post(P.sessionsRevoke, {
+        session_token: login.session_token,
+        session_jwt: null,
+        member_session_id: null,
+        member_id: null,
+      }),
+    )
+    fails(
+      await post(P.sessionsAuthenticate, { session_token: login.session_token }),
+      404,
+      'session_not_found',
+    )
+  })
+
+  it('accepts null optional fields when creating organizations and members', async () => {
+    const org = ok(
+      K.orgCreate,
+      await post(P.orgCreate, {
+        organization_name: 'Nullable',
+        organization_slug: 'nullable',
+        organization_logo_url: null,
+        trusted_metadata: null,
+        organization_external_id: null,
+        email_allowed_domains: null,
+        email_jit_provisioning: null,
+        mfa_policy: null,
+      }),
+    ).organization
+    expect(org.email_jit_provisioning).toBe('NOT_ALLOWED')
+    expect(org.mfa_policy).toBe('OPTIONAL')
+    expect(org.email_allowed_domains).toEqual([])
+    const member = ok(
+      K.membersCreate,
+      await post(P.membersCreate(org.organization_id), {
+        email_address: CAROL,
+        name: null,
+        external_id: null,
+        create_member_as_pending: null,
+        roles: null,
+        trusted_metadata: null,
+      }),
+    ).member
+    expect(member.status).toBe('active')
+    expect(member.name).toBe('')
+    ok(K.orgSearch, await post(P.orgSearch, { query: null, limit: null, cursor: null }))
+  })
+})
+
+describe('org-scoped OTP for an invited member (3.1, 3.2)', () => {
+  it('sends a signup code, keeps the invite until authenticate, then activates', async () => {
+    const email = 'invitee@elsewhere.test'
+    const seeded = local.seedMember({
+      organization_id: beta.organization_id,
+      email_address: email,
+      status: 'invited',
+    })
+    const sent = ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, { organization_id: beta.organization_id, email_address: email }),
+    )
+    expect(sent.member_created).toBe(false)
+    expect(sent.member_id).toBe(seeded.member_id)
+    expect(sent.member.status).toBe('invited')
+    expect(local.outbox.latest(email)?.kind).toBe('signup')
+    const body = ok(
+      K.otpAuthenticate,
+      await post(P.otpAuthenticate, {
+        organization_id: beta.organization_id,
+        email_address: email,
+        code: latestCode(email, 'signup'),
+      }),
+    )
+    expect(body.member.status).toBe('active')
+    expect(body.member.email_address_verified).toBe(true)
+    expect(body.member_authenticated).toBe(true)
+    await expectSessionJwt(body.session_jwt, body.member_session)
+  })
+
+  it('lists sessions by member external id (1.3)', async () => {
+    const body = ok(
+      K.sessionsGet,
+      await get(P.sessionsGet, { organization_id: 'ext-org-1', member_id: 'ext-carol' }),
+    )
+    expect(body.member_sessions).toEqual([])
   })
 })
 
