@@ -1,6 +1,7 @@
 // Wire conformance of the local server: every endpoint over real HTTP, every body checked against
 // the Stytch JSON Schemas (test/fixtures/stytch-schemas) and the spec (shared spec, sections 3-10).
 
+import { createHash, X509Certificate } from 'node:crypto'
 import { createLocalJWKSet, generateKeyPair, type JWK, jwtVerify, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalServer } from '../../src/local-server/index.js'
@@ -159,8 +160,17 @@ function ok(key: string, res: StytchCallResult): any {
   expectMatchesSchema(key, res.body)
   expect(res.body.status_code).toBe(200)
   expect(res.body.request_id).toMatch(ID_PATTERN('request-id'))
+  expectFreshRequestId(res.body.request_id)
   expectWireFormats(res.body)
   return res.body
+}
+
+const seenRequestIds = new Set<string>()
+
+/** Every answer carries its own request_id. */
+function expectFreshRequestId(requestId: string): void {
+  expect(seenRequestIds.has(requestId), `request_id ${requestId} reused`).toBe(false)
+  seenRequestIds.add(requestId)
 }
 
 /** Asserts a Stytch error envelope with the given status(es) and error type(s) (spec 8.1, 8.2). */
@@ -177,6 +187,7 @@ function fails(
   expect(res.body.status_code, 'body status_code equals the HTTP status').toBe(res.status)
   expect(types, show(res)).toContain(res.body.error_type)
   expect(res.body.request_id).toMatch(ID_PATTERN('request-id'))
+  expectFreshRequestId(res.body.request_id)
   expect(res.body.error_message).not.toBe('')
   // No secret or token may leak into an error (STYLE: errors).
   expect(JSON.stringify(res.body)).not.toContain(local.secret)
@@ -432,6 +443,20 @@ describe('POST /v1/b2b/organizations (3.13)', () => {
       await post(P.orgCreate, { organization_name: 'Acme 2', organization_slug: 'acme' }),
       400,
       'organization_slug_already_used',
+    )
+  })
+
+  it('rejects names and slugs outside their length limits', async () => {
+    fails(await post(P.orgCreate, { organization_name: 'n'.repeat(129) }), 400, [
+      'invalid_organization_name',
+    ])
+    fails(await post(P.orgCreate, { organization_name: 'Short', organization_slug: 'a' }), 400, [
+      'invalid_organization_slug',
+    ])
+    fails(
+      await post(P.orgCreate, { organization_name: 'Long', organization_slug: 's'.repeat(129) }),
+      400,
+      ['invalid_organization_slug'],
     )
   })
 
@@ -1745,6 +1770,15 @@ describe('GET /v1/b2b/sessions/jwks/{project_id} (3.11, 9.5)', () => {
       expect(key.kid).toMatch(ID_PATTERN('jwk'))
       expect(key.x5c.length).toBeGreaterThanOrEqual(1)
       expect(key).not.toHaveProperty('d')
+      // x5c[0] is a DER certificate for this very key; x5tS256 is its SHA-256 thumbprint (9.5).
+      const der = Buffer.from(key.x5c[0], 'base64')
+      const certKey = new X509Certificate(der).publicKey.export({ format: 'jwk' })
+      expect({ n: certKey.n, e: certKey.e }).toEqual({ n: key.n, e: key.e })
+      const thumbprint = createHash('sha256').update(der).digest()
+      expect([thumbprint.toString('base64url'), thumbprint.toString('base64')]).toContain(
+        key.x5tS256,
+      )
+      expect(Buffer.from(key.n, 'base64url').length * 8).toBeGreaterThanOrEqual(2048)
     }
   })
 
@@ -2325,6 +2359,65 @@ describe('transport errors on every endpoint (1.2, 8.2)', () => {
       fails(await post(path, {}), 404, 'route_not_found')
       fails(await get(path), 404, 'route_not_found')
     }
+  })
+})
+
+describe('OTP lifetimes chosen by the caller (12.1)', () => {
+  it('honours login, signup and discovery expiration minutes', async () => {
+    const signupEmail = `late-signup@${ACME_DOMAIN}`
+    ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, {
+        organization_id: acme.organization_id,
+        email_address: ALICE,
+        login_expiration_minutes: 2,
+      }),
+    )
+    const loginCode = latestCode(ALICE, 'login')
+    ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, {
+        organization_id: acme.organization_id,
+        email_address: signupEmail,
+        signup_expiration_minutes: 2,
+      }),
+    )
+    const signupCode = latestCode(signupEmail, 'signup')
+    ok(
+      K.discoverySend,
+      await post(P.discoverySend, { email_address: CAROL, discovery_expiration_minutes: 2 }),
+    )
+    const discoveryCode = latestCode(CAROL, 'discovery')
+    clock.advance(2 * MINUTE + 1000)
+    for (const [email, code] of [
+      [ALICE, loginCode],
+      [signupEmail, signupCode],
+    ] as const) {
+      fails(
+        await post(P.otpAuthenticate, {
+          organization_id: acme.organization_id,
+          email_address: email,
+          code,
+        }),
+        401,
+        'unable_to_auth_otp_code',
+      )
+    }
+    fails(
+      await post(P.discoveryAuthenticate, { email_address: CAROL, code: discoveryCode }),
+      401,
+      'unable_to_auth_otp_code',
+    )
+  })
+
+  it('keeps a 15 minute code valid for 14 minutes', async () => {
+    ok(
+      K.discoverySend,
+      await post(P.discoverySend, { email_address: CAROL, discovery_expiration_minutes: 15 }),
+    )
+    const code = latestCode(CAROL, 'discovery')
+    clock.advance(14 * MINUTE)
+    ok(K.discoveryAuthenticate, await post(P.discoveryAuthenticate, { email_address: CAROL, code }))
   })
 })
 
