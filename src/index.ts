@@ -4,13 +4,13 @@ import type { StytchB2BOptions } from './core/config.js'
 import { startEmbeddedServer } from './embedded.js'
 
 export type { Auth, EmbeddedServer } from './core/auth.js'
-export type { CookieAttributes, CookieKind, CookieOptions } from './core/cookies.js'
 export type {
   CustomClaimsContext,
   Logger,
   ResolvedConfig,
   StytchB2BOptions,
 } from './core/config.js'
+export type { CookieAttributes, CookieKind, CookieOptions } from './core/cookies.js'
 export { safeReturnTo } from './core/csrf.js'
 export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/errors.js'
 export type { RequestAuth, StepResult, StepState } from './core/flows/context.js'

@@ -80,7 +80,8 @@ export function refusal(error: AuthError, auth: RequestAuth): AuthResponse {
   } else if (error.status === 403 && auth.bearer) {
     headers['www-authenticate'] = 'Bearer error="insufficient_scope"'
   }
-  return { status: error.status, headers, setCookies: auth.setCookies, body: errorBody(error) }
+  // The adapter already sent auth.setCookies when it attached the session.
+  return { status: error.status, headers, setCookies: [], body: errorBody(error) }
 }
 
 function isHtmlNavigation(request: AuthRequest): boolean {

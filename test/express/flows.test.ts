@@ -21,7 +21,9 @@ afterEach(async () => {
 const JSON_HEADERS = { 'content-type': 'application/json' }
 
 async function discover(email: string) {
-  const sent = await request(stack.app).post('/auth/otps/email/discovery/send').send({ email_address: email })
+  const sent = await request(stack.app)
+    .post('/auth/otps/email/discovery/send')
+    .send({ email_address: email })
   expect(sent.status).toBe(200)
   const code = latestCode(stack.local, email)
   return request(stack.app)
@@ -39,7 +41,9 @@ describe('discovery flow', () => {
     expect(authenticated.status).toBe(200)
     expect(authenticated.body.emailAddress).toBe('ada@acme.test')
     expect(
-      authenticated.body.discoveredOrganizations.map((o: { organizationSlug: string }) => o.organizationSlug),
+      authenticated.body.discoveredOrganizations.map(
+        (o: { organizationSlug: string }) => o.organizationSlug,
+      ),
     ).toEqual(['acme', 'beta'])
     expect(authenticated.body.discoveredOrganizations[0].membershipType).toBe('active_member')
     const istCookies = setCookiesOf(authenticated)
@@ -48,7 +52,9 @@ describe('discovery flow', () => {
       /^stytch_intermediate_session=[A-Za-z0-9_%-]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/,
     )
     // No token or code in the body.
-    expect(JSON.stringify(authenticated.body)).not.toContain(istCookies[0]?.split(';')[0]?.split('=')[1])
+    expect(JSON.stringify(authenticated.body)).not.toContain(
+      istCookies[0]?.split(';')[0]?.split('=')[1],
+    )
 
     const listed = await request(stack.app)
       .get('/auth/discovery/organizations')
@@ -67,9 +73,15 @@ describe('discovery flow', () => {
     expect(exchanged.body).not.toHaveProperty('sessionJwt')
     const sessionCookies = setCookiesOf(exchanged)
     expect(sessionCookies).toHaveLength(3)
-    expect(sessionCookies[0]).toMatch(/^stytch_session=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/)
-    expect(sessionCookies[1]).toMatch(/^stytch_session_jwt=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/)
-    expect(sessionCookies[2]).toBe('stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax')
+    expect(sessionCookies[0]).toMatch(
+      /^stytch_session=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
+    )
+    expect(sessionCookies[1]).toMatch(
+      /^stytch_session_jwt=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
+    )
+    expect(sessionCookies[2]).toBe(
+      'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+    )
 
     const cookies = cookieHeader(sessionCookies)
     const protectedPage = await request(stack.app).get('/protected').set('cookie', cookies)
@@ -92,7 +104,9 @@ describe('discovery flow', () => {
     const onBeta = await request(stack.app).get('/protected').set('cookie', betaCookies)
     expect(onBeta.body.organizationId).toBe(beta.organizationId)
 
-    const loggedOut = await request(stack.app).post('/auth/sessions/revoke').set('cookie', betaCookies)
+    const loggedOut = await request(stack.app)
+      .post('/auth/sessions/revoke')
+      .set('cookie', betaCookies)
     expect(loggedOut.status).toBe(200)
     expect(loggedOut.body).toEqual({ loggedOut: true, revoked: true })
     expect(setCookiesOf(loggedOut)).toEqual([
@@ -118,7 +132,9 @@ describe('discovery flow', () => {
   })
 
   test('a wrong code answers ERR_OTP_INVALID and sets no cookie', async () => {
-    await request(stack.app).post('/auth/otps/email/discovery/send').send({ email_address: 'x@y.test' })
+    await request(stack.app)
+      .post('/auth/otps/email/discovery/send')
+      .send({ email_address: 'x@y.test' })
     const code = latestCode(stack.local, 'x@y.test')
     const wrong = code === '000000' ? '111111' : '000000'
     const response = await request(stack.app)
@@ -140,9 +156,12 @@ describe('organization login', () => {
     expect(sent.status).toBe(200)
     expect(sent.body).toEqual({ sent: true, emailAddress: 'ada@acme.test', organizationId: 'acme' })
     const code = latestCode(stack.local, 'ada@acme.test')
-    const response = await request(stack.app)
-      .post('/auth/otps/email/authenticate')
-      .send({ organization_id: 'acme', email_address: 'ada@acme.test', code, session_duration_minutes: 120 })
+    const response = await request(stack.app).post('/auth/otps/email/authenticate').send({
+      organization_id: 'acme',
+      email_address: 'ada@acme.test',
+      code,
+      session_duration_minutes: 120,
+    })
     expect(response.status).toBe(200)
     expect(response.body.memberAuthenticated).toBe(true)
     expect(response.body.member.organizationId).toBe(acme.organizationId)
@@ -158,7 +177,11 @@ describe('organization login', () => {
       .post('/auth/otps/email/login_or_signup')
       .send({ organization_id: 'acme', email_address: 'eve@evil.test' })
     expect(stranger.status).toBe(200)
-    expect(stranger.body).toEqual({ sent: true, emailAddress: 'eve@evil.test', organizationId: 'acme' })
+    expect(stranger.body).toEqual({
+      sent: true,
+      emailAddress: 'eve@evil.test',
+      organizationId: 'acme',
+    })
     expect(stack.local.outbox.latest('eve@evil.test')).toBeUndefined()
   })
 })

@@ -71,13 +71,20 @@ export async function seedOrganization(
     organization_slug: slug,
     ...settings,
   })
-  if (created.status !== 200) throw new Error(`seeding ${slug} failed: ${JSON.stringify(created.body)}`)
+  if (created.status !== 200)
+    throw new Error(`seeding ${slug} failed: ${JSON.stringify(created.body)}`)
   const organizationId = created.body.organization.organization_id as string
   if (memberEmail) {
-    const member = await callStytch(local, 'POST', `/v1/b2b/organizations/${organizationId}/members`, {
-      email_address: memberEmail,
-    })
-    if (member.status !== 200) throw new Error(`seeding member failed: ${JSON.stringify(member.body)}`)
+    const member = await callStytch(
+      local,
+      'POST',
+      `/v1/b2b/organizations/${organizationId}/members`,
+      {
+        email_address: memberEmail,
+      },
+    )
+    if (member.status !== 200)
+      throw new Error(`seeding member failed: ${JSON.stringify(member.body)}`)
   }
   return { organizationId, slug }
 }
@@ -102,4 +109,48 @@ export function latestCode(local: LocalServer, email: string): string {
   const message = local.outbox.latest(email)
   if (!message) throw new Error(`no code was sent to ${email}`)
   return message.code
+}
+
+export interface SignedIn {
+  /** Cookie header carrying the session. */
+  cookie: string
+  sessionToken: string
+  sessionJwt: string
+  setCookies: string[]
+}
+
+/** Signs `email` in to `organizationSlug` through the app's mounted org-login endpoints. */
+export async function signIn(
+  stack: Stack,
+  email: string,
+  organizationSlug: string,
+): Promise<SignedIn> {
+  const { default: request } = await import('supertest')
+  const sent = await request(stack.app)
+    .post('/auth/otps/email/login_or_signup')
+    .send({ organization_id: organizationSlug, email_address: email })
+  if (sent.status !== 200) throw new Error(`login_or_signup failed: ${JSON.stringify(sent.body)}`)
+  const response = await request(stack.app)
+    .post('/auth/otps/email/authenticate')
+    .send({
+      organization_id: organizationSlug,
+      email_address: email,
+      code: latestCode(stack.local, email),
+    })
+  if (response.status !== 200)
+    throw new Error(`authenticate failed: ${JSON.stringify(response.body)}`)
+  const setCookies = setCookiesOf(response)
+  const value = (name: string) =>
+    decodeURIComponent(
+      setCookies
+        .find((line) => line.startsWith(`${name}=`))
+        ?.split(';')[0]
+        ?.slice(name.length + 1) ?? '',
+    )
+  return {
+    cookie: cookieHeader(setCookies),
+    sessionToken: value('stytch_session'),
+    sessionJwt: value('stytch_session_jwt'),
+    setCookies,
+  }
 }

@@ -38,7 +38,10 @@ export async function startUpstreamProxy(target: string): Promise<UpstreamProxy>
     }
     if (fault?.kind === 'status') {
       res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' })
-      res.end(fault.body ?? JSON.stringify({ status_code: fault.status, error_type: 'internal_server_error' }))
+      res.end(
+        fault.body ??
+          JSON.stringify({ status_code: fault.status, error_type: 'internal_server_error' }),
+      )
       return
     }
     if (fault?.kind === 'drip') {
