@@ -46,6 +46,7 @@ let aliceAcmeId = ''
 let pendingId = ''
 let aliceBetaSession = { token: '', jwt: '' }
 let aliceAcmeSession = { token: '', jwt: '', id: '' }
+let founder = { jwt: '', organizationId: '' }
 
 beforeAll(async () => {
   local = await startLocalServer({ port: 0, host: '127.0.0.1', now: clock.now })
@@ -209,7 +210,7 @@ describe('official stytch SDK against the local server', () => {
       })
     expect(discovered_organizations).toEqual([])
 
-    await step('discovery.organizations.create', async () => {
+    founder = await step('discovery.organizations.create', async () => {
       const res = await client.discovery.organizations.create({
         intermediate_session_token: ist,
         organization_name: 'NewCo',
@@ -225,6 +226,7 @@ describe('official stytch SDK against the local server', () => {
       expect(res.member_session?.roles).toEqual(
         expect.arrayContaining(['stytch_admin', 'stytch_member']),
       )
+      return { jwt: res.session_jwt, organizationId: res.organization.organization_id }
     })
   })
 
@@ -491,7 +493,90 @@ describe('official stytch SDK against the local server', () => {
     })
   })
 
+  it('lists sessions and checks RBAC locally with the served policy (3.12, 3.18)', async () => {
+    await step('sessions.get', async () => {
+      const { member_id } = await client.organizations.members.get({
+        organization_id: betaId,
+        email_address: ALICE,
+      })
+      const res = await client.sessions.get({ organization_id: betaId, member_id })
+      // The IST-exchange session and the sessions.exchange session, both in Beta.
+      expect(res.member_sessions.length).toBeGreaterThanOrEqual(2)
+      for (const session of res.member_sessions) {
+        expect(session.organization_id).toBe(betaId)
+      }
+    })
+
+    const policy = await step('rbac.policy', async () => {
+      const res = await client.rbac.policy()
+      const roleIds = (res.policy?.roles ?? []).map((r) => r.role_id)
+      expect(roleIds).toEqual(expect.arrayContaining(['stytch_member', 'stytch_admin']))
+      return res.policy
+    })
+
+    const admin = policy?.roles.find((r) => r.role_id === 'stytch_admin')
+    const permission = admin?.permissions.find((p) => p.actions.length > 0)
+    expect(permission, 'stytch_admin holds at least one permission').toBeDefined()
+    const resourceId = permission?.resource_id ?? ''
+    const action = permission?.actions[0] === '*' ? 'any-action' : (permission?.actions[0] ?? '')
+
+    // Founder's JWT may be stale for the first client's cached JWKS; use a fresh client.
+    const fresh = newClient()
+    const fresherJwt = (await fresh.sessions.authenticate({ session_jwt: founder.jwt })).session_jwt
+
+    await step('sessions.authenticateJwtLocal (authorization_check granted)', async () => {
+      const session = await fresh.sessions.authenticateJwtLocal({
+        session_jwt: fresherJwt,
+        current_date: new Date(clock.now()),
+        authorization_check: {
+          organization_id: founder.organizationId,
+          resource_id: resourceId,
+          action,
+        },
+      })
+      expect(session.roles).toContain('stytch_admin')
+    })
+
+    await step('sessions.authenticateJwtLocal (authorization_check denied)', async () => {
+      const denied = await fresh.sessions
+        .authenticateJwtLocal({
+          session_jwt: fresherJwt,
+          current_date: new Date(clock.now()),
+          authorization_check: {
+            organization_id: founder.organizationId,
+            resource_id: 'no-such-resource',
+            action: 'explode',
+          },
+        })
+        .catch((e: unknown) => e)
+      expect(denied).toBeInstanceOf(ClientError)
+      expect(denied).toMatchObject({ code: 'invalid_permissions' })
+      const otherTenant = await fresh.sessions
+        .authenticateJwtLocal({
+          session_jwt: fresherJwt,
+          current_date: new Date(clock.now()),
+          authorization_check: { organization_id: acmeId, resource_id: resourceId, action },
+        })
+        .catch((e: unknown) => e)
+      expect(otherTenant).toBeInstanceOf(ClientError)
+      expect(otherTenant).toMatchObject({ code: 'tenancy_mismatch' })
+    })
+
+    await step('sessions.authenticate (authorization_check → verdict)', async () => {
+      const res = await fresh.sessions.authenticate({
+        session_jwt: fresherJwt,
+        authorization_check: {
+          organization_id: founder.organizationId,
+          resource_id: resourceId,
+          action,
+        },
+      })
+      expect(res.verdict?.authorized).toBe(true)
+      expect(res.verdict?.granting_roles).toContain('stytch_admin')
+    })
+  })
+
   it('counted every SDK step', () => {
-    expect(completedSteps.length).toBeGreaterThanOrEqual(30)
+    expect(completedSteps.length).toBeGreaterThanOrEqual(35)
   })
 })
