@@ -200,7 +200,7 @@ describe('refused tokens never reach Stytch', () => {
     const signer = await createTestSigner(stack.proxy)
     const claims = claimsOf(ada.sessionJwt)
     const now = Math.floor(stack.clock.now() / 1000)
-    const base = { ...claims, iat: now, nbf: now, exp: now + 300 }
+    const base: Record<string, unknown> = { ...claims, iat: now, nbf: now, exp: now + 300 }
     // The published test key signs a Stytch-shaped token that passes: the cases below are not key problems.
     expect((await get(`stytch_session_jwt=${await signer.sign(base)}`)).status).toBe(200)
     stack.local.resetRequestCounts()
