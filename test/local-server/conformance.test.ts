@@ -1249,6 +1249,9 @@ describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
     expect(body.organization.organization_id).toMatch(ID_PATTERN('organization'))
     expect(body.organization.organization_name).toBe('Founder Co')
     expect(body.organization.organization_slug).toBe('founder-co')
+    // No auth-setting field sent: email_invites defaults to ALL_ALLOWED (3.6 item 7, 3.13).
+    expect(body.organization.email_invites).toBe('ALL_ALLOWED')
+    expect(body.organization.email_jit_provisioning).toBe('NOT_ALLOWED')
     expect(body.member.email_address).toBe(FOUNDER)
     expect(body.member.status).toBe('active')
     expect(body.member.email_address_verified).toBe(true)
@@ -2245,6 +2248,60 @@ describe('null is the same as absent for optional inputs (1.3)', () => {
     expect(member.status).toBe('active')
     expect(member.name).toBe('')
     ok(K.orgSearch, await post(P.orgSearch, { query: null, limit: null, cursor: null }))
+  })
+})
+
+describe('JIT by email domain needs a verified member in discovery only (3.1, 6)', () => {
+  it('hides the org from discovery until a member of the domain is verified', async () => {
+    const omega = ok(
+      K.orgCreate,
+      await post(P.orgCreate, {
+        organization_name: 'Omega',
+        organization_slug: 'omega',
+        email_jit_provisioning: 'RESTRICTED',
+        email_allowed_domains: ['omega.test'],
+      }),
+    ).organization
+    // An unverified member of the same domain does not vouch for it.
+    ok(K.membersCreate, await post(P.membersCreate('omega'), { email_address: 'first@omega.test' }))
+    const before = await discoveryIst('second@omega.test')
+    expect(before.discovered_organizations).toEqual([])
+    fails(
+      await post(P.istExchange, {
+        intermediate_session_token: before.intermediate_session_token,
+        organization_id: omega.organization_id,
+      }),
+      [400, 403],
+      JIT_REFUSED,
+    )
+
+    // Org-scoped login_or_signup only needs RESTRICTED + an allowed domain.
+    const signup = ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, {
+        organization_id: omega.organization_id,
+        email_address: 'second@omega.test',
+      }),
+    )
+    expect(signup.member_created).toBe(true)
+    ok(
+      K.otpAuthenticate,
+      await post(P.otpAuthenticate, {
+        organization_id: omega.organization_id,
+        email_address: 'second@omega.test',
+        code: latestCode('second@omega.test', 'signup'),
+      }),
+    )
+
+    // Now a verified member shares the domain: a third address may join by discovery.
+    const after = await discoveryIst('third@omega.test')
+    expect(
+      after.discovered_organizations.map((d: Wire) => [
+        d.organization.organization_id,
+        d.membership.type,
+        d.membership.member ?? null,
+      ]),
+    ).toEqual([[omega.organization_id, 'eligible_to_join_by_email_domain', null]])
   })
 })
 
