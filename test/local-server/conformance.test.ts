@@ -2305,6 +2305,62 @@ describe('JIT by email domain needs a verified member in discovery only (3.1, 6)
   })
 })
 
+describe('single use under concurrency (11, 12.1)', () => {
+  it('lets exactly one of several parallel calls use an OTP code or an IST', async () => {
+    ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE }),
+    )
+    const code = latestCode(ALICE, 'login')
+    const otpRuns = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        post(P.otpAuthenticate, {
+          organization_id: acme.organization_id,
+          email_address: ALICE,
+          code,
+        }),
+      ),
+    )
+    const otpWins = otpRuns.filter((r) => r.status === 200)
+    expect(otpWins).toHaveLength(1)
+    for (const r of otpRuns) {
+      if (r.status === 200) ok(K.otpAuthenticate, r)
+      else fails(r, 401, 'unable_to_auth_otp_code')
+    }
+
+    const { intermediate_session_token: ist } = await discoveryIst(ALICE)
+    const exchanges = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        post(P.istExchange, {
+          intermediate_session_token: ist,
+          organization_id: acme.organization_id,
+        }),
+      ),
+    )
+    expect(exchanges.filter((r) => r.status === 200)).toHaveLength(1)
+    for (const r of exchanges) {
+      if (r.status === 200) expect(ok(K.istExchange, r).member_authenticated).toBe(true)
+      else fails(r, 404, 'intermediate_session_not_found')
+    }
+
+    const { intermediate_session_token: createIst } = await discoveryIst('racer@race.test')
+    const creates = await Promise.all(
+      ['race-1', 'race-2', 'race-3'].map((slug) =>
+        post(P.discoveryCreate, {
+          intermediate_session_token: createIst,
+          organization_name: slug,
+          organization_slug: slug,
+        }),
+      ),
+    )
+    expect(creates.filter((r) => r.status === 200)).toHaveLength(1)
+    for (const r of creates) {
+      if (r.status === 200) ok(K.discoveryCreate, r)
+      else fails(r, 404, 'intermediate_session_not_found')
+    }
+  })
+})
+
 describe('org-scoped OTP for an invited member (3.1, 3.2)', () => {
   it('sends a signup code, keeps the invite until authenticate, then activates', async () => {
     const email = 'invitee@elsewhere.test'
