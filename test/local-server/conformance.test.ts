@@ -1362,6 +1362,9 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
     )
     expect(body.member_session.member_session_id).toBe(aliceSession.session.member_session_id)
     expect(body.member_session.expires_at).toBe(aliceSession.session.expires_at)
+    expect(body.member_session.started_at).toBe(aliceSession.session.started_at)
+    // last_accessed_at follows each successful authenticate (spec 3.8, INFERRED).
+    expect(Date.parse(body.member_session.last_accessed_at)).toBe(clock.now())
     expect(body.member.member_id).toBe(aliceAcme.member_id)
     expect(body.organization.organization_id).toBe(acme.organization_id)
     expect(body.session_jwt).not.toBe(aliceSession.jwt)
@@ -1595,10 +1598,22 @@ describe('POST /v1/b2b/sessions/exchange (3.10)', () => {
     aliceSession = { ...aliceSession, jwt: fresh.session_jwt, session: fresh.member_session }
     const body = ok(
       K.sessionsExchange,
-      await post(P.sessionsExchange, { session_jwt: aliceSession.jwt, organization_id: 'beta' }),
+      await post(P.sessionsExchange, {
+        session_jwt: aliceSession.jwt,
+        organization_id: 'beta',
+        session_duration_minutes: 15,
+        session_custom_claims: { switched: 'yes' },
+      }),
     )
     expect(body.member_authenticated).toBe(true)
     expect(body.organization.organization_id).toBe(beta.organization_id)
+    expectMemberSession(body.member_session, {
+      memberId: body.member_id,
+      organizationId: beta.organization_id,
+      slug: 'beta',
+      durationMinutes: 15,
+    })
+    expect(body.member_session.custom_claims).toEqual({ switched: 'yes' })
     await expectSessionJwt(body.session_jwt, body.member_session)
   })
 
