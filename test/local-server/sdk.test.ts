@@ -340,6 +340,21 @@ describe('official stytch SDK against the local server', () => {
       expect(session.authentication_factors.map((f) => f.type)).toContain('email_otp')
     })
 
+    await step(
+      'sessions.authenticateJwt ×20 (fresh JWT: one JWKS fetch, no API call)',
+      async () => {
+        local.resetRequestCounts()
+        const counted = newClient()
+        for (let i = 0; i < 20; i += 1) {
+          const res = await counted.sessions.authenticateJwt({ session_jwt: aliceAcmeSession.jwt })
+          expect(res.session_jwt).toBe(aliceAcmeSession.jwt)
+          expect(res.member_session.member_session_id).toBe(aliceAcmeSession.id)
+        }
+        expect(local.requestCount('GET /v1/b2b/sessions/jwks/{project_id}')).toBe(1)
+        expect(local.requestCount('POST /v1/b2b/sessions/authenticate')).toBe(0)
+      },
+    )
+
     await step('sessions.authenticateJwtLocal (expired → jwt_invalid)', async () => {
       const { payload } = decodeJwt(aliceAcmeSession.jwt)
       const error = await client.sessions
@@ -577,6 +592,6 @@ describe('official stytch SDK against the local server', () => {
   })
 
   it('counted every SDK step', () => {
-    expect(completedSteps.length).toBeGreaterThanOrEqual(35)
+    expect(completedSteps.length).toBeGreaterThanOrEqual(36)
   })
 })
