@@ -139,7 +139,8 @@ function checkField(name: string, kind: FieldKind, value: unknown, limits: Field
   if (typeof value !== 'string') throw invalid(`"${name}" must be a string.`)
   switch (kind) {
     case 'email': {
-      const email = value.trim()
+      // Only spaces are trimmed: a CR, LF or tab anywhere refuses the address.
+      const email = value.replace(/^ +| +$/g, '')
       if (email.length > 254 || !EMAIL.test(email) || (email.split('@')[0]?.length ?? 0) > 64) {
         throw invalid(`"${name}" must be a valid email address.`)
       }

@@ -29,7 +29,7 @@ export async function createStack(options: StytchB2BOptions = {}): Promise<Stack
     secret: local.secret,
     baseUrl: proxy.url,
     now: clock.now,
-    requestTimeoutMs: 1000,
+    requestTimeoutMs: 3000,
     ...options,
   })
   app.use(router)
