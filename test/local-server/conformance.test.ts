@@ -26,7 +26,7 @@ import {
  * Floor on schema-validated responses (success + error). Raise it when coverage grows; the last
  * test fails if a change makes the suite validate fewer bodies than this.
  */
-const MIN_VALIDATED_RESPONSES = 450
+const MIN_VALIDATED_RESPONSES = 490
 
 // Paths, written out literally: the wire is the contract (spec section 2).
 const P = {
@@ -1849,6 +1849,7 @@ describe('GET /v1/b2b/rbac/policy and /v1/b2b/rbac/organizations/{id} (3.18)', (
 describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 7)', () => {
   let vault: Wire
   let ssoOnly: Wire
+  let vaultIst = ''
 
   it('seeds an MFA-required and an SSO-only organization', async () => {
     vault = ok(
@@ -1897,6 +1898,7 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
       expect(Date.parse(body.intermediate_session_token_expires_at)).toBe(clock.now() + 10 * MINUTE)
     }
     const ist = body.intermediate_session_token
+    vaultIst = ist
 
     // An IST from an org-scoped login carries that org as the hint (spec 3.5).
     const listed = ok(
@@ -1999,6 +2001,58 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     expect(body.intermediate_session_token).not.toBe('')
     expect(body.mfa_required).toBeTruthy()
     expect(body.organization.organization_id).toBe(vault.organization_id)
+  })
+
+  it('refuses an org-scoped IST for another organization (11)', async () => {
+    ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE }),
+    )
+    fails(
+      await post(P.otpAuthenticate, {
+        organization_id: acme.organization_id,
+        email_address: ALICE,
+        code: latestCode(ALICE, 'login'),
+        intermediate_session_token: vaultIst,
+      }),
+      400,
+      'invalid_intermediate_session_token_for_organization',
+    )
+  })
+
+  it('turns a discovery IST passed to org-scoped authenticate into a session, consuming it', async () => {
+    const { intermediate_session_token: ist } = await discoveryIst(ALICE)
+    const body = await orgLogin(acme.organization_id, ALICE, { intermediate_session_token: ist })
+    expect(body.member_authenticated).toBe(true)
+    expect(body.intermediate_session_token).toBe('')
+    expectEmailOtpFactor(body.member_session, ALICE)
+    await expectSessionJwt(body.session_jwt, body.member_session)
+    fails(
+      await post(P.discoveryList, { intermediate_session_token: ist }),
+      404,
+      'intermediate_session_not_found',
+    )
+  })
+
+  it("refuses to add a factor to another organization's session", async () => {
+    const betaLogin = await orgLogin(beta.organization_id, CAROL)
+    ok(
+      K.loginOrSignup,
+      await post(P.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE }),
+    )
+    const res = await post(P.otpAuthenticate, {
+      organization_id: acme.organization_id,
+      email_address: ALICE,
+      code: latestCode(ALICE, 'login'),
+      session_token: betaLogin.session_token,
+    })
+    // The spec names no error type for this case; any 4xx Stytch envelope will do.
+    expect([400, 401, 403, 404], show(res)).toContain(res.status)
+    fails(
+      res,
+      res.status,
+      String(res.body.error_type).match(/^[a-z_]+$/) ? res.body.error_type : [],
+    )
   })
 
   it('adds the OTP factor to a session passed in and extends it (3.2 item 5)', async () => {
