@@ -1,0 +1,117 @@
+// HTML building for the examples: an escaping `html` template tag and the page layout with its CSS.
+
+/** A piece of HTML that is already safe to insert (built by `html`, never from user input). */
+export class Html {
+  readonly value: string
+  constructor(value: string) {
+    this.value = value
+  }
+  toString(): string {
+    return this.value
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+/** Escapes text for use in HTML content and in quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char)
+}
+
+function render(value: unknown): string {
+  if (value instanceof Html) return value.value
+  if (Array.isArray(value)) return value.map(render).join('')
+  if (value === undefined || value === null || value === false) return ''
+  return escapeHtml(String(value))
+}
+
+/**
+ * Template tag: every interpolated value is escaped unless it is itself `Html`; arrays are joined;
+ * `undefined`, `null` and `false` render nothing.
+ * @example html`<p>Hello ${name}</p>`
+ */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0] ?? ''
+  values.forEach((value, index) => {
+    out += render(value) + (strings[index + 1] ?? '')
+  })
+  return new Html(out)
+}
+
+/** `path?return_to=…` when there is a place to return to, else `path`. */
+export function withReturnTo(path: string, returnTo: string | undefined): string {
+  return returnTo === undefined ? path : `${path}?return_to=${encodeURIComponent(returnTo)}`
+}
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2433;background:#f4f6fb}
+header{background:#1d2433;color:#fff;padding:.7rem 1.5rem;display:flex;justify-content:space-between;align-items:center}
+header a{color:#fff;text-decoration:none;font-weight:600}
+header .who{font-size:.9rem;opacity:.85}
+main{max-width:40rem;margin:2rem auto;padding:0 1rem}
+.card{background:#fff;border:1px solid #dde2ee;border-radius:10px;padding:1.4rem 1.6rem;margin-bottom:1.2rem}
+h1{font-size:1.45rem;margin:0 0 .8rem}
+h2{font-size:1.1rem;margin:0 0 .6rem}
+label{display:block;font-weight:600;margin:.6rem 0 .25rem}
+input[type=email],input[type=text]{width:100%;padding:.55rem .7rem;border:1px solid #b9c1d4;border-radius:6px;font:inherit}
+input.code{letter-spacing:.35em;font-size:1.3rem;max-width:12rem}
+button{margin-top:.8rem;padding:.5rem 1.1rem;border:0;border-radius:6px;background:#3b5bdb;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+button.secondary{background:#e7ebf5;color:#1d2433}
+.hint{color:#5b6478;font-size:.9rem;margin:.3rem 0 0}
+.error{background:#fff0f0;border:1px solid #f1b5b5;color:#8a1c1c;border-radius:8px;padding:.7rem 1rem;margin-bottom:1rem}
+.notice{background:#eefaf1;border:1px solid #a8dcb6;color:#17582a;border-radius:8px;padding:.7rem 1rem;margin-bottom:1rem}
+.error strong,.notice strong{display:block}
+ul.orgs{list-style:none;padding:0;margin:0}
+ul.orgs li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.7rem 0;border-top:1px solid #e6e9f2}
+ul.orgs li:first-child{border-top:0}
+ul.orgs form button{margin:0}
+.muted{color:#5b6478;font-size:.9rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
+dt{font-weight:600}
+dd{margin:0}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e6e9f2;font-size:.95rem}
+code,.code-value{font-family:ui-monospace,Menlo,Consolas,monospace}
+.code-value{font-size:1.15rem;font-weight:700;letter-spacing:.12em}
+.dev{border-style:dashed}
+`
+
+/** Who is signed in, for the header. */
+export interface HeaderMember {
+  emailAddress: string
+}
+
+/** A whole page: doctype, head with the inline stylesheet, header and `main`. */
+export function page(
+  title: string,
+  body: Html,
+  options: { member?: HeaderMember | undefined } = {},
+): string {
+  const who =
+    options.member === undefined
+      ? html`<span class="who">Not signed in</span>`
+      : html`<span class="who">${options.member.emailAddress}</span>`
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Stytch B2B example</title>
+<style>${new Html(CSS)}</style>
+</head>
+<body>
+<header><a href="/">Stytch B2B example</a>${who}</header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`.value
+}
