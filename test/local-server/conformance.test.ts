@@ -27,6 +27,8 @@ import {
  * test fails if a change makes the suite validate fewer bodies than this.
  */
 const MIN_VALIDATED_RESPONSES = 490
+/** Floor on distinct session JWTs decoded and checked (header, payload, claim rules). */
+const MIN_VALIDATED_JWTS = 35
 
 // Paths, written out literally: the wire is the contract (spec section 2).
 const P = {
@@ -162,7 +164,32 @@ function ok(key: string, res: StytchCallResult): any {
   expect(res.body.request_id).toMatch(ID_PATTERN('request-id'))
   expectFreshRequestId(res.body.request_id)
   expectWireFormats(res.body)
+  expectLoginOutcome(res.body)
   return res.body
+}
+
+/**
+ * Rules shared by every body that may carry a session (spec 1.4, 3.2, 3.7): a full login has a
+ * token, a JWT and a member_session and an empty IST; otherwise the reverse. Every JWT is decoded
+ * and checked against the schemas and claim rules.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: Stytch bodies are read field by field in tests
+function expectLoginOutcome(body: any): void {
+  if (body.member_authenticated === true) {
+    expect(body.session_token).not.toBe('')
+    expect(body.session_jwt).not.toBe('')
+    expect(body.intermediate_session_token).toBe('')
+    expect(body.member_session).toBeTruthy()
+  } else if (body.member_authenticated === false) {
+    expect(body.session_token).toBe('')
+    expect(body.session_jwt).toBe('')
+    expect(body.intermediate_session_token).not.toBe('')
+    expect(body.member_session ?? null).toBeNull()
+  }
+  if (typeof body.session_jwt === 'string' && body.session_jwt !== '') {
+    expect(body.member_session, 'a session_jwt comes with its member_session').toBeTruthy()
+    expectSessionJwtClaims(body.session_jwt, body.member_session)
+  }
 }
 
 const seenRequestIds = new Set<string>()
@@ -225,27 +252,19 @@ interface SessionLike {
   custom_claims?: Record<string, unknown> | null
 }
 
+const claimCheckedJwts = new Set<string>()
+
 /**
- * Checks a session_jwt against the header/payload schemas, the JWKS signature and the claim rules
- * (spec 9.1-9.4), for a JWT minted at the clock's current second for `session`.
+ * Checks a session_jwt against the header/payload schemas and the claim rules (spec 9.1-9.4), for
+ * a JWT minted at the clock's current second for `session`. Each JWT is checked once.
  */
-async function expectSessionJwt(jwt: string, session: SessionLike): Promise<void> {
+function expectSessionJwtClaims(jwt: string, session: SessionLike): void {
+  if (claimCheckedJwts.has(jwt)) return
   expect(jwt.split('.')).toHaveLength(3)
   const { header, payload } = decodeJwt(jwt)
   expectJwtHeader(header)
   expectJwtPayload(payload)
   expect(header.kid).toMatch(ID_PATTERN('jwk'))
-
-  const jwks = await currentJwks()
-  expect(jwks.keys.map((k) => k.kid)).toContain(header.kid)
-  const verified = await jwtVerify(jwt, createLocalJWKSet(jwks), {
-    algorithms: ['RS256'],
-    issuer: `stytch.com/${local.projectId}`,
-    audience: local.projectId,
-    typ: 'JWT',
-    currentDate: new Date(clock.now()),
-  })
-  expect(verified.payload).toEqual(payload)
 
   const nowSeconds = Math.floor(clock.now() / 1000)
   expect(payload.iat).toBe(nowSeconds)
@@ -277,6 +296,23 @@ async function expectSessionJwt(jwt: string, session: SessionLike): Promise<void
     ),
   )
   expect(custom).toEqual(session.custom_claims ?? {})
+  claimCheckedJwts.add(jwt)
+}
+
+/** The claim checks above plus an RS256 signature check against the served JWKS (9.5, 9.6). */
+async function expectSessionJwt(jwt: string, session: SessionLike): Promise<void> {
+  expectSessionJwtClaims(jwt, session)
+  const jwks = await currentJwks()
+  const { header, payload } = decodeJwt(jwt)
+  expect(jwks.keys.map((k) => k.kid)).toContain(header.kid)
+  const verified = await jwtVerify(jwt, createLocalJWKSet(jwks), {
+    algorithms: ['RS256'],
+    issuer: `stytch.com/${local.projectId}`,
+    audience: local.projectId,
+    typ: 'JWT',
+    currentDate: new Date(clock.now()),
+  })
+  expect(verified.payload).toEqual(payload)
 }
 
 /** Common checks of a MemberSession (spec 4.3, 10.2). */
@@ -2625,5 +2661,7 @@ describe('coverage floor', () => {
     const stats = schemaStats()
     expect(Object.keys(stats.byEndpoint).sort()).toEqual([...ENDPOINT_KEYS].sort())
     expect(stats.success + stats.error).toBeGreaterThanOrEqual(MIN_VALIDATED_RESPONSES)
+    expect(stats.jwtPayload).toBeGreaterThanOrEqual(MIN_VALIDATED_JWTS)
+    expect(stats.jwtHeader).toBe(stats.jwtPayload)
   })
 })
