@@ -98,7 +98,11 @@ describe('without credentials outside production', () => {
       expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(info).toHaveBeenCalledTimes(1)
       expect(info.mock.calls[0]?.[0]).toContain(baseUrl)
-      const outbox = await (await fetch(`${baseUrl}/__local/outbox?email_address=a@b.test`)).json()
+      const outbox = (await (
+        await fetch(`${baseUrl}/__local/outbox?email_address=a@b.test`)
+      ).json()) as {
+        messages: { kind: string }[]
+      }
       expect(outbox.messages[0].kind).toBe('discovery')
     } finally {
       await router.auth.close()

@@ -1,0 +1,47 @@
+// Types users see: req.member and friends by augmentation, option unions, error codes.
+import express from 'express'
+import { expectTypeOf, test } from 'vitest'
+import { requireSession, stytchB2B } from '../../src/express/index.js'
+import type {
+  AuthDiscoveredOrganization,
+  AuthErrorCode,
+  AuthMember,
+  AuthMemberSession,
+  AuthOrganization,
+  StytchB2BOptions,
+} from '../../src/index.js'
+
+test('request augmentation', () => {
+  const app = express()
+  app.get('/', requireSession(), (req) => {
+    expectTypeOf(req.member).toEqualTypeOf<AuthMember | undefined>()
+    expectTypeOf(req.organization).toEqualTypeOf<AuthOrganization | undefined>()
+    expectTypeOf(req.memberSession).toEqualTypeOf<AuthMemberSession | undefined>()
+    expectTypeOf(req.discoveredOrganizations).toEqualTypeOf<
+      AuthDiscoveredOrganization[] | undefined
+    >()
+    expectTypeOf(req.member!.memberId).toBeString()
+    expectTypeOf(req.memberSession!.expiresAt).toBeNumber()
+  })
+})
+
+test('options', () => {
+  expectTypeOf(stytchB2B).parameter(0).toEqualTypeOf<StytchB2BOptions | undefined>()
+  expectTypeOf<NonNullable<StytchB2BOptions['cookies']>['sameSite']>().toEqualTypeOf<
+    'lax' | 'strict' | 'none' | undefined
+  >()
+  expectTypeOf<NonNullable<StytchB2BOptions['cookies']>['secure']>().toEqualTypeOf<
+    boolean | 'auto' | undefined
+  >()
+  expectTypeOf<StytchB2BOptions['trustedOrigins']>().toEqualTypeOf<
+    readonly string[] | ((origin: string) => boolean) | undefined
+  >()
+  // @ts-expect-error sessionDurationMinutes is a number
+  stytchB2B({ sessionDurationMinutes: '60' })
+  // @ts-expect-error unknown option
+  stytchB2B({ sessionDuration: 60 })
+  expectTypeOf<'ERR_SESSION_MISSING'>().toExtend<AuthErrorCode>()
+  expectTypeOf(
+    stytchB2B({ projectId: 'project-test-x', secret: 's' }).auth.ready,
+  ).returns.resolves.toHaveProperty('embedded')
+})
