@@ -103,7 +103,7 @@ describe('without credentials outside production', () => {
       ).json()) as {
         messages: { kind: string }[]
       }
-      expect(outbox.messages[0].kind).toBe('discovery')
+      expect(outbox.messages[0]?.kind).toBe('discovery')
     } finally {
       await router.auth.close()
     }
