@@ -343,9 +343,10 @@ function showFormAgain(render: (req: Request, error: ViewError) => string): Erro
 const renderError: ErrorRequestHandler = function renderError(error, req, res, next) {
   if (res.headersSent) return next(error)
   if (isAuthError(error)) {
-    const next = req.member
-      ? { href: '/dashboard', label: 'Back to your dashboard' }
-      : { href: '/login', label: 'Back to sign-in' }
+    const next =
+      req.member && !error.code.startsWith('ERR_SESSION_')
+        ? { href: '/dashboard', label: 'Back to your dashboard' }
+        : { href: '/login', label: 'Back to sign-in' }
     res.status(error.status).send(errorPage({ error: { code: error.code }, next }))
     return
   }

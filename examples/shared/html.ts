@@ -107,7 +107,7 @@ export function page(
 <style>${new Html(CSS)}</style>
 </head>
 <body>
-<header><a href="/">Stytch B2B example</a>${who}</header>
+<header><a href="/">Stytch B2B example</a> ${who}</header>
 <main>
 ${body}
 </main>

@@ -24,7 +24,7 @@ function errorBlock(error: ViewError | undefined): Html | undefined {
   const words = errorWords(error.code)
   const details =
     words.showDetails && error.message ? html`<br><small>${error.message}</small>` : ''
-  return html`<div class="error" role="alert"><strong>${words.title}</strong>${words.message}${details}</div>`
+  return html`<div class="error" role="alert"><strong>${words.title}</strong> ${words.message}${details}</div>`
 }
 
 function noticeBlock(notice: string | undefined): Html | undefined {

@@ -1,0 +1,149 @@
+// Runs the Express example against its own local Stytch server (127.0.0.1:0) with demo data; HTML and cookie helpers.
+import type { Express } from 'express'
+import { type LocalServer, startLocalServer } from 'stytch-b2b-middleware/local-server'
+import { createApp, type ExampleConfig } from '../../examples/express/app.js'
+import { seedDemo } from '../../examples/shared/demo.js'
+import { createTestClock, type TestClock } from '../helpers/clock.js'
+
+export interface ExampleStack {
+  app: Express
+  local: LocalServer
+  clock: TestClock
+  close(): Promise<void>
+}
+
+/** The local server seeded as `main.ts` does, and the example app built on it. */
+export async function startExample(
+  overrides: Partial<ExampleConfig> = {},
+  clock: TestClock = createTestClock(),
+): Promise<ExampleStack> {
+  const local = await startLocalServer({ now: clock.now })
+  const credentials = { baseUrl: local.url, projectId: local.projectId, secret: local.secret }
+  await seedDemo(credentials, local)
+  const app = createApp({ ...credentials, local, now: clock.now, ...overrides })
+  let closed = false
+  return {
+    app,
+    local,
+    clock,
+    close: async () => {
+      if (closed) return
+      closed = true
+      await local.close()
+    },
+  }
+}
+
+/** Calls the local Stytch API with Basic auth, as a back office would. */
+export async function callStytch(
+  local: LocalServer,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${local.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${local.projectId}:${local.secret}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  })
+  const json = (await response.json()) as Record<string, unknown>
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+/** Creates an organization with an active member, through the Stytch API. */
+export async function seedOrganization(
+  local: LocalServer,
+  name: string,
+  slug: string,
+  memberEmail: string,
+): Promise<string> {
+  const created = await callStytch(local, '/v1/b2b/organizations', {
+    organization_name: name,
+    organization_slug: slug,
+  })
+  const organizationId = (created.organization as { organization_id: string }).organization_id
+  await callStytch(local, `/v1/b2b/organizations/${organizationId}/members`, {
+    email_address: memberEmail,
+  })
+  return organizationId
+}
+
+export interface MailboxRow {
+  to: string
+  code: string
+  kind: string
+}
+
+/** The rows of the development mailbox page, newest first, parsed from its HTML. */
+export function parseMailbox(pageHtml: string): MailboxRow[] {
+  const rows: MailboxRow[] = []
+  const row =
+    /<tr><td>([^<]*)<\/td><td><span class="code-value">(\d{6})<\/span><\/td>\s*<td>([a-z]+)/g
+  for (const match of pageHtml.matchAll(row)) {
+    rows.push({ to: decodeEntities(match[1] ?? ''), code: match[2] ?? '', kind: match[3] ?? '' })
+  }
+  return rows
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+}
+
+/** The `organization_id` values of the forms whose button says `label`, in page order. */
+export function organizationChoices(pageHtml: string): { id: string; button: string }[] {
+  const choices: { id: string; button: string }[] = []
+  const form =
+    /<input type="hidden" name="organization_id" value="([^"]+)">\s*<button type="submit">([^<]+)<\/button>/g
+  for (const match of pageHtml.matchAll(form)) {
+    choices.push({ id: match[1] ?? '', button: match[2] ?? '' })
+  }
+  return choices
+}
+
+/** The visible text of a page: tags dropped, entities decoded, whitespace collapsed. */
+export function textOf(pageHtml: string): string {
+  const body = pageHtml
+    .replace(/<style>[\s\S]*?<\/style>/g, '')
+    .replace(/<\/?(a|b|code|em|small|span|strong)\b[^>]*>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+  return decodeEntities(body).replace(/\s+/g, ' ').trim()
+}
+
+/** A minimal cookie jar for supertest: applies Set-Cookie, deletes on Max-Age=0. */
+export function createCookieJar() {
+  const cookies = new Map<string, string>()
+  return {
+    update(response: { headers: Record<string, unknown> }): string[] {
+      const value = response.headers['set-cookie']
+      const lines = Array.isArray(value)
+        ? (value as string[])
+        : typeof value === 'string'
+          ? [value]
+          : []
+      for (const line of lines) {
+        const [pair = ''] = line.split(';')
+        const index = pair.indexOf('=')
+        const name = pair.slice(0, index)
+        const cookieValue = pair.slice(index + 1)
+        if (/;\s*Max-Age=0(;|$)/i.test(line) || cookieValue === '') cookies.delete(name)
+        else cookies.set(name, cookieValue)
+      }
+      return lines
+    },
+    header(): string {
+      return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    },
+    names(): string[] {
+      return [...cookies.keys()].sort()
+    },
+  }
+}
