@@ -54,14 +54,16 @@ const CSS = `
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2433;background:#f4f6fb}
 header{background:#1d2433;color:#fff;padding:.7rem 1.5rem;display:flex;justify-content:space-between;align-items:center}
 header a{color:#fff;text-decoration:none;font-weight:600}
-header .who{font-size:.9rem;opacity:.85}
+header .who{font-size:.9rem;display:flex;align-items:center;gap:.8rem}
+header form{margin:0}
+header button{margin:0;padding:.3rem .8rem;font-size:.85rem}
 main{max-width:40rem;margin:2rem auto;padding:0 1rem}
 .card{background:#fff;border:1px solid #dde2ee;border-radius:10px;padding:1.4rem 1.6rem;margin-bottom:1.2rem}
 h1{font-size:1.45rem;margin:0 0 .8rem}
 h2{font-size:1.1rem;margin:0 0 .6rem}
 label{display:block;font-weight:600;margin:.6rem 0 .25rem}
 input[type=email],input[type=text]{width:100%;padding:.55rem .7rem;border:1px solid #b9c1d4;border-radius:6px;font:inherit}
-input.code{letter-spacing:.35em;font-size:1.3rem;max-width:12rem}
+input.code{display:block;letter-spacing:.35em;font-size:1.3rem;max-width:12rem}
 button{margin-top:.8rem;padding:.5rem 1.1rem;border:0;border-radius:6px;background:#3b5bdb;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.secondary{background:#e7ebf5;color:#1d2433}
 .hint{color:#5b6478;font-size:.9rem;margin:.3rem 0 0}
@@ -97,7 +99,8 @@ export function page(
   const who =
     options.member === undefined
       ? html`<span class="who">Not signed in</span>`
-      : html`<span class="who">${options.member.emailAddress}</span>`
+      : html`<span class="who">${options.member.emailAddress}
+<form method="post" action="/logout"><button type="submit" class="secondary">Log out</button></form></span>`
   return html`<!doctype html>
 <html lang="en">
 <head>

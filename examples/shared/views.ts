@@ -158,7 +158,7 @@ export function organizationsPage(options: {
     html`<section class="card">
 <h1>Choose an organization</h1>
 ${errorBlock(options.error)}
-<p class="muted">Signed in as ${options.email}.</p>
+<p class="muted">Email verified: ${options.email}. Where do you want to go?</p>
 ${list}
 </section>
 <section class="card">
@@ -243,9 +243,6 @@ export function dashboardPage(options: {
 <section class="card">
 <h2>Switch organization</h2>
 ${switchList}
-</section>
-<section class="card">
-<form method="post" action="/logout"><button type="submit" class="secondary">Log out</button></form>
 </section>`,
     { member },
   )

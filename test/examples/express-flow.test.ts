@@ -77,7 +77,7 @@ describe('the Express example, page by page', () => {
     // 2. The code, then the organizations this email may enter, in words.
     const organizations = await discover(jar, ADA)
     const text = textOf(organizations.text)
-    expect(text).toContain(`Signed in as ${ADA}.`)
+    expect(text).toContain(`Email verified: ${ADA}. Where do you want to go?`)
     expect(text).toContain(
       `${DEMO.organizationName} You can join: this organization accepts your email domain Join`,
     )
