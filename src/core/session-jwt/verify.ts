@@ -64,8 +64,8 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
       return { status: 'valid', claims: hit.claims }
     }
 
-    if (jwt.length > MAX_JWT_LENGTH || !COMPACT_JWS.test(jwt)) {
-      return { status: 'invalid', reason: 'not a compact JWS' }
+    if (jwt.length > MAX_JWT_LENGTH || !COMPACT_JWS.test(jwt) || !isCanonical(jwt)) {
+      return { status: 'invalid', reason: 'not a canonical compact JWS' }
     }
     let header: Record<string, unknown>
     try {
@@ -128,6 +128,18 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
   }
 
   return { verify }
+}
+
+/**
+ * Base64url segments must be in their one canonical form: otherwise flipping the unused low bits
+ * of a segment's last character yields a different string for the same signed bytes, and a
+ * token could slip past anything keyed by the token string (caches, deny-lists, logs).
+ */
+function isCanonical(jwt: string): boolean {
+  for (const segment of jwt.split('.')) {
+    if (Buffer.from(segment, 'base64url').toString('base64url') !== segment) return false
+  }
+  return true
 }
 
 /**

@@ -1,0 +1,104 @@
+// Property-based fuzzing: 20,000+ mutated and grammar-built tokens through the real verification path.
+import fc from 'fast-check'
+import request from 'supertest'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { type Auth, createAuth } from '../../src/index.js'
+import { callStytch } from '../helpers/local-api.js'
+import {
+  createStack,
+  type SignedIn,
+  type Stack,
+  seedOrganization,
+  signIn,
+} from '../helpers/stack.js'
+import { claimsOf } from '../helpers/tokens.js'
+import { grammarTokens, mutatedTokens } from './token-arbitraries.js'
+
+/** Runs per CI run; `scripts/fuzz-tokens-soak.ts` runs a million. */
+const RUNS = { mutated: 10_000, grammar: 10_000, http: 500 }
+
+let stack: Stack
+let ada: SignedIn
+let auth: Auth
+let kids: string[]
+beforeAll(async () => {
+  stack = await createStack()
+  await seedOrganization(stack.local, 'acme', 'ada@acme.test')
+  ada = await signIn(stack, 'ada@acme.test', 'acme')
+  auth = createAuth({
+    projectId: stack.local.projectId,
+    secret: stack.local.secret,
+    baseUrl: stack.proxy.url,
+    now: stack.clock.now,
+  })
+  const jwks = await callStytch(
+    stack.local,
+    'GET',
+    `/v1/b2b/sessions/jwks/${stack.local.projectId}`,
+  )
+  kids = jwks.body.keys.map((key: { kid: string }) => key.kid)
+  stack.local.resetRequestCounts()
+})
+afterAll(async () => {
+  await stack.close()
+})
+
+const bearer = (token: string) => ({
+  method: 'GET',
+  url: '/',
+  headers: { authorization: `Bearer ${token}` },
+  https: false,
+  hostname: '127.0.0.1',
+})
+
+test('the real token passes (control)', async () => {
+  expect((await auth.authenticate(bearer(ada.sessionJwt))).session?.member.emailAddress).toBe(
+    'ada@acme.test',
+  )
+})
+
+test(`${RUNS.mutated + RUNS.grammar} fuzzed tokens: none accepted, none throws, no upstream call`, async () => {
+  const counts = { tried: 0, accepted: 0 }
+  const check = async (token: string) => {
+    counts.tried++
+    const result = await auth.authenticate(bearer(token))
+    if (result.session) counts.accepted++
+    return result.session === undefined
+  }
+  await fc.assert(fc.asyncProperty(mutatedTokens(ada.sessionJwt), check), { numRuns: RUNS.mutated })
+  const [, , signature] = ada.sessionJwt.split('.') as [string, string, string]
+  await fc.assert(
+    fc.asyncProperty(grammarTokens(claimsOf(ada.sessionJwt), kids, signature), check),
+    {
+      numRuns: RUNS.grammar,
+    },
+  )
+  console.log(`fuzz: ${counts.tried} tokens tried, ${counts.accepted} accepted`)
+  expect(counts).toEqual({ tried: RUNS.mutated + RUNS.grammar, accepted: 0 })
+  expect(stack.upstream('POST /v1/b2b/sessions/authenticate')).toBe(0)
+  // Unknown kids refetch at most once per cooldown; the clock does not move here.
+  expect(stack.jwksFetches()).toBeLessThanOrEqual(2)
+})
+
+test(`${RUNS.http} fuzzed tokens over HTTP as cookies and bearer headers: no 5xx, the handler never runs`, async () => {
+  const statuses = new Map<number, number>()
+  const runs = stack.handlerRuns()
+  await fc.assert(
+    fc.asyncProperty(mutatedTokens(ada.sessionJwt), fc.boolean(), async (token, asCookie) => {
+      const call = request(stack.app).get('/protected')
+      const printable = token.replace(/[^\x21-\x7e]/g, 'A')
+      const response = await (asCookie
+        ? call.set(
+            'cookie',
+            `stytch_session=${ada.sessionToken}; stytch_session_jwt=${printable.replace(/;/g, '')}`,
+          )
+        : call.set('authorization', `Bearer ${printable}`))
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+      return response.status === 401
+    }),
+    { numRuns: RUNS.http },
+  )
+  expect([...statuses.keys()]).toEqual([401])
+  expect(stack.handlerRuns()).toBe(runs)
+  expect(stack.upstream('POST /v1/b2b/sessions/authenticate')).toBe(0)
+})
