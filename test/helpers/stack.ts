@@ -1,13 +1,103 @@
-// Test stack: local Stytch server on 127.0.0.1:0 (behind a fault proxy), an Express app using the package, a shared clock.
-import express, { type Express } from 'express'
-import { requireSession, type StytchB2BOptions, stytchB2B } from '../../src/express/index.js'
+// Test stack: local Stytch server on 127.0.0.1:0 (behind a fault proxy), an Express or Koa app using the package, a shared clock.
+import type { RequestListener } from 'node:http'
+import express from 'express'
+import Koa from 'koa'
+import type { StytchB2BOptions } from '../../src/express/index.js'
+import * as onExpress from '../../src/express/index.js'
+import type { Auth, RequireSessionOptions } from '../../src/index.js'
+import * as onKoa from '../../src/koa/index.js'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { createTestClock, type TestClock } from './clock.js'
 import { callStytch } from './local-api.js'
 import { startUpstreamProxy, type UpstreamProxy } from './upstream-proxy.js'
 
-export interface Stack {
-  app: Express
+/** What a protected test route sees of the request. */
+export interface RouteState {
+  member?: { memberId: string } | undefined
+  organization?: { organizationId: string } | undefined
+}
+
+/** An app with `stytchB2B(options)` mounted, driven the same way on every framework. */
+export interface TestApp {
+  /** The request listener supertest drives (an Express app, or a Koa app's callback). */
+  app: RequestListener
+  auth: Auth
+  /** Adds `GET path` behind `requireSession(guard)`; `reply`'s value is the response body. */
+  get(path: string, guard: RequireSessionOptions, reply: (state: RouteState) => unknown): void
+  /** Trusts `X-Forwarded-Proto` and `X-Forwarded-Host` from the (loopback) test client. */
+  trustProxy(): void
+}
+
+/** One framework the behaviour suite runs on. */
+export interface TestAdapter {
+  name: 'express' | 'koa'
+  /** The adapter's `stytchB2B(options)`, unmounted. */
+  stytchB2B(options?: StytchB2BOptions): { auth: Auth }
+  /** The adapter's `requireSession(options)`. */
+  requireSession(options?: RequireSessionOptions): unknown
+  /** A fresh app with `stytchB2B(options)` mounted first. */
+  createApp(options?: StytchB2BOptions): TestApp
+}
+
+export const EXPRESS: TestAdapter = {
+  name: 'express',
+  stytchB2B: onExpress.stytchB2B,
+  requireSession: onExpress.requireSession,
+  createApp(options) {
+    const app = express()
+    const router = onExpress.stytchB2B(options)
+    app.use(router)
+    return {
+      app,
+      auth: router.auth,
+      get(path, guard, reply) {
+        app.get(path, onExpress.requireSession(guard), (req, res) => {
+          res.send(reply({ member: req.member, organization: req.organization }))
+        })
+      },
+      trustProxy: () => app.set('trust proxy', 'loopback'),
+    }
+  },
+}
+
+export const KOA: TestAdapter = {
+  name: 'koa',
+  stytchB2B: onKoa.stytchB2B,
+  requireSession: onKoa.requireSession,
+  createApp(options) {
+    const app = new Koa()
+    const mounted = onKoa.stytchB2B(options)
+    const routes = new Map<string, Koa.Middleware>()
+    app.use(mounted)
+    // A tiny GET router, so routes can be added after the app's middleware is composed.
+    app.use(async function testRoutes(ctx, next) {
+      const route = ctx.method === 'GET' || ctx.method === 'HEAD' ? routes.get(ctx.path) : undefined
+      return route ? route(ctx, next) : next()
+    })
+    const callback = app.callback()
+    return {
+      app: callback,
+      auth: mounted.auth,
+      get(path, guard, reply) {
+        const requireSession = onKoa.requireSession(guard)
+        routes.set(path, (ctx) =>
+          requireSession(ctx, async () => {
+            ctx.body = reply({ member: ctx.state.member, organization: ctx.state.organization })
+          }),
+        )
+      },
+      trustProxy: () => {
+        app.proxy = true
+      },
+    }
+  },
+}
+
+/** The behaviour suite runs once per entry: `describe.each(ADAPTERS)('$name', …)`. */
+export const ADAPTERS: readonly TestAdapter[] = [EXPRESS, KOA]
+
+export interface Stack extends TestApp {
+  adapter: TestAdapter
   local: LocalServer
   proxy: UpstreamProxy
   clock: TestClock
@@ -19,12 +109,18 @@ export interface Stack {
   close(): Promise<void>
 }
 
-export async function createStack(options: StytchB2BOptions = {}): Promise<Stack> {
+/**
+ * Starts the local server and proxy and builds an app on `adapter` with `GET /protected` behind
+ * `requireSession()`, answering `{ memberId, organizationId }`.
+ */
+export async function createStack(
+  options: StytchB2BOptions = {},
+  adapter: TestAdapter = EXPRESS,
+): Promise<Stack> {
   const clock = createTestClock()
   const local = await startLocalServer({ now: clock.now })
   const proxy = await startUpstreamProxy(local.url)
-  const app = express()
-  const router = stytchB2B({
+  const testApp = adapter.createApp({
     projectId: local.projectId,
     secret: local.secret,
     baseUrl: proxy.url,
@@ -32,14 +128,14 @@ export async function createStack(options: StytchB2BOptions = {}): Promise<Stack
     requestTimeoutMs: 3000,
     ...options,
   })
-  app.use(router)
   let runs = 0
-  app.get('/protected', requireSession(), (req, res) => {
+  testApp.get('/protected', {}, ({ member, organization }) => {
     runs++
-    res.json({ memberId: req.member?.memberId, organizationId: req.organization?.organizationId })
+    return { memberId: member?.memberId, organizationId: organization?.organizationId }
   })
   return {
-    app,
+    ...testApp,
+    adapter,
     local,
     proxy,
     clock,
@@ -47,7 +143,7 @@ export async function createStack(options: StytchB2BOptions = {}): Promise<Stack
     upstream: (route) => local.requestCount(route),
     jwksFetches: () => proxy.count(`/v1/b2b/sessions/jwks/${local.projectId}`),
     close: async () => {
-      await router.auth.close()
+      await testApp.auth.close()
       await proxy.close()
       await local.close()
     },

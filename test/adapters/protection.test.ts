@@ -1,0 +1,167 @@
+// Cross-site request rejection and input validation on the mounted endpoints, before any upstream call.
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ADAPTERS, createStack, type Stack, setCookiesOf } from '../helpers/stack.js'
+
+describe.each(ADAPTERS)('$name', (adapter) => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await createStack({ trustedOrigins: ['https://partner.example'] }, adapter)
+  })
+  afterAll(async () => {
+    await stack.close()
+  })
+
+  const SEND = 'POST /v1/b2b/otps/email/discovery/send'
+  const post = (path: string) => request(stack.app).post(`/auth${path}`)
+  const POSTS = [
+    '/otps/email/discovery/send',
+    '/otps/email/discovery/authenticate',
+    '/discovery/intermediate_sessions/exchange',
+    '/discovery/organizations/create',
+    '/otps/email/login_or_signup',
+    '/otps/email/authenticate',
+    '/sessions/exchange',
+    '/sessions/revoke',
+  ]
+
+  describe('cross-site requests are refused on every mounted POST', () => {
+    test.each(POSTS)('%s', async (path) => {
+      const before = stack.local.requestCount(SEND)
+      const attempts = [
+        { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+        { 'sec-fetch-site': 'same-site', origin: 'https://sub.localhost.example' },
+        { origin: 'https://evil.example' },
+        { origin: 'null' },
+        { 'sec-fetch-site': 'cross-site' },
+      ]
+      for (const headers of attempts) {
+        const response = await post(path)
+          .set(headers)
+          .type('form')
+          .send({ email_address: 'a@b.test' })
+        expect(response.status).toBe(403)
+        expect(response.body.error.code).toBe('ERR_CSRF_REJECTED')
+        expect(setCookiesOf(response)).toEqual([])
+      }
+      expect(stack.local.requestCount(SEND)).toBe(before)
+    })
+
+    test('same-origin browsers, trusted origins and non-browser clients pass', async () => {
+      const ok = async (headers: Record<string, string>) => {
+        const response = await post('/otps/email/discovery/send')
+          .set(headers)
+          .send({ email_address: 'a@b.test' })
+        expect(response.status).toBe(200)
+      }
+      await ok({ 'sec-fetch-site': 'same-origin', origin: 'http://whatever' })
+      await ok({ 'sec-fetch-site': 'cross-site', origin: 'https://partner.example' })
+      await ok({ host: 'app.example', origin: 'http://app.example' })
+      await ok({})
+    })
+  })
+
+  describe('input is validated before any upstream call', () => {
+    const invalid = async (
+      path: string,
+      body: unknown,
+      status = 400,
+      contentType = 'application/json',
+    ) => {
+      const before = stack.local.requestCount(SEND)
+      const response = await post(path)
+        .set('content-type', contentType)
+        .send(typeof body === 'string' ? body : JSON.stringify(body))
+      expect(response.status).toBe(status)
+      expect(['ERR_INVALID_INPUT', 'ERR_BODY_TOO_LARGE']).toContain(response.body.error.code)
+      expect(setCookiesOf(response)).toEqual([])
+      expect(stack.local.requestCount(SEND)).toBe(before)
+      return response
+    }
+
+    test('emails', async () => {
+      for (const email of [
+        'no-at-sign',
+        'a@b',
+        'a\r\nbcc: x@y.test@b.test',
+        'a@b.test\n',
+        'ümlaut@b.test',
+        'a@bücher.test',
+        `${'a'.repeat(65)}@b.test`,
+        `a@${'b'.repeat(250)}.test`,
+        42,
+        ['a@b.test'],
+        null,
+      ]) {
+        await invalid('/otps/email/discovery/send', { email_address: email })
+      }
+    })
+
+    test('codes and organization ids', async () => {
+      for (const code of ['12345', '1234567', 'abcdef', ' 123456', 123456]) {
+        await invalid('/otps/email/discovery/authenticate', { email_address: 'a@b.test', code })
+      }
+      for (const id of ['', 'a', 'has space', '../etc', 'x'.repeat(129), { $ne: 1 }]) {
+        await invalid('/otps/email/login_or_signup', {
+          organization_id: id,
+          email_address: 'a@b.test',
+        })
+      }
+    })
+
+    test('unknown, duplicated and prototype keys; bad JSON; wrong content types; oversized bodies', async () => {
+      await invalid('/otps/email/discovery/send', {
+        email_address: 'a@b.test',
+        session_custom_claims: { admin: true },
+      })
+      await invalid(
+        '/otps/email/discovery/send',
+        '{"email_address":"a@b.test","__proto__":{"polluted":true}}',
+      )
+      await invalid(
+        '/otps/email/discovery/send',
+        '{"email_address":"a@b.test","constructor":{"prototype":{"polluted":true}}}',
+      )
+      await invalid(
+        '/otps/email/discovery/send',
+        'email_address=a%40b.test&__proto__[polluted]=1',
+        400,
+        'application/x-www-form-urlencoded',
+      )
+      await invalid(
+        '/otps/email/discovery/send',
+        'email_address=a%40b.test&email_address=c%40d.test',
+        400,
+        'application/x-www-form-urlencoded',
+      )
+      await invalid('/otps/email/discovery/send', '{"email_address":', 400)
+      await invalid('/otps/email/discovery/send', '["a@b.test"]', 400)
+      await invalid('/otps/email/discovery/send', 'email_address=a@b.test', 415, 'text/plain')
+      await invalid(
+        '/otps/email/discovery/send',
+        JSON.stringify({ email_address: 'a'.repeat(20_000) }),
+        413,
+      )
+      await invalid('/otps/email/authenticate', {
+        organization_id: 'acme',
+        email_address: 'a@b.test',
+        code: '123456',
+        session_duration_minutes: 4,
+      })
+      await invalid('/otps/email/authenticate', {
+        organization_id: 'acme',
+        email_address: 'a@b.test',
+        code: '123456',
+        session_duration_minutes: 600_000,
+      })
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+      expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
+    test('wrong methods get 405 with Allow', async () => {
+      const response = await request(stack.app).get('/auth/otps/email/discovery/send')
+      expect(response.status).toBe(405)
+      expect(response.headers.allow).toBe('POST')
+    })
+  })
+})
