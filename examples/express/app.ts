@@ -1,12 +1,6 @@
 // The Express example app: B2B sign-in with email codes as plain HTML forms, on the package's per-step middleware.
-import express, {
-  type ErrorRequestHandler,
-  type Express,
-  type NextFunction,
-  type Request,
-  type Response,
-} from 'express'
-import { isAuthError, safeReturnTo } from 'stytch-b2b-middleware'
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import { isAuthError } from 'stytch-b2b-middleware'
 import {
   authenticateDiscoveryCode,
   authenticateLoginCode,
@@ -26,15 +20,23 @@ import {
   codePage,
   createOrganizationPage,
   dashboardPage,
-  errorPage,
   MAILBOX_PATH,
   mailboxPage,
-  moreStepsPage,
   organizationLoginPage,
-  organizationsPage,
   signInPage,
   type ViewError,
 } from '../shared/views.js'
+import {
+  field,
+  redirectAfterSignIn,
+  rememberSession,
+  renderError,
+  returnToOf,
+  securityHeaders,
+  showFormAgain,
+  showOrganizations,
+  slugOf,
+} from './middleware.js'
 
 /** What the example needs to know; `main.ts` decides it. */
 export interface ExampleConfig {
@@ -49,16 +51,6 @@ export interface ExampleConfig {
   /** Deadline of each call to Stytch, in milliseconds. @default 5000 */
   requestTimeoutMs?: number | undefined
 }
-
-// Failures after which the only way forward is to start again; every other one re-shows the form.
-const START_AGAIN = new Set([
-  'ERR_INTERMEDIATE_SESSION_MISSING',
-  'ERR_INTERMEDIATE_SESSION_INVALID',
-  'ERR_SESSION_MISSING',
-  'ERR_SESSION_EXPIRED',
-  'ERR_SESSION_INVALID',
-  'ERR_CSRF_REJECTED',
-])
 
 /**
  * Builds the example app. Every form posts Stytch's own field names to a route that runs one of the
@@ -271,93 +263,4 @@ export function createApp(config: ExampleConfig): Express {
 
   app.use(renderError)
   return app
-}
-
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.set({
-    // No script at all: the pages are forms and links, and work with JavaScript disabled.
-    'Content-Security-Policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    'Cache-Control': 'no-store',
-    'Referrer-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
-  })
-  next()
-}
-
-/** The `return_to` of this request when it is a safe same-origin path, else `undefined`. */
-function returnToOf(req: Request): string | undefined {
-  return safeReturnTo(req.query.return_to)
-}
-
-/** The `:slug` of an organization route. */
-function slugOf(req: Request): string {
-  const slug = req.params.slug
-  return typeof slug === 'string' ? slug : ''
-}
-
-/** A field of the parsed form, as a string ('' when absent or repeated). */
-function field(req: Request, name: string): string {
-  const body = req.body as Record<string, unknown> | undefined
-  const value = body?.[name]
-  return typeof value === 'string' ? value : ''
-}
-
-function showOrganizations(req: Request, res: Response): void {
-  res.send(
-    organizationsPage({
-      email: req.discoveryEmailAddress ?? '',
-      organizations: req.discoveredOrganizations ?? [],
-      returnTo: returnToOf(req),
-    }),
-  )
-}
-
-// A step that needs another factor (MFA, SSO) leaves any earlier session on `req`: only a new
-// member session id means the member is in.
-function rememberSession(req: Request, res: Response, next: NextFunction): void {
-  res.locals.sessionBefore = req.memberSession?.memberSessionId
-  next()
-}
-
-function redirectAfterSignIn(req: Request, res: Response): void {
-  const signedIn =
-    req.memberSession !== undefined &&
-    req.memberSession.memberSessionId !== res.locals.sessionBefore
-  if (!signedIn) {
-    res.send(moreStepsPage())
-    return
-  }
-  res.redirect(303, returnToOf(req) ?? '/dashboard')
-}
-
-/** Renders a step's failure on the form it came from, unless the person must start again. */
-function showFormAgain(render: (req: Request, error: ViewError) => string): ErrorRequestHandler {
-  return function showFormAgain(error, req, res, next) {
-    if (!isAuthError(error) || START_AGAIN.has(error.code)) return next(error)
-    res.status(error.status).send(render(req, { code: error.code, message: error.message }))
-  }
-}
-
-/** Every other failure: an error page in words, with a way forward. */
-const renderError: ErrorRequestHandler = function renderError(error, req, res, next) {
-  if (res.headersSent) return next(error)
-  if (isAuthError(error)) {
-    const next =
-      req.member && !error.code.startsWith('ERR_SESSION_')
-        ? { href: '/dashboard', label: 'Back to your dashboard' }
-        : { href: '/login', label: 'Back to sign-in' }
-    res.status(error.status).send(errorPage({ error: { code: error.code }, next }))
-    return
-  }
-  // Body-parser and other http-errors carry a 4xx `status`; anything else is our bug.
-  const status = (error as { status?: unknown }).status
-  const clientError = typeof status === 'number' && status >= 400 && status < 500
-  if (!clientError) console.error(error)
-  res.status(clientError ? status : 500).send(
-    errorPage({
-      error: { code: clientError ? 'ERR_INVALID_INPUT' : 'ERR_UNEXPECTED' },
-      next: { href: '/login', label: 'Back to sign-in' },
-    }),
-  )
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createApp } from '../../examples/express/app.js'
 import { DEMO } from '../../examples/shared/demo.js'
 import {
+  callStytch,
   createCookieJar,
   type ExampleStack,
   organizationChoices,
@@ -380,6 +381,29 @@ describe('failures, in words, on the page they happened', () => {
     const text = textOf(board.text)
     expect(text).toContain('Email fay@example.com')
     expect(text).toContain('Your other organizations cannot be listed right now')
+  })
+
+  test('an organization that requires MFA is explained, not entered', async () => {
+    const created = await callStytch(stack.local, '/v1/b2b/organizations', {
+      organization_name: 'Fort Knox',
+      organization_slug: 'fort-knox',
+      mfa_policy: 'REQUIRED_FOR_ALL',
+    })
+    const fortId = (created.organization as { organization_id: string }).organization_id
+    await callStytch(stack.local, `/v1/b2b/organizations/${fortId}/members`, { email_address: ADA })
+    const jar = createCookieJar()
+    const list = await discover(jar, ADA)
+    expect(textOf(list.text)).toContain('Fort Knox You are a member · needs another sign-in method')
+    const entered = await request(stack.app)
+      .post('/login/organization')
+      .set('cookie', jar.header())
+      .type('form')
+      .send({ organization_id: fortId })
+    expect(entered.status).toBe(200)
+    expect(textOf(entered.text)).toContain('More verification needed')
+    // No session: the intermediate session is kept for the next factor.
+    expect(jar.update(entered).map((c) => c.split('=')[0])).toEqual(['stytch_intermediate_session'])
+    expect(jar.names()).toEqual(['stytch_intermediate_session'])
   })
 
   test('text from Stytch is escaped', async () => {
