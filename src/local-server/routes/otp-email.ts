@@ -15,6 +15,7 @@ import { newMemberRecord, renderMember } from '../members.js'
 import { resolveOrganization } from '../organizations.js'
 import { consumeOtp, DEFAULT_OTP_EXPIRATION_MINUTES, issueOtp, otpSlot } from '../otp.js'
 import { allowsEmailOtp } from '../policy.js'
+import { checkSendRate } from '../send-limit.js'
 import { readSessionArguments, resolveSession } from '../session.js'
 import {
   OTP_LOCALES,
@@ -37,6 +38,7 @@ function send(
     minutes: number | undefined
   },
 ): void {
+  checkSendRate(ctx, input.to)
   const flow = input.kind === 'discovery' ? 'discovery' : 'organization'
   const slot = otpSlot(flow, input.organizationId, input.to)
   const code = issueOtp(ctx, slot, input.minutes ?? DEFAULT_OTP_EXPIRATION_MINUTES)
