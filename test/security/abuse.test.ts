@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto'
 import request from 'supertest'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { safeReturnTo } from '../../src/index.js'
-import { callStytch } from '../helpers/local-api.js'
 import {
   cookieHeader,
   createStack,
