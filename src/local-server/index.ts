@@ -9,9 +9,16 @@ import { createKeyRing } from './keys.js'
 import { newMemberRecord, renderMember } from './members.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { createRequestListener, type RequestCounts } from './router.js'
+import { openSqliteStore, type SqliteStore } from './sqlite-store.js'
 import { createMemoryStore, type LocalStore } from './store.js'
 
 export type { Outbox, OutboxMessage } from './outbox.js'
+export {
+  LocalStoreError,
+  type LocalStoreErrorCode,
+  openSqliteStore,
+  type SqliteStore,
+} from './sqlite-store.js'
 export type {
   AttemptRecord,
   IntermediateSessionRecord,
@@ -33,8 +40,17 @@ export interface LocalServerOptions {
   secret?: string | undefined
   /** Clock in epoch milliseconds; every expiry and JWT timestamp reads it. @default Date.now */
   now?: (() => number) | undefined
-  /** Storage. @default an in-memory store */
+  /** Storage. Ignored when `dataDir` is set. @default an in-memory store */
   store?: LocalStore | undefined
+  /**
+   * Folder of a durable store (created if missing): organizations, members, sessions, signing
+   * keys, pending codes and the outbox survive restarts, and the project id, secret and OTP key
+   * are remembered when not given. Several servers may share one folder. Opening fails with a
+   * `LocalStoreError` (codes `ERR_LOCAL_STORE_*`) on a file it cannot trust.
+   * @default undefined (in memory: everything is gone when the process exits)
+   * @example await startLocalServer({ dataDir: '.stytch-local' })
+   */
+  dataDir?: string | undefined
 }
 
 export interface SeedMemberInput {
@@ -80,32 +96,93 @@ export interface LocalServer {
  * const client = new B2BClient({ project_id: local.projectId, secret: local.secret, env: `${local.url}/` })
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
-  const projectId = options.projectId ?? `project-test-${randomUUID()}`
-  const secret = options.secret ?? `secret-test-${randomBytes(24).toString('base64url')}`
-  if (projectId === '') throw new TypeError('"projectId" must be a non-empty string')
-  if (secret === '') throw new TypeError('"secret" must be a non-empty string')
-  let clock = options.now ?? Date.now
-  const now = () => clock()
-  const ctx: ServerContext = {
-    projectId,
-    store: options.store ?? createMemoryStore(),
-    keys: await createKeyRing(projectId, now),
-    outbox: createOutbox(),
-    now,
-    otpKey: randomBytes(32),
+  let setClock: (next: () => number) => void = () => {}
+  if (options.projectId === '') throw new TypeError('"projectId" must be a non-empty string')
+  if (options.secret === '') throw new TypeError('"secret" must be a non-empty string')
+  if (options.dataDir === '') throw new TypeError('"dataDir" must be a non-empty string')
+  const durable: SqliteStore | undefined =
+    options.dataDir === undefined ? undefined : await openSqliteStore(options.dataDir)
+  /** An option, else what the data dir remembers, else a fresh value (remembered). */
+  const setting = (name: string, given: string | undefined, fresh: () => string) => {
+    const value = given ?? durable?.getSetting(name) ?? fresh()
+    if (durable !== undefined && durable.getSetting(name) !== value) durable.setSetting(name, value)
+    return value
+  }
+  let ctx: ServerContext
+  let projectId: string
+  let secret: string
+  try {
+    projectId = setting('project_id', options.projectId, () => `project-test-${randomUUID()}`)
+    secret = setting(
+      'secret',
+      options.secret,
+      () => `secret-test-${randomBytes(24).toString('base64url')}`,
+    )
+    let clock = options.now ?? Date.now
+    ctx = {
+      projectId,
+      store: durable ?? options.store ?? createMemoryStore(),
+      keys: await createKeyRing(projectId, () => clock(), durable?.keys),
+      outbox: durable?.outbox ?? createOutbox(),
+      now: () => clock(),
+      // Codes are stored as HMACs under this key: it must outlive a restart for them to too.
+      otpKey: Buffer.from(
+        setting('otp_key', undefined, () => randomBytes(32).toString('hex')),
+        'hex',
+      ),
+    }
+    setClock = (next) => {
+      clock = next
+    }
+  } catch (error) {
+    durable?.close()
+    throw error
   }
   const counts: RequestCounts = new Map()
   const server = createServer(createRequestListener(ctx, secret, counts))
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    const failed = (error: Error) => {
+      durable?.close()
+      reject(error)
+    }
+    server.once('error', failed)
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject)
+      server.off('error', failed)
       resolve()
     })
   })
   const { port } = server.address() as AddressInfo
   const urlHost = host.includes(':') ? `[${host}]` : host
+
+  /** One transaction, so that two processes seeding one data dir cannot both insert. */
+  function transact<T>(fn: () => T): T {
+    return ctx.store.transaction === undefined ? fn() : ctx.store.transaction(fn)
+  }
+
+  function seedMember(input: SeedMemberInput): Member {
+    const organization =
+      ctx.store.getOrganization(input.organization_id) ??
+      ctx.store.findOrganizationBySlug(input.organization_id) ??
+      ctx.store.findOrganizationByExternalId(input.organization_id)
+    if (organization === undefined) {
+      throw new TypeError(`No organization "${input.organization_id}"`)
+    }
+    const record = newMemberRecord(ctx, organization.organization_id, {
+      email_address: input.email_address,
+      status: input.status ?? 'active',
+      email_address_verified: input.email_address_verified ?? false,
+      roles: input.roles,
+      mfa_enrolled: input.mfa_enrolled,
+      name: input.name,
+    })
+    if (!ctx.store.insertMember(record)) {
+      throw new TypeError(
+        `Organization already has a member with email "${emailKey(input.email_address)}"`,
+      )
+    }
+    return renderMember(ctx, record, organization)
+  }
 
   return {
     url: `http://${urlHost}:${port}`,
@@ -116,35 +193,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     removeKey: (kid) => ctx.keys.remove(kid),
     requestCount: (route) => counts.get(route) ?? 0,
     resetRequestCounts: () => counts.clear(),
-    setNow(next) {
-      clock = next
-    },
-    seedMember(input) {
-      const organization =
-        ctx.store.getOrganization(input.organization_id) ??
-        ctx.store.findOrganizationBySlug(input.organization_id) ??
-        ctx.store.findOrganizationByExternalId(input.organization_id)
-      if (organization === undefined) {
-        throw new TypeError(`No organization "${input.organization_id}"`)
-      }
-      const record = newMemberRecord(ctx, organization.organization_id, {
-        email_address: input.email_address,
-        status: input.status ?? 'active',
-        email_address_verified: input.email_address_verified ?? false,
-        roles: input.roles,
-        mfa_enrolled: input.mfa_enrolled,
-        name: input.name,
-      })
-      if (!ctx.store.insertMember(record)) {
-        throw new TypeError(
-          `Organization already has a member with email "${emailKey(input.email_address)}"`,
-        )
-      }
-      return renderMember(ctx, record, organization)
-    },
+    setNow: (next) => setClock(next),
+    seedMember: (input) => transact(() => seedMember(input)),
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()))
+        server.close((error) => {
+          durable?.close()
+          if (error) reject(error)
+          else resolve()
+        })
         server.closeAllConnections()
       }),
   }

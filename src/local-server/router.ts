@@ -139,7 +139,11 @@ export function createRequestListener(
     }
     if (method !== 'POST') req.resume()
     try {
-      const result = route.handler(ctx, request)
+      const { store } = ctx
+      const result =
+        store.transaction === undefined
+          ? route.handler(ctx, request)
+          : store.transaction(() => route.handler(ctx, request))
       sendJson(res, 200, { request_id: requestId, ...result, status_code: 200 })
     } catch (error) {
       if (!(error instanceof StytchHttpError)) throw error

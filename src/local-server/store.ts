@@ -90,6 +90,12 @@ export interface LocalStore {
   getAttempts(emailKey: string): AttemptRecord | undefined
   putAttempts(emailKey: string, record: AttemptRecord): void
   deleteAttempts(emailKey: string): void
+
+  /**
+   * Runs `fn` (one request's handler) as one transaction, for stores shared by processes; the
+   * in-memory store needs none, as nothing can interleave with synchronous code.
+   */
+  transaction?<T>(fn: () => T): T
 }
 
 const copy = <T>(value: T): T => structuredClone(value)

@@ -2,6 +2,7 @@
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { createTestClock, type TestClock } from '../helpers/clock.js'
 import { callStytch, type StytchCallResult } from '../helpers/local-api.js'
+import { LOCAL_STORES, type LocalStoreCase } from '../helpers/local-stores.js'
 
 export const P = {
   loginOrSignup: '/v1/b2b/otps/email/login_or_signup',
@@ -26,10 +27,23 @@ export interface Harness {
   post(path: string, body?: unknown): Promise<StytchCallResult>
 }
 
-/** Starts a server whose clock only moves when the test says so. */
-export async function startHarness(): Promise<Harness> {
+/**
+ * Starts a server whose clock only moves when the test says so, on `store` (in memory unless
+ * told); `local.close()` also removes the store's data dir.
+ */
+export async function startHarness(
+  store: LocalStoreCase = LOCAL_STORES[0] as LocalStoreCase,
+): Promise<Harness> {
   const clock = createTestClock(Date.UTC(2030, 0, 1))
-  const local = await startLocalServer({ now: clock.now })
+  const { options, cleanup } = await store.prepare()
+  const started = await startLocalServer({ ...options, now: clock.now })
+  const local: LocalServer = {
+    ...started,
+    close: async () => {
+      await started.close()
+      await cleanup()
+    },
+  }
   const call = (method: string, path: string, body?: unknown) =>
     callStytch(local, method, path, body)
   return { local, clock, call, post: (path, body) => call('POST', path, body) }
