@@ -123,7 +123,12 @@ function toApiError(body: Partial<StytchErrorBody>, status: number, path: string
   const code = (errorType && CODE_BY_ERROR_TYPE[errorType]) || 'ERR_STYTCH_API'
   const message =
     MESSAGE_BY_CODE[code] ?? `Stytch refused ${path} (${errorType ?? `HTTP ${status}`}).`
-  return new StytchApiError(code, message, { ...common, status })
+  // A dead session is the caller's credential problem whatever Stytch's status (404): 401, so
+  // clients re-authenticate. Other client errors keep Stytch's status.
+  return new StytchApiError(code, message, {
+    ...common,
+    status: code === 'ERR_SESSION_INVALID' ? 401 : status,
+  })
 }
 
 function unavailable(
