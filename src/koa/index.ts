@@ -71,7 +71,7 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
       ctx.state.organization = found.session?.organization
       ctx.state.memberSession = found.session?.memberSession
     } catch (error) {
-      if (!isAuthError(error) || !ctx.originalUrl.startsWith(`${base}/`)) throw error
+      if (!isAuthError(error) || !isAuthRoute(ctx, base)) throw error
       sendError(ctx, error)
       return undefined
     }
@@ -206,6 +206,11 @@ function sendError(ctx: Context, error: AuthError): void {
   ctx.set('Cache-Control', 'no-store')
   ctx.status = error.status
   ctx.body = { error: { code: error.code, message: error.message } }
+}
+
+/** Under `basePath`, compared like the routes: case-insensitively. */
+function isAuthRoute(ctx: Context, base: string): boolean {
+  return ctx.originalUrl.toLowerCase().startsWith(`${base.toLowerCase()}/`)
 }
 
 function notMounted(what: string): TypeError {
