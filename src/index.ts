@@ -3,7 +3,7 @@ import { type Auth, createAuth as createCoreAuth } from './core/auth.js'
 import type { StytchB2BOptions } from './core/config.js'
 import { startEmbeddedServer } from './embedded.js'
 
-export type { Auth, EmbeddedServer } from './core/auth.js'
+export { type Auth, type EmbeddedServer, errorResponse } from './core/auth.js'
 export type {
   CustomClaimsContext,
   Logger,
@@ -13,10 +13,15 @@ export type {
 export type { CookieAttributes, CookieKind, CookieOptions } from './core/cookies.js'
 export { safeReturnTo } from './core/csrf.js'
 export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/errors.js'
-export type { RequestAuth, StepResult, StepState } from './core/flows/context.js'
+export {
+  type RequestAuth,
+  requestFields,
+  type StepResult,
+  type StepState,
+} from './core/flows/context.js'
 export { createGuard, type RequireSessionOptions } from './core/guard.js'
 export type { AuthRequest, AuthResponse } from './core/http.js'
-export { adoptParsedBody, readBody } from './core/input.js'
+export { requestBody } from './core/input.js'
 export type {
   AuthDiscoveredOrganization,
   AuthMember,
@@ -24,7 +29,7 @@ export type {
   AuthOrganization,
   SessionContext,
 } from './core/model.js'
-export { STEPS, type Step, type StepName } from './core/steps.js'
+export { matchStep, STEPS, type Step, type StepName } from './core/steps.js'
 
 /**
  * Creates the framework-agnostic core. Without credentials (and outside production) it starts the

@@ -1,7 +1,7 @@
 // createAuth(): the framework-agnostic core that both adapters drive: session checks, steps and route guards.
 import { type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './config.js'
 import { checkCrossSite } from './csrf.js'
-import { errorBody, isAuthError } from './errors.js'
+import { type AuthError, errorBody } from './errors.js'
 import type { Engine, RequestAuth, StepResult } from './flows/context.js'
 import { authenticateRequest } from './flows/session.js'
 import type { AuthRequest, AuthResponse } from './http.js'
@@ -125,8 +125,12 @@ export function createAuth(
   }
 }
 
-/** The answer for any error thrown by a step: AuthErrors as they are, anything else rethrown. */
-export function errorResponse(error: unknown): AuthResponse {
-  if (!isAuthError(error)) throw error
-  return { status: error.status, headers: {}, setCookies: [], body: errorBody(error) }
+/** The JSON answer of a mounted route for an `AuthError`: `{ error: { code, message } }`, never cached. */
+export function errorResponse(error: AuthError): AuthResponse {
+  return {
+    status: error.status,
+    headers: { 'cache-control': 'no-store' },
+    setCookies: [],
+    body: errorBody(error),
+  }
 }

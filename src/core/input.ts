@@ -82,6 +82,25 @@ export function parseBody(text: string, contentType: string | undefined): Record
   throw invalid('Send application/json or an HTML form (application/x-www-form-urlencoded).', 415)
 }
 
+/**
+ * The body of a request to an auth route: empty for GET/HEAD, the host's parsed body when a host
+ * body parser already read the stream (`alreadyParsed`), else read from the stream with our cap.
+ */
+export function requestBody(request: {
+  method: string
+  stream: AsyncIterable<Uint8Array | string>
+  contentType: string | undefined
+  limit: number
+  alreadyParsed: boolean
+  parsedBody: unknown
+}): Promise<Record<string, unknown>> {
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    return Promise.resolve(Object.create(null))
+  }
+  if (request.alreadyParsed) return Promise.resolve(adoptParsedBody(request.parsedBody))
+  return readBody(request.stream, request.contentType, request.limit)
+}
+
 /** Turns a body already parsed by the host (e.g. express.json()) into our null-prototype form. */
 export function adoptParsedBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return Object.create(null)

@@ -128,3 +128,19 @@ export const STEP_BY_NAME = Object.fromEntries(STEPS.map((step) => [step.name, s
   StepName,
   Step
 >
+
+/**
+ * The step a request path names under `basePath`, matched like Express's router (case-insensitive,
+ * one optional trailing slash); `allowed` says whether the method fits (HEAD runs GET routes).
+ */
+export function matchStep(
+  basePath: string,
+  method: string,
+  path: string,
+): { step: Step; allowed: boolean } | undefined {
+  const base = basePath === '/' ? '' : basePath
+  const wanted = path.toLowerCase().replace(/(?<=.)\/$/, '')
+  const step = STEPS.find((candidate) => `${base}${candidate.path}`.toLowerCase() === wanted)
+  if (step === undefined) return undefined
+  return { step, allowed: method === step.method || (step.method === 'GET' && method === 'HEAD') }
+}

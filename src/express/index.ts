@@ -9,13 +9,14 @@ import {
   type AuthOrganization,
   type AuthRequest,
   type AuthResponse,
-  adoptParsedBody,
   createAuth,
   createGuard,
+  errorResponse,
   isAuthError,
   type RequestAuth,
   type RequireSessionOptions,
-  readBody,
+  requestBody,
+  requestFields,
   STEPS,
   type StepName,
   type StepResult,
@@ -94,8 +95,7 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
     base || '/',
     function stytchRouteErrors(error: unknown, req: Request, res: Response, next: NextFunction) {
       if (!isAuthError(error) || !isAuthRoute(req, base)) return next(error)
-      res.set('Cache-Control', 'no-store').status(error.status)
-      res.json({ error: { code: error.code, message: error.message } })
+      send(res, errorResponse(error))
     },
   )
   return router
@@ -129,20 +129,11 @@ function runStep(name: StepName): RequestHandler {
     const found = carrier[REQUEST_AUTH]
     if (auth === undefined || found === undefined) return next(notMounted(`${name}()`))
     try {
-      const request = toAuthRequest(req)
-      const body = await bodyOf(req, auth.config.maxBodyBytes)
-      const result = await auth.runStep(name, request, body, found)
+      const result = await auth.runStep(name, toAuthRequest(req), await bodyOf(req, auth), found)
       carrier[STEP_RESULT] = result
       for (const cookie of result.setCookies) res.append('Set-Cookie', cookie)
       res.set('Cache-Control', 'no-store')
-      const { session, discoveredOrganizations, discoveryEmailAddress } = result.state
-      if (session) {
-        req.member = session.member
-        req.organization = session.organization
-        req.memberSession = session.memberSession
-      }
-      if (discoveredOrganizations) req.discoveredOrganizations = discoveredOrganizations
-      if (discoveryEmailAddress) req.discoveryEmailAddress = discoveryEmailAddress
+      Object.assign(req, requestFields(result.state))
       next()
     } catch (error) {
       next(error)
@@ -187,12 +178,16 @@ function toAuthRequest(req: Request): AuthRequest {
   }
 }
 
-async function bodyOf(req: Request, limit: number): Promise<Record<string, unknown>> {
-  if (req.method === 'GET' || req.method === 'HEAD') return Object.create(null)
-  // A host body parser (express.json(), urlencoded()) already read the stream.
-  if ((req as { _body?: boolean })._body === true || req.readableEnded)
-    return adoptParsedBody(req.body)
-  return readBody(req, req.headers['content-type'], limit)
+function bodyOf(req: Request, auth: Auth): Promise<Record<string, unknown>> {
+  return requestBody({
+    method: req.method,
+    stream: req,
+    contentType: req.headers['content-type'],
+    limit: auth.config.maxBodyBytes,
+    // A host body parser (express.json(), urlencoded()) already read the stream.
+    alreadyParsed: (req as { _body?: boolean })._body === true || req.readableEnded,
+    parsedBody: req.body,
+  })
 }
 
 function send(res: Response, response: AuthResponse): void {
@@ -205,8 +200,9 @@ function send(res: Response, response: AuthResponse): void {
   res.status(response.status).json(response.body)
 }
 
+/** Under `basePath`, compared as Express's router matches routes: case-insensitively. */
 function isAuthRoute(req: Request, base: string): boolean {
-  return req.originalUrl.startsWith(`${base}/`)
+  return req.originalUrl.toLowerCase().startsWith(`${base.toLowerCase()}/`)
 }
 
 function notMounted(what: string): TypeError {

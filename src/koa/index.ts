@@ -3,21 +3,20 @@ import type { Middleware, ParameterizedContext } from 'koa'
 import {
   type Auth,
   type AuthDiscoveredOrganization,
-  type AuthError,
   type AuthMember,
   type AuthMemberSession,
   type AuthOrganization,
   type AuthRequest,
   type AuthResponse,
-  adoptParsedBody,
   createAuth,
   createGuard,
+  errorResponse,
   isAuthError,
+  matchStep,
   type RequestAuth,
   type RequireSessionOptions,
-  readBody,
-  STEPS,
-  type Step,
+  requestBody,
+  requestFields,
   type StepName,
   type StepResult,
   type StytchB2BOptions,
@@ -55,8 +54,6 @@ export type StytchB2BMiddleware = Middleware & { auth: Auth }
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
   const base = auth.config.basePath === '/' ? '' : auth.config.basePath
-  // Express's router defaults: case-insensitive, one optional trailing slash.
-  const routes = new Map(STEPS.map((step) => [`${base}${step.path}`.toLowerCase(), step]))
 
   const middleware = async function stytchB2BMiddleware(
     ctx: Context,
@@ -72,12 +69,13 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
       ctx.state.memberSession = found.session?.memberSession
     } catch (error) {
       if (!isAuthError(error) || !isAuthRoute(ctx, base)) throw error
-      sendError(ctx, error)
+      send(ctx, errorResponse(error))
       return undefined
     }
-    const step = routes.get(ctx.path.toLowerCase().replace(/(?<=.)\/$/, ''))
-    if (step === undefined) return next()
-    if (!allows(step, ctx.method)) {
+    const match = matchStep(auth.config.basePath, ctx.method, ctx.path)
+    if (match === undefined) return next()
+    const { step, allowed } = match
+    if (!allowed) {
       ctx.set('Allow', step.method)
       ctx.status = 405
       ctx.body = { error: { code: 'ERR_INVALID_INPUT', message: `Use ${step.method}.` } }
@@ -89,7 +87,7 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
       ctx.body = result.body
     } catch (error) {
       if (!isAuthError(error)) throw error
-      sendError(ctx, error)
+      send(ctx, errorResponse(error))
     }
     return undefined
   }
@@ -128,18 +126,10 @@ async function runStep(ctx: Context, name: StepName): Promise<StepResult> {
   const auth = ctx[AUTH]
   const found = ctx[REQUEST_AUTH]
   if (auth === undefined || found === undefined) throw notMounted(`${name}()`)
-  const body = await bodyOf(ctx, auth.config.maxBodyBytes)
-  const result = await auth.runStep(name, toAuthRequest(ctx), body, found)
+  const result = await auth.runStep(name, toAuthRequest(ctx), await bodyOf(ctx, auth), found)
   for (const cookie of result.setCookies) ctx.append('Set-Cookie', cookie)
   ctx.set('Cache-Control', 'no-store')
-  const { session, discoveredOrganizations, discoveryEmailAddress } = result.state
-  if (session) {
-    ctx.state.member = session.member
-    ctx.state.organization = session.organization
-    ctx.state.memberSession = session.memberSession
-  }
-  if (discoveredOrganizations) ctx.state.discoveredOrganizations = discoveredOrganizations
-  if (discoveryEmailAddress) ctx.state.discoveryEmailAddress = discoveryEmailAddress
+  Object.assign(ctx.state, requestFields(result.state))
   return result
 }
 
@@ -175,18 +165,17 @@ function toAuthRequest(ctx: Context): AuthRequest {
   }
 }
 
-/** Express answers HEAD on GET routes; so do we. */
-function allows(step: Step, method: string): boolean {
-  return method === step.method || (step.method === 'GET' && method === 'HEAD')
-}
-
-async function bodyOf(ctx: Context, limit: number): Promise<Record<string, unknown>> {
-  if (ctx.method === 'GET' || ctx.method === 'HEAD') return Object.create(null)
-  // A host body parser (@koa/bodyparser, koa-body) already read the stream; @koa/bodyparser
-  // leaves `ctx.request.body = {}` and the stream unread for types it skips, so read those.
+function bodyOf(ctx: Context, auth: Auth): Promise<Record<string, unknown>> {
+  // @koa/bodyparser leaves `ctx.request.body = {}` and the stream unread for types it skips.
   const request = ctx.request as { body?: unknown; rawBody?: unknown }
-  if (request.rawBody !== undefined || ctx.req.readableEnded) return adoptParsedBody(request.body)
-  return readBody(ctx.req, ctx.get('content-type') || undefined, limit)
+  return requestBody({
+    method: ctx.method,
+    stream: ctx.req,
+    contentType: ctx.get('content-type') || undefined,
+    limit: auth.config.maxBodyBytes,
+    alreadyParsed: request.rawBody !== undefined || ctx.req.readableEnded,
+    parsedBody: request.body,
+  })
 }
 
 function send(ctx: Context, response: AuthResponse): void {
@@ -200,12 +189,6 @@ function send(ctx: Context, response: AuthResponse): void {
     return
   }
   ctx.body = response.body
-}
-
-function sendError(ctx: Context, error: AuthError): void {
-  ctx.set('Cache-Control', 'no-store')
-  ctx.status = error.status
-  ctx.body = { error: { code: error.code, message: error.message } }
 }
 
 /** Under `basePath`, compared like the routes: case-insensitively. */

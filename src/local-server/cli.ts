@@ -1,22 +1,30 @@
 #!/usr/bin/env node
 // Command line entry `stytch-b2b-local`: runs the local Stytch B2B server until SIGINT/SIGTERM.
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startLocalServer } from './index.js'
 
 /** Default port: fixed so that a developer's .env can point at it across restarts. */
 const DEFAULT_PORT = 4010
+/** Default data dir, relative to the working directory (issue 8: data survives restarts). */
+const DEFAULT_DATA_DIR = '.stytch-local'
 
 const HELP = `Usage: stytch-b2b-local [options]
 
-Runs a local, in-memory server that answers like the Stytch B2B API (email OTP, discovery,
-sessions, JWKS, organizations). OTP codes are not emailed: read them at
+Runs a local server that answers like the Stytch B2B API (email OTP, discovery, sessions,
+JWKS, organizations). OTP codes are not emailed: read them at
 GET <url>/__local/outbox?email_address=<address>.
+
+Its data (organizations, members, sessions, signing keys, codes, project id and secret) is kept
+in <data dir>/local.db and survives restarts; delete the folder to start fresh.
 
 Options:
   --port <n>          TCP port, 0 for a free one (default: ${DEFAULT_PORT})
   --host <address>    interface to listen on (default: 127.0.0.1)
-  --project-id <id>   project id to accept (default: project-test-<random uuid>)
-  --secret <secret>   secret to accept (default: secret-test-<random>)
+  --project-id <id>   project id to accept (default: the data dir's, else project-test-<uuid>)
+  --secret <secret>   secret to accept (default: the data dir's, else secret-test-<random>)
+  --data-dir <path>   folder of the durable store (default: ${DEFAULT_DATA_DIR})
+  --memory            keep everything in memory instead: gone when the process exits
   -h, --help          show this help
 
 Point the Stytch SDK at it with env: '<url>/'. Stops on Ctrl-C (SIGINT) or SIGTERM.`
@@ -38,13 +46,20 @@ async function main(): Promise<number> {
     console.error(`--port must be an integer between 0 and 65535, got "${values.port}"`)
     return 2
   }
+  if (values.memory && values['data-dir'] !== undefined) {
+    console.error('--memory and --data-dir cannot be used together')
+    return 2
+  }
+  const dataDir = values.memory ? undefined : resolve(values['data-dir'] ?? DEFAULT_DATA_DIR)
   const server = await startLocalServer({
     port,
     host: values.host,
     projectId: values['project-id'],
     secret: values.secret,
+    dataDir,
   })
   console.log(`Stytch B2B local server listening on ${server.url}`)
+  console.log(`data:       ${dataDir === undefined ? 'in memory' : join(dataDir, 'local.db')}`)
   console.log(`project id: ${server.projectId}`)
   console.log(`secret:     ${server.secret}`)
   console.log(`outbox:     ${server.url}/__local/outbox`)
@@ -64,6 +79,8 @@ function parse() {
       host: { type: 'string' },
       'project-id': { type: 'string' },
       secret: { type: 'string' },
+      'data-dir': { type: 'string' },
+      memory: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -76,6 +93,7 @@ main().then(
     process.exitCode = code
   },
   (error: unknown) => {
+    // LocalStoreError messages say what to do (move the file away, upgrade, fix permissions).
     console.error(error instanceof Error ? error.message : String(error))
     process.exitCode = 1
   },

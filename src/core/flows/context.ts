@@ -45,6 +45,23 @@ export interface StepResult extends AuthResponse {
   state: StepState
 }
 
+/** The per-request fields (`req.*` / `ctx.state.*`) to set from a step's state; unset ones are absent. */
+export function requestFields(state: StepState): {
+  member?: SessionContext['member']
+  organization?: SessionContext['organization']
+  memberSession?: SessionContext['memberSession']
+  discoveredOrganizations?: AuthDiscoveredOrganization[]
+  discoveryEmailAddress?: string
+} {
+  return {
+    ...(state.session ?? {}),
+    ...(state.discoveredOrganizations
+      ? { discoveredOrganizations: state.discoveredOrganizations }
+      : {}),
+    ...(state.discoveryEmailAddress ? { discoveryEmailAddress: state.discoveryEmailAddress } : {}),
+  }
+}
+
 export function cookiesOf(
   request: AuthRequest,
   engine: Engine,
