@@ -1,20 +1,30 @@
 // The `stytch-b2b-local` command: prints its URL and credentials, serves, stops cleanly on SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { afterEach, describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { callStytch } from '../helpers/local-api.js'
+import { tempDataDir } from '../helpers/local-stores.js'
 
 const CLI = new URL('../../src/local-server/cli.ts', import.meta.url).pathname
 const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname
 let child: ChildProcess | undefined
+/** Working directory of the CLI, so that its default `.stytch-local/` lands in a temp dir. */
+let cwd: string
 
-afterEach(() => {
+beforeEach(async () => {
+  cwd = await tempDataDir()
+})
+afterEach(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL')
   child = undefined
+  await rm(cwd, { recursive: true, force: true })
 })
 
 function start(args: string[]): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(TSX, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(TSX, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   child = proc
   let text = ''
   proc.stdout?.on('data', (chunk: Buffer) => {
@@ -71,5 +81,60 @@ describe('stytch-b2b-local', () => {
     const { proc } = start(['--nope'])
     const [code] = await once(proc, 'exit')
     expect(code).toBe(2)
+  })
+
+  it('keeps its data in .stytch-local/ of the working directory across restarts (issue 8)', async () => {
+    const first = start(['--port', '0'])
+    const [, url] = await waitFor(first.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    const [, projectId] = await waitFor(first.output, /project id: (\S+)/)
+    const [, secret] = await waitFor(first.output, /secret: +(\S+)/)
+    expect(first.output()).toContain(join(cwd, '.stytch-local', 'local.db'))
+    const target = { url: url ?? '', projectId: projectId ?? '', secret: secret ?? '' }
+    const created = await callStytch(target, 'POST', '/v1/b2b/organizations', {
+      organization_name: 'Kept',
+    })
+    expect(created.status).toBe(200)
+    first.proc.kill('SIGTERM')
+    await once(first.proc, 'exit')
+
+    const second = start(['--port', '0'])
+    const [, url2] = await waitFor(second.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    // Same project id and secret: a developer's .env stays valid across restarts.
+    await waitFor(second.output, new RegExp(`secret: +${secret}`))
+    const id = created.body.organization.organization_id
+    const found = await callStytch(
+      { ...target, url: url2 ?? '' },
+      'GET',
+      `/v1/b2b/organizations/${id}`,
+    )
+    expect(found.status).toBe(200)
+    second.proc.kill('SIGTERM')
+    await once(second.proc, 'exit')
+  })
+
+  it('--memory keeps nothing on disk; with --data-dir it is a usage error', async () => {
+    const { proc, output } = start(['--port', '0', '--memory'])
+    await waitFor(output, /data: +in memory/)
+    proc.kill('SIGTERM')
+    await once(proc, 'exit')
+    expect(existsSync(join(cwd, '.stytch-local'))).toBe(false)
+    const both = start(['--memory', '--data-dir', 'x'])
+    const [code] = await once(both.proc, 'exit')
+    expect(code).toBe(2)
+  })
+
+  it('refuses a corrupt data file with exit code 1 and a message saying what to do', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises')
+    await mkdir(join(cwd, 'data'))
+    await writeFile(
+      join(cwd, 'data', 'local.db'),
+      'not a database at all, not even close'.repeat(200),
+    )
+    const { proc, output } = start(['--port', '0', '--data-dir', 'data'])
+    const [code] = await once(proc, 'exit')
+    expect(code).toBe(1)
+    expect(output()).toMatch(
+      /local\.db is not a valid database .*move it away or delete the folder/,
+    )
   })
 })
