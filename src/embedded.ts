@@ -2,7 +2,7 @@
 import type { EmbeddedServerStarter } from './core/auth.js'
 
 /** Loaded lazily, so apps with credentials never load the local server. */
-export const startEmbeddedServer: EmbeddedServerStarter = async ({ now }) => {
+export const startEmbeddedServer: EmbeddedServerStarter = async ({ now, dataDir }) => {
   const { startLocalServer } = await import('./local-server/index.js')
-  return startLocalServer({ now })
+  return startLocalServer({ now, dataDir })
 }

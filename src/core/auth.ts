@@ -22,7 +22,11 @@ export interface EmbeddedServer {
 }
 
 /** Starts the embedded server; injected so the core never imports the local server. */
-export type EmbeddedServerStarter = (options: { now: () => number }) => Promise<EmbeddedServer>
+export type EmbeddedServerStarter = (options: {
+  now: () => number
+  /** Data directory; in memory when undefined. */
+  dataDir: string | undefined
+}) => Promise<EmbeddedServer>
 
 export interface Auth {
   readonly config: ResolvedConfig
@@ -83,14 +87,17 @@ export function createAuth(
   const getEngine = async (): Promise<Engine> => {
     if (engine) return engine
     starting ??= (async () => {
-      embedded = await (startEmbedded as EmbeddedServerStarter)({ now: config.now })
+      embedded = await (startEmbedded as EmbeddedServerStarter)({
+        now: config.now,
+        dataDir: config.localDataDir,
+      })
       engine = build({
         projectId: embedded.projectId,
         secret: embedded.secret,
         baseUrl: embedded.url,
       })
       config.logger.info(
-        `No Stytch credentials set: using the embedded local Stytch server at ${embedded.url} (development only; sent codes are listed at ${embedded.url}/__local/outbox).`,
+        `No Stytch credentials set: using the embedded local Stytch server at ${embedded.url} (development only; data in ${config.localDataDir ?? 'memory'}; sent codes are listed at ${embedded.url}/__local/outbox).`,
       )
       return engine
     })()

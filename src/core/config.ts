@@ -67,6 +67,12 @@ export interface StytchB2BOptions {
   now?: (() => number) | undefined
   /** Where start-up notices go. @default one line on stderr */
   logger?: Logger | undefined
+  /**
+   * Where the embedded local server (used without credentials) keeps its data, so restarts keep
+   * organizations, members, sessions and keys; `false` keeps everything in memory.
+   * @default '.stytch-local' (in the working directory)
+   */
+  localDataDir?: string | false | undefined
 }
 
 /** The options after validation and defaults. */
@@ -92,6 +98,7 @@ export interface ResolvedConfig {
   maxBodyBytes: number
   now: () => number
   logger: Logger
+  localDataDir: string | undefined
 }
 
 /** Stytch's bounds on session_duration_minutes (spec 10.2). */
@@ -170,6 +177,10 @@ export function resolveConfig(
   if (options.now !== undefined && typeof options.now !== 'function') {
     throw new TypeError('"now" must be a function returning epoch milliseconds')
   }
+  const localDataDir = options.localDataDir ?? '.stytch-local'
+  if (localDataDir !== false && (typeof localDataDir !== 'string' || localDataDir === '')) {
+    throw new TypeError('"localDataDir" must be a directory path or false')
+  }
   const logger = options.logger ?? STDERR_LOGGER
   if (typeof logger.info !== 'function' || typeof logger.warn !== 'function') {
     throw new TypeError('"logger" must have info() and warn() methods')
@@ -230,6 +241,7 @@ export function resolveConfig(
     }),
     now: options.now ?? Date.now,
     logger,
+    localDataDir: localDataDir === false ? undefined : localDataDir,
   })
 }
 
