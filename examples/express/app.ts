@@ -14,7 +14,7 @@ import {
   sendLoginCode,
   stytchB2B,
 } from 'stytch-b2b-middleware/express'
-import type { LocalServer } from 'stytch-b2b-middleware/local-server'
+import type { ExampleConfig } from '../shared/config.js'
 import { withReturnTo } from '../shared/html.js'
 import {
   codePage,
@@ -37,20 +37,6 @@ import {
   showOrganizations,
   slugOf,
 } from './middleware.js'
-
-/** What the example needs to know; `main.ts` decides it. */
-export interface ExampleConfig {
-  projectId: string
-  secret: string
-  /** Stytch API base URL, e.g. the local server's `url`. @default chosen by the package from the project id */
-  baseUrl?: string | undefined
-  /** The local Stytch server, when running offline: enables the development mailbox. */
-  local?: Pick<LocalServer, 'outbox'> | undefined
-  /** Clock in epoch milliseconds. @default Date.now */
-  now?: (() => number) | undefined
-  /** Deadline of each call to Stytch, in milliseconds. @default 5000 */
-  requestTimeoutMs?: number | undefined
-}
 
 /**
  * Builds the example app. Every form posts Stytch's own field names to a route that runs one of the

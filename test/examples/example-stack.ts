@@ -1,12 +1,26 @@
-// Runs the Express example against its own local Stytch server (127.0.0.1:0) with demo data; HTML and cookie helpers.
-import type { Express } from 'express'
+// Runs each example (Express, Koa) against its own local Stytch server (127.0.0.1:0) with demo data; HTML and cookie helpers.
+import type { RequestListener } from 'node:http'
 import { type LocalServer, startLocalServer } from 'stytch-b2b-middleware/local-server'
-import { createApp, type ExampleConfig } from '../../examples/express/app.js'
+import { createApp as createExpressApp } from '../../examples/express/app.js'
+import { createApp as createKoaApp } from '../../examples/koa/app.js'
+import type { ExampleConfig } from '../../examples/shared/config.js'
 import { seedDemo } from '../../examples/shared/demo.js'
 import { createTestClock, type TestClock } from '../helpers/clock.js'
 
+/** One example app: its name and how to build it as a plain Node request listener. */
+export interface Example {
+  name: 'Express' | 'Koa'
+  createApp(config: ExampleConfig): RequestListener
+}
+
+/** Every example, for `describe.each(EXAMPLES)`: the same pages and behaviour on each framework. */
+export const EXAMPLES: readonly Example[] = [
+  { name: 'Express', createApp: (config) => createExpressApp(config) },
+  { name: 'Koa', createApp: (config) => createKoaApp(config).callback() },
+]
+
 export interface ExampleStack {
-  app: Express
+  app: RequestListener
   local: LocalServer
   clock: TestClock
   close(): Promise<void>
@@ -14,13 +28,14 @@ export interface ExampleStack {
 
 /** The local server seeded as `main.ts` does, and the example app built on it. */
 export async function startExample(
+  example: Example,
   overrides: Partial<ExampleConfig> = {},
   clock: TestClock = createTestClock(),
 ): Promise<ExampleStack> {
   const local = await startLocalServer({ now: clock.now })
   const credentials = { baseUrl: local.url, projectId: local.projectId, secret: local.secret }
   await seedDemo(credentials, local)
-  const app = createApp({ ...credentials, local, now: clock.now, ...overrides })
+  const app = example.createApp({ ...credentials, local, now: clock.now, ...overrides })
   let closed = false
   return {
     app,

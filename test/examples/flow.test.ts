@@ -1,0 +1,442 @@
+// Each example (Express, Koa) end to end without a browser: every page a person sees, statuses, cookies and errors in words.
+import request from 'supertest'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { DEMO } from '../../examples/shared/demo.js'
+import {
+  callStytch,
+  createCookieJar,
+  EXAMPLES,
+  type ExampleStack,
+  organizationChoices,
+  parseMailbox,
+  seedOrganization,
+  startExample,
+  textOf,
+} from './example-stack.js'
+
+const HTML = { accept: 'text/html' }
+const ADA = 'ada@example.com'
+
+describe.each(EXAMPLES)('the $name example', (example) => {
+  let stack: ExampleStack
+  beforeEach(async () => {
+    stack = await startExample(example)
+  })
+  afterEach(async () => {
+    await stack.close()
+  })
+
+  type Jar = ReturnType<typeof createCookieJar>
+
+  /** Reads the newest code for `email` from the development mailbox page, as a person would. */
+  async function codeFromMailbox(email: string, kind: string): Promise<string> {
+    const mailbox = await request(stack.app).get('/dev/mailbox').set(HTML)
+    expect(mailbox.status).toBe(200)
+    const row = parseMailbox(mailbox.text).find((r) => r.to === email && r.kind === kind)
+    if (row === undefined) throw new Error(`no ${kind} code for ${email} in the mailbox page`)
+    return row.code
+  }
+
+  /** Sign-in page → code → organizations page. Returns the organizations page. */
+  async function discover(jar: Jar, email: string, returnTo = '', formQuery = returnTo) {
+    const sent = await request(stack.app)
+      .post(`/login/send${returnTo}`)
+      .set('cookie', jar.header())
+      .type('form')
+      .send({ email_address: email })
+    expect(sent.status).toBe(200)
+    expect(textOf(sent.text)).toContain(`If ${email} can sign in, we sent it a 6-digit code.`)
+    expect(sent.text).toContain(`action="/login/code${formQuery}"`)
+    const code = await codeFromMailbox(email, 'discovery')
+    const organizations = await request(stack.app)
+      .post(`/login/code${returnTo}`)
+      .set('cookie', jar.header())
+      .type('form')
+      .send({ email_address: email, code })
+    expect(organizations.status).toBe(200)
+    const set = jar.update(organizations)
+    expect(set).toHaveLength(1)
+    expect(set[0]).toMatch(
+      /^stytch_intermediate_session=[A-Za-z0-9_%-]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/,
+    )
+    return organizations
+  }
+
+  describe('page by page', () => {
+    test('sign in, choose, dashboard, switch, create, organization login, log out', async () => {
+      const globexId = await seedOrganization(stack.local, 'Globex', 'globex', ADA)
+      const jar = createCookieJar()
+
+      // 1. The sign-in page, with the demo hint and the development mailbox.
+      const signIn = await request(stack.app).get('/login').set(HTML)
+      expect(signIn.status).toBe(200)
+      expect(signIn.headers['content-type']).toBe('text/html; charset=utf-8')
+      expect(signIn.headers['content-security-policy']).toContain("default-src 'none'")
+      expect(textOf(signIn.text)).toContain(
+        'Try anything@example.com to join the demo organization.',
+      )
+      expect(signIn.text).toContain('<form method="post" action="/login/send">')
+      expect(signIn.text).toContain('href="/dev/mailbox"')
+
+      // 2. The code, then the organizations this email may enter, in words.
+      const organizations = await discover(jar, ADA)
+      const text = textOf(organizations.text)
+      expect(text).toContain(`Email verified: ${ADA}. Where do you want to go?`)
+      expect(text).toContain(
+        `${DEMO.organizationName} You can join: this organization accepts your email domain Join`,
+      )
+      expect(text).toContain('Globex You are a member Log in')
+      expect(text).toContain('Or create a new organization')
+      const choices = organizationChoices(organizations.text)
+      expect(choices.map((c) => c.button)).toEqual(['Log in', 'Join'])
+
+      // 3. Join the demo organization: 303 to the dashboard, session cookies, the step's cookie gone.
+      const demo = choices.find((c) => c.button === 'Join')?.id ?? ''
+      const joined = await request(stack.app)
+        .post('/login/organization')
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_id: demo })
+      expect(joined.status).toBe(303)
+      expect(joined.headers.location).toBe('/dashboard')
+      const sessionCookies = jar.update(joined)
+      expect(sessionCookies).toHaveLength(3)
+      expect(sessionCookies[0]).toMatch(
+        /^stytch_session=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
+      )
+      expect(sessionCookies[1]).toMatch(
+        /^stytch_session_jwt=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
+      )
+      expect(sessionCookies[2]).toBe(
+        'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+      )
+      expect(jar.names()).toEqual(['stytch_session', 'stytch_session_jwt'])
+
+      const dashboard = await request(stack.app).get('/dashboard').set('cookie', jar.header())
+      expect(dashboard.status).toBe(200)
+      const board = textOf(dashboard.text)
+      expect(board).toContain(`Email ${ADA}`)
+      expect(board).toContain('Roles stytch_member')
+      expect(board).toContain(`Organization ${DEMO.organizationName} (${DEMO.organizationSlug})`)
+      const ends = new Date(stack.clock.now() + 60 * 60_000).toUTCString()
+      expect(board).toContain(`Session ends ${ends} (in 60 minutes)`)
+      expect(board).toContain('Globex You are a member Switch')
+
+      // 4. Switch to Globex.
+      const switched = await request(stack.app)
+        .post('/switch')
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_id: globexId })
+      expect(switched.status).toBe(303)
+      expect(switched.headers.location).toBe('/dashboard')
+      expect(jar.update(switched).map((c) => c.split('=')[0])).toEqual([
+        'stytch_session',
+        'stytch_session_jwt',
+        'stytch_intermediate_session',
+      ])
+      const onGlobex = textOf(
+        (await request(stack.app).get('/dashboard').set('cookie', jar.header())).text,
+      )
+      expect(onGlobex).toContain('Organization Globex (globex)')
+      expect(onGlobex).toContain(`${DEMO.organizationName} You are a member Switch`)
+
+      // Create an organization: discovery again, then the create form.
+      await discover(jar, ADA)
+      const created = await request(stack.app)
+        .post('/login/create')
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_name: 'Hopper Labs', organization_slug: 'hopper-labs' })
+      expect(created.status).toBe(303)
+      expect(created.headers.location).toBe('/dashboard')
+      jar.update(created)
+      const onHopper = textOf(
+        (await request(stack.app).get('/dashboard').set('cookie', jar.header())).text,
+      )
+      expect(onHopper).toContain('Organization Hopper Labs (hopper-labs)')
+      expect(onHopper).toContain('Roles stytch_member, stytch_admin')
+
+      // 5. The organization's own login page: organization email OTP.
+      const orgLogin = await request(stack.app).get('/org/globex/login').set(HTML)
+      expect(orgLogin.status).toBe(200)
+      expect(textOf(orgLogin.text)).toContain('Sign in to globex')
+      expect(orgLogin.text).toContain('<input type="hidden" name="organization_id" value="globex">')
+      const orgSent = await request(stack.app)
+        .post('/org/globex/login/send')
+        .type('form')
+        .send({ organization_id: 'globex', email_address: ADA })
+      expect(orgSent.status).toBe(200)
+      expect(textOf(orgSent.text)).toContain('Check your email for globex')
+      const orgCode = await codeFromMailbox(ADA, 'login')
+      const orgIn = await request(stack.app)
+        .post('/org/globex/login/code')
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_id: 'globex', email_address: ADA, code: orgCode })
+      expect(orgIn.status).toBe(303)
+      expect(orgIn.headers.location).toBe('/dashboard')
+      expect(jar.update(orgIn)[0]).toMatch(
+        /^stytch_session=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
+      )
+      const viaOrgLogin = await request(stack.app).get('/dashboard').set('cookie', jar.header())
+      expect(textOf(viaOrgLogin.text)).toContain('Organization Globex (globex)')
+
+      // Log out: every cookie cleared, the session revoked upstream.
+      const stale = jar.header()
+      const loggedOut = await request(stack.app)
+        .post('/logout')
+        .set('cookie', jar.header())
+        .type('form')
+        .send('')
+      expect(loggedOut.status).toBe(303)
+      expect(loggedOut.headers.location).toBe('/login?logged_out=1')
+      expect(jar.update(loggedOut)).toEqual([
+        'stytch_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+        'stytch_session_jwt=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+        'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
+      ])
+      expect(jar.names()).toEqual([])
+      expect(stack.local.requestCount('POST /v1/b2b/sessions/revoke')).toBe(1)
+      const after = await request(stack.app).get('/login?logged_out=1').set(HTML)
+      expect(textOf(after.text)).toContain('You have been logged out.')
+
+      // Logged out, the dashboard sends a browser to sign in and back.
+      const away = await request(stack.app).get('/dashboard').set(HTML)
+      expect(away.status).toBe(303)
+      expect(away.headers.location).toBe('/login?return_to=%2Fdashboard')
+
+      // Replaying the old cookies: the JWT still verifies locally for its few minutes, but the
+      // dashboard's call to Stytch finds the session revoked, so no dashboard is shown.
+      const replayed = await request(stack.app).get('/dashboard').set('cookie', stale)
+      expect(replayed.status).toBeGreaterThanOrEqual(400)
+      expect(textOf(replayed.text)).toContain('Your session is not valid Please sign in again.')
+      expect(textOf(replayed.text)).not.toContain(ADA)
+      expect(replayed.text).toContain('<a href="/login">Back to sign-in</a>')
+    })
+
+    test('a safe return_to is followed after sign-in; an unsafe one is ignored', async () => {
+      const away = await request(stack.app).get('/dashboard?tab=members').set(HTML)
+      expect(away.headers.location).toBe('/login?return_to=%2Fdashboard%3Ftab%3Dmembers')
+      const signIn = await request(stack.app).get(away.headers.location as string)
+      expect(signIn.text).toContain('action="/login/send?return_to=%2Fdashboard%3Ftab%3Dmembers"')
+
+      const jar = createCookieJar()
+      const returnTo = '?return_to=%2Fdashboard%3Ftab%3Dmembers'
+      const organizations = await discover(jar, 'bo@example.com', returnTo)
+      const [choice] = organizationChoices(organizations.text)
+      expect(organizations.text).toContain(`action="/login/organization${returnTo}"`)
+      const joined = await request(stack.app)
+        .post(`/login/organization${returnTo}`)
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_id: choice?.id })
+      expect(joined.status).toBe(303)
+      expect(joined.headers.location).toBe('/dashboard?tab=members')
+
+      for (const evil of ['https://evil.test/', '//evil.test/x', '/\\evil.test']) {
+        const page = await request(stack.app).get(`/login?return_to=${encodeURIComponent(evil)}`)
+        expect(page.text).toContain('action="/login/send"')
+      }
+      const jar2 = createCookieJar()
+      const evilQuery = `?return_to=${encodeURIComponent('//evil.test/x')}`
+      const list = await discover(jar2, 'cy@example.com', evilQuery, '')
+      const entered = await request(stack.app)
+        .post(`/login/organization${evilQuery}`)
+        .set('cookie', jar2.header())
+        .type('form')
+        .send({ organization_id: organizationChoices(list.text)[0]?.id })
+      expect(entered.headers.location).toBe('/dashboard')
+    })
+  })
+
+  describe('failures, in words, on the page they happened', () => {
+    async function sendCode(email: string) {
+      await request(stack.app).post('/login/send').type('form').send({ email_address: email })
+      return codeFromMailbox(email, 'discovery')
+    }
+    const tryCode = (email: string, code: string) =>
+      request(stack.app).post('/login/code').type('form').send({ email_address: email, code })
+
+    test('a wrong code shows the code form again, with no cookie', async () => {
+      const code = await sendCode(ADA)
+      const wrong = await tryCode(ADA, code === '000000' ? '111111' : '000000')
+      expect(wrong.status).toBe(404)
+      expect(wrong.headers['set-cookie']).toBeUndefined()
+      const text = textOf(wrong.text)
+      expect(text).toContain('That code is not right')
+      expect(text).toContain(`If ${ADA} can sign in`)
+      expect(wrong.text).toContain(`<input type="hidden" name="email_address" value="${ADA}">`)
+      expect(wrong.text).not.toContain(code)
+    })
+
+    test('an expired code and a used code say so', async () => {
+      const code = await sendCode(ADA)
+      stack.clock.advance(11 * 60_000)
+      const expired = await tryCode(ADA, code)
+      expect(expired.status).toBe(401)
+      expect(textOf(expired.text)).toContain('That code has expired or was already used')
+
+      const fresh = await sendCode(ADA)
+      expect((await tryCode(ADA, fresh)).status).toBe(200)
+      const reused = await tryCode(ADA, fresh)
+      expect(textOf(reused.text)).toContain('That code has expired or was already used')
+    })
+
+    test('too many wrong codes lock the address', async () => {
+      const code = await sendCode(ADA)
+      const wrong = code === '000000' ? '111111' : '000000'
+      let last = ''
+      for (let attempt = 0; attempt < 12 && !last.includes('Too many wrong codes'); attempt++) {
+        last = textOf((await tryCode(ADA, wrong)).text)
+      }
+      expect(last).toContain('Too many wrong codes')
+      const right = await tryCode(ADA, code)
+      expect(right.status).toBe(429)
+      expect(textOf(right.text)).toContain('sign-in for this email address is paused')
+    })
+
+    test('invalid input and a taken slug re-show the form with what was typed', async () => {
+      const bad = await request(stack.app)
+        .post('/login/send')
+        .type('form')
+        .send({ email_address: 'not an email' })
+      expect(bad.status).toBe(400)
+      expect(textOf(bad.text)).toContain('Please check what you entered')
+      expect(bad.text).toContain('value="not an email"')
+
+      const jar = createCookieJar()
+      await discover(jar, 'dee@example.com')
+      const taken = await request(stack.app)
+        .post('/login/create')
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_name: 'Mine', organization_slug: DEMO.organizationSlug })
+      expect(taken.status).toBe(400)
+      expect(textOf(taken.text)).toContain('That organization address is taken')
+      expect(taken.text).toContain('value="Mine"')
+      expect(taken.text).toContain(`value="${DEMO.organizationSlug}"`)
+
+      const unknownField = await request(stack.app)
+        .post('/login/send')
+        .type('form')
+        .send({ email_address: ADA, remember_me: 'on' })
+      expect(unknownField.status).toBe(400)
+      expect(textOf(unknownField.text)).toContain('Unknown field "remember_me"')
+    })
+
+    test('an expired or missing sign-in step asks to start again', async () => {
+      const missing = await request(stack.app)
+        .post('/login/organization')
+        .type('form')
+        .send({ organization_id: DEMO.organizationSlug })
+      expect(missing.status).toBe(401)
+      const text = textOf(missing.text)
+      expect(text).toContain('Your sign-in step has expired')
+      expect(missing.text).toContain('<a href="/login">Back to sign-in</a>')
+
+      const jar = createCookieJar()
+      await discover(jar, 'ed@example.com')
+      const forged = await request(stack.app)
+        .post('/login/organization')
+        .set('cookie', 'stytch_intermediate_session=forged-token')
+        .type('form')
+        .send({ organization_id: DEMO.organizationSlug })
+      expect(textOf(forged.text)).toContain('Your sign-in step has expired')
+    })
+
+    test('a form posted from another site is refused', async () => {
+      const response = await request(stack.app)
+        .post('/login/send')
+        .set('sec-fetch-site', 'cross-site')
+        .set('origin', 'https://evil.test')
+        .type('form')
+        .send({ email_address: ADA })
+      expect(response.status).toBe(403)
+      expect(textOf(response.text)).toContain('This form came from another site')
+      expect(stack.local.outbox.list()).toEqual([])
+    })
+
+    test('Stytch unreachable: sign-in says so; the dashboard still shows the session', async () => {
+      const jar = createCookieJar()
+      const list = await discover(jar, 'fay@example.com')
+      const joined = await request(stack.app)
+        .post('/login/organization')
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_id: organizationChoices(list.text)[0]?.id })
+      jar.update(joined)
+      expect((await request(stack.app).get('/dashboard').set('cookie', jar.header())).status).toBe(
+        200,
+      )
+
+      await stack.close()
+      const down = await request(stack.app)
+        .post('/login/send')
+        .type('form')
+        .send({ email_address: ADA })
+      expect(down.status).toBe(503)
+      expect(textOf(down.text)).toContain('Sign-in is unavailable right now')
+      expect(down.text).toContain(`value="${ADA}"`)
+
+      const board = await request(stack.app).get('/dashboard').set('cookie', jar.header())
+      expect(board.status).toBe(200)
+      const text = textOf(board.text)
+      expect(text).toContain('Email fay@example.com')
+      expect(text).toContain('Your other organizations cannot be listed right now')
+    })
+
+    test('an organization that requires MFA is explained, not entered', async () => {
+      const created = await callStytch(stack.local, '/v1/b2b/organizations', {
+        organization_name: 'Fort Knox',
+        organization_slug: 'fort-knox',
+        mfa_policy: 'REQUIRED_FOR_ALL',
+      })
+      const fortId = (created.organization as { organization_id: string }).organization_id
+      await callStytch(stack.local, `/v1/b2b/organizations/${fortId}/members`, {
+        email_address: ADA,
+      })
+      const jar = createCookieJar()
+      const list = await discover(jar, ADA)
+      expect(textOf(list.text)).toContain(
+        'Fort Knox You are a member · needs another sign-in method',
+      )
+      const entered = await request(stack.app)
+        .post('/login/organization')
+        .set('cookie', jar.header())
+        .type('form')
+        .send({ organization_id: fortId })
+      expect(entered.status).toBe(200)
+      expect(textOf(entered.text)).toContain('More verification needed')
+      // No session: the intermediate session is kept for the next factor.
+      expect(jar.update(entered).map((c) => c.split('=')[0])).toEqual([
+        'stytch_intermediate_session',
+      ])
+      expect(jar.names()).toEqual(['stytch_intermediate_session'])
+    })
+
+    test('text from Stytch is escaped', async () => {
+      await seedOrganization(stack.local, '<img src=x onerror=alert(1)>', 'xss-org', ADA)
+      const page = await discover(createCookieJar(), ADA)
+      expect(page.text).not.toContain('<img src=x')
+      expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    })
+  })
+
+  describe('with Stytch credentials (no local server handle)', () => {
+    test('no development mailbox: no link, no route', async () => {
+      const app = example.createApp({
+        projectId: stack.local.projectId,
+        secret: stack.local.secret,
+        baseUrl: stack.local.url,
+        now: stack.clock.now,
+      })
+      const signIn = await request(app).get('/login')
+      expect(signIn.status).toBe(200)
+      expect(signIn.text).not.toContain('/dev/mailbox')
+      expect((await request(app).get('/dev/mailbox')).status).toBe(404)
+      const sent = await request(app).post('/login/send').type('form').send({ email_address: ADA })
+      expect(sent.text).not.toContain('/dev/mailbox')
+    })
+  })
+})
