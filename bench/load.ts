@@ -12,6 +12,8 @@ export interface LoadSpec {
   tokensFile?: string | undefined
   /** How to send each JWT. */
   transport: 'cookie' | 'bearer' | 'none'
+  /** Seconds of unmeasured load first (same child, same tokens), to warm the JIT and caches. */
+  warmupSec?: number | undefined
   /** Sent before the JWT cookie, e.g. `stytch_session=…` for the refresh path. */
   extraCookie?: string | undefined
 }
@@ -133,6 +135,10 @@ export async function runQuickLoad(spec: LoadSpec): Promise<LoadResult> {
 
 // Runs as a child: `load.ts '<LoadSpec JSON>'`; prints the result as JSON.
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
-  const out = await runAutocannon(JSON.parse(process.argv[2] ?? '{}') as LoadSpec)
+  const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec
+  if (spec.warmupSec) {
+    await runAutocannon({ ...spec, durationSec: spec.warmupSec, amount: undefined })
+  }
+  const out = await runAutocannon(spec)
   process.stdout.write(`${JSON.stringify(out)}\n`)
 }

@@ -65,6 +65,7 @@ export async function runMicro(spec: MicroSpec): Promise<MicroResult> {
   await sdk.sessions.authenticateJwtLocal({ session_jwt: first })
 
   let i = 0
+  let missCursor = 0
   const nextToken = () => tokens[i++ % tokens.length] as string
   const cases: Record<(typeof MICRO_CASES)[number], () => unknown> = {
     'node:crypto RS256 verify (floor)': () => {
@@ -88,7 +89,9 @@ export async function runMicro(spec: MicroSpec): Promise<MicroResult> {
       if (!(await auth.authenticate(hit)).session) throw new Error('refused')
     },
     'ours, cache miss': async () => {
-      if (!(await auth.authenticate(request(nextToken()))).session) throw new Error('refused')
+      // Its own cursor: its reuse distance is always the whole pool, twice what ours caches.
+      const jwt = tokens[missCursor++ % tokens.length] as string
+      if (!(await auth.authenticate(request(jwt))).session) throw new Error('refused')
     },
   }
   const result: MicroResult = {}

@@ -91,9 +91,10 @@ export async function rotation(
   target: Isolated,
   opts: { pollMs: number; capMs: number; cooldownMs: number },
 ): Promise<RotationResult> {
-  const warmedAt = performance.now()
   if ((await getProtected(target.server.url, target.jwt)) !== 200)
     throw new Error('warm-up refused')
+  // The warm-up's JWKS fetch began before its answer arrived, so its cooldown ends by now + cooldown.
+  const warmedAt = performance.now()
   await target.local.rotateKeys()
   const rotatedAt = performance.now()
   const [fresh] = await mintJwts(target.local, target.sessionToken, 1, 1)

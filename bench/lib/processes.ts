@@ -57,7 +57,10 @@ export async function startServer(
     env: { BENCH_SERVER_ENV: JSON.stringify(env) },
   })
   child.stdout?.resume()
-  child.stderr?.resume()
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-2000)
+  })
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind} server did not start`)), 20_000)
     child.once('message', (message: { port: number }) => {
@@ -66,7 +69,7 @@ export async function startServer(
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
-      reject(new Error(`${kind} server exited with ${code}`))
+      reject(new Error(`${kind} server exited with ${code}: ${stderr}`))
     })
   })
   return {
