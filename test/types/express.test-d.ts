@@ -20,8 +20,8 @@ test('request augmentation', () => {
     expectTypeOf(req.discoveredOrganizations).toEqualTypeOf<
       AuthDiscoveredOrganization[] | undefined
     >()
-    expectTypeOf(req.member!.memberId).toBeString()
-    expectTypeOf(req.memberSession!.expiresAt).toBeNumber()
+    expectTypeOf<NonNullable<typeof req.member>['memberId']>().toBeString()
+    expectTypeOf<NonNullable<typeof req.memberSession>['expiresAt']>().toBeNumber()
   })
 })
 
