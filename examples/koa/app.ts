@@ -87,7 +87,12 @@ export function createApp(config: ExampleConfig): Koa {
       '/login/send',
       form,
       showFormAgain((ctx, error) =>
-        signInPage({ returnTo: returnToOf(ctx), email: field(ctx, 'email_address'), error, mailbox }),
+        signInPage({
+          returnTo: returnToOf(ctx),
+          email: field(ctx, 'email_address'),
+          error,
+          mailbox,
+        }),
       ),
       sendDiscoveryCode(),
       (ctx) => {

@@ -28,7 +28,10 @@ export async function configFromEnv(
   const secret = env.STYTCH_SECRET
   if (projectId && secret) {
     console.log('Using Stytch with STYTCH_PROJECT_ID and STYTCH_SECRET.')
-    return { config: { projectId, secret, baseUrl: env.STYTCH_BASE_URL || undefined }, local: undefined }
+    return {
+      config: { projectId, secret, baseUrl: env.STYTCH_BASE_URL || undefined },
+      local: undefined,
+    }
   }
   const local = await startLocalServer()
   const seeded = await seedDemo(

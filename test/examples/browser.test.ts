@@ -1,36 +1,37 @@
-// The Express example in Debian's Chromium (JavaScript disabled): the whole flow, the cookies the browser stored, screenshots.
-// biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText() is the rendered text a person reads
+// Each example (Express, Koa) in Debian's Chromium (JavaScript disabled): the whole flow, the cookies the browser stored, screenshots.
 import { existsSync } from 'node:fs'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO } from '../../examples/shared/demo.js'
-import { type ExampleStack, seedOrganization, startExample } from './example-stack.js'
+import { EXAMPLES, type ExampleStack, seedOrganization, startExample } from './example-stack.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const HAS_CHROMIUM = existsSync(CHROMIUM)
 // Locally a missing Chromium skips; in CI (.ci/run installs it) it must fail.
 const RUN = HAS_CHROMIUM || Boolean(process.env.CI)
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+// docs/screenshots come from the Express run only: the Koa pages are the same HTML.
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ADA = 'ada@example.com'
 const WAIT_MS = 10_000
 
-let stack: ExampleStack | undefined
-let server: Server | undefined
-let browser: Browser | undefined
-let context: BrowserContext
-let page: Page
-let base: string
+describe.runIf(RUN).each(EXAMPLES)('the $name example in Chromium', (example) => {
+  const SCREENSHOTS = UPDATE_SCREENSHOTS && example.name === 'Express'
+  let stack: ExampleStack | undefined
+  let server: Server | undefined
+  let browser: Browser | undefined
+  let context: BrowserContext
+  let page: Page
+  let base: string
 
-describe.runIf(RUN)('the Express example in Chromium', () => {
   beforeAll(async () => {
     if (!HAS_CHROMIUM) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`)
-    stack = await startExample()
+    stack = await startExample(example)
     await seedOrganization(stack.local, 'Globex', 'globex', ADA)
-    const listening = stack.app.listen(0, '127.0.0.1')
+    const listening = createServer(stack.app).listen(0, '127.0.0.1')
     server = listening
     await new Promise<void>((resolve, reject) => {
       listening.once('listening', resolve)
