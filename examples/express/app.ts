@@ -29,7 +29,6 @@ import {
 import {
   field,
   redirectAfterSignIn,
-  rememberSession,
   renderError,
   returnToOf,
   securityHeaders,
@@ -118,17 +117,10 @@ export function createApp(config: ExampleConfig): Express {
   app.get('/login/organizations', listDiscoveredOrganizations(), showOrganizations)
 
   // 3. Enter the chosen organization, or create one, with the intermediate session.
-  app.post(
-    '/login/organization',
-    form,
-    rememberSession,
-    exchangeIntermediateSession(),
-    redirectAfterSignIn,
-  )
+  app.post('/login/organization', form, exchangeIntermediateSession(), redirectAfterSignIn)
   app.post(
     '/login/create',
     form,
-    rememberSession,
     createOrganization(),
     redirectAfterSignIn,
     showFormAgain((req, error) =>
@@ -151,7 +143,7 @@ export function createApp(config: ExampleConfig): Express {
   )
 
   // 4. Switch organization, log out.
-  app.post('/switch', form, rememberSession, exchangeSession(), redirectAfterSignIn)
+  app.post('/switch', form, exchangeSession(), redirectAfterSignIn)
   app.post('/logout', form, revokeSession(), (_req, res) => {
     res.redirect(303, '/login?logged_out=1')
   })
@@ -182,7 +174,6 @@ export function createApp(config: ExampleConfig): Express {
   app.post(
     '/org/:slug/login/code',
     form,
-    rememberSession,
     authenticateLoginCode(),
     redirectAfterSignIn,
     showFormAgain((req, error) =>

@@ -55,21 +55,9 @@ export function showOrganizations(req: Request, res: Response): void {
   )
 }
 
-/**
- * Notes the session before a sign-in step. A step that needs another factor (MFA, SSO) leaves any
- * earlier session on `req`, so only a new member session id means the member is in.
- */
-export function rememberSession(req: Request, res: Response, next: NextFunction): void {
-  res.locals.sessionBefore = req.memberSession?.memberSessionId
-  next()
-}
-
 /** After a sign-in step: 303 to the safe `return_to` (or the dashboard), or explain the next factor. */
 export function redirectAfterSignIn(req: Request, res: Response): void {
-  const signedIn =
-    req.memberSession !== undefined &&
-    req.memberSession.memberSessionId !== res.locals.sessionBefore
-  if (!signedIn) {
+  if (!req.memberAuthenticated) {
     res.send(moreStepsPage())
     return
   }

@@ -107,16 +107,13 @@ export function showOrganizations(ctx: Context): void {
 
 /**
  * Runs a sign-in step, then 303s to the safe `return_to` (or the dashboard), or explains the next
- * factor. A step that needs another factor (MFA, SSO) leaves any earlier session on `ctx.state`, so
- * only a new member session id means the member is in.
+ * factor when the step needs another one (MFA, SSO).
  */
 export function signIn(step: Middleware): Middleware {
   return async function signIn(ctx, next) {
-    const before = ctx.state.memberSession?.memberSessionId
     await step(ctx, async () => {
-      const after = ctx.state.memberSession?.memberSessionId
-      if (after === undefined || after === before) sendHtml(ctx, moreStepsPage())
-      else seeOther(ctx, returnToOf(ctx) ?? '/dashboard')
+      if (ctx.state.memberAuthenticated) seeOther(ctx, returnToOf(ctx) ?? '/dashboard')
+      else sendHtml(ctx, moreStepsPage())
       await next()
     })
   }

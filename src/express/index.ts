@@ -36,6 +36,8 @@ declare global {
       discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
       /** The email address a discovery step was for. */
       discoveryEmailAddress?: string | undefined
+      /** After a sign-in step: whether it signed the member in (false: more factors needed). */
+      memberAuthenticated?: boolean | undefined
     }
   }
 }

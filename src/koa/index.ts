@@ -34,6 +34,8 @@ declare module 'koa' {
     discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
     /** The email address a discovery step was for. */
     discoveryEmailAddress?: string | undefined
+    /** After a sign-in step: whether it signed the member in (false: more factors needed). */
+    memberAuthenticated?: boolean | undefined
   }
 }
 

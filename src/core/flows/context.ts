@@ -39,6 +39,11 @@ export interface StepState {
   session?: SessionContext | undefined
   discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
   discoveryEmailAddress?: string | undefined
+  /**
+   * Set by the sign-in steps: true when this step signed the member in, false when more factors
+   * (MFA, another primary method) are needed first and the intermediate session was kept.
+   */
+  memberAuthenticated?: boolean | undefined
 }
 
 export interface StepResult extends AuthResponse {
@@ -52,6 +57,7 @@ export function requestFields(state: StepState): {
   memberSession?: SessionContext['memberSession']
   discoveredOrganizations?: AuthDiscoveredOrganization[]
   discoveryEmailAddress?: string
+  memberAuthenticated?: boolean
 } {
   return {
     ...(state.session ?? {}),
@@ -59,6 +65,9 @@ export function requestFields(state: StepState): {
       ? { discoveredOrganizations: state.discoveredOrganizations }
       : {}),
     ...(state.discoveryEmailAddress ? { discoveryEmailAddress: state.discoveryEmailAddress } : {}),
+    ...(state.memberAuthenticated !== undefined
+      ? { memberAuthenticated: state.memberAuthenticated }
+      : {}),
   }
 }
 
@@ -143,7 +152,7 @@ export function loginResult(
           ? { sessionToken: response.session_token, sessionJwt: response.session_jwt }
           : {}),
       },
-      state: { session },
+      state: { session, memberAuthenticated: true },
     }
   }
   if (!response.intermediate_session_token) {
@@ -171,7 +180,7 @@ export function loginResult(
       primaryRequired: response.primary_required?.allowed_auth_methods ?? null,
       ...(exposeTokens ? { intermediateSessionToken: response.intermediate_session_token } : {}),
     },
-    state: {},
+    state: { memberAuthenticated: false },
   }
 }
 
