@@ -116,8 +116,11 @@ export function createAuth(
         embedded: config.embedded,
       }
     },
-    async authenticate(request) {
-      return authenticateRequest(await getEngine(), request, refreshes)
+    authenticate(request) {
+      // The hot path of every request: no extra await once the engine exists.
+      return engine
+        ? authenticateRequest(engine, request, refreshes)
+        : getEngine().then((ready) => authenticateRequest(ready, request, refreshes))
     },
     async runStep(name, request, body, auth) {
       const step = STEP_BY_NAME[name]

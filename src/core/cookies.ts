@@ -131,10 +131,12 @@ export function createCookiePolicy(options: CookieOptions = {}): CookiePolicy {
     const found: Partial<Record<CookieKind, string>> = {}
     if (!cookieHeader) return found
     const parsed = parseCookie(cookieHeader)
-    for (const kind of COOKIE_KINDS) {
-      const cookieName = name(kind, scheme)
+    const names = COOKIE_KINDS.map((kind) => name(kind, scheme))
+    const counts = countCookies(cookieHeader, names)
+    for (const [index, kind] of COOKIE_KINDS.entries()) {
+      const cookieName = names[index] as string
       const value = parsed[cookieName]
-      if (value === undefined || countCookie(cookieHeader, cookieName) !== 1) continue
+      if (value === undefined || counts.get(cookieName) !== 1) continue
       if (value.length > MAX_COOKIE_VALUE_LENGTH || !COOKIE_VALUE.test(value)) continue
       found[kind] = value
     }
@@ -193,13 +195,16 @@ function resolveCookie(kind: CookieKind, options: CookieOptions): ResolvedCookie
   }
 }
 
-function countCookie(header: string, name: string): number {
-  let count = 0
+/** How often each of `names` appears in a Cookie header, in one pass. */
+function countCookies(header: string, names: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>()
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=')
-    if (eq !== -1 && pair.slice(0, eq).trim() === name) count++
+    if (eq === -1) continue
+    const key = pair.slice(0, eq).trim()
+    if (names.includes(key)) counts.set(key, (counts.get(key) ?? 0) + 1)
   }
-  return count
+  return counts
 }
 
 /** Loopback host names, where browsers treat plain http as a secure context. */

@@ -72,8 +72,29 @@ const SESSION_CLAIM = 'https://stytch.com/session'
 const ORGANIZATION_CLAIM = 'https://stytch.com/organization'
 const REGISTERED_CLAIMS = new Set(['aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub'])
 
-/** Builds the request's session from verified JWT claims (no upstream call). */
+// Verified claims objects come back from the verified-token cache on every hit: build their
+// session once, frozen, since every request carrying that JWT shares it.
+const sessionsByClaims = new WeakMap<SessionJwtPayload, SessionContext>()
+
+/** The request's session from verified JWT claims (no upstream call); read-only, shared per token. */
 export function sessionFromClaims(claims: SessionJwtPayload): SessionContext {
+  let session = sessionsByClaims.get(claims)
+  if (session === undefined) {
+    session = deepFreeze(buildSessionFromClaims(claims))
+    sessionsByClaims.set(claims, session)
+  }
+  return session
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
+function buildSessionFromClaims(claims: SessionJwtPayload): SessionContext {
   const session = claims[SESSION_CLAIM]
   const organization = claims[ORGANIZATION_CLAIM]
   const customClaims: Record<string, unknown> = {}

@@ -83,8 +83,12 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
   })
 
   const base = auth.config.basePath === '/' ? '' : auth.config.basePath
+  // The auth routes sit on their own router under basePath, so other requests pass one prefix
+  // check instead of every route's matcher.
+  const steps = Router()
+  router.use(base || '/', steps)
   for (const step of STEPS) {
-    const route = router.route(`${base}${step.path}`)
+    const route = steps.route(step.path)
     const handlers = [runStep(step.name), respondWithStepResult]
     if (step.method === 'GET') route.get(...handlers)
     else route.post(...handlers)
@@ -93,13 +97,15 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
       res.json({ error: { code: 'ERR_INVALID_INPUT', message: `Use ${step.method}.` } })
     })
   }
-  router.use(
-    base || '/',
-    function stytchRouteErrors(error: unknown, req: Request, res: Response, next: NextFunction) {
-      if (!isAuthError(error) || !isAuthRoute(req, base)) return next(error)
-      send(res, errorResponse(error))
-    },
-  )
+  steps.use(function stytchRouteErrors(
+    error: unknown,
+    _req: Request,
+    res: Response,
+    next: NextFunction,
+  ) {
+    if (!isAuthError(error)) return next(error)
+    send(res, errorResponse(error))
+  })
   return router
 }
 
@@ -175,8 +181,14 @@ function toAuthRequest(req: Request): AuthRequest {
     method: req.method,
     url: req.originalUrl,
     headers: req.headers,
-    https: req.secure,
-    hostname: req.hostname ?? '',
+    // Lazy: Express computes these through its trust-proxy logic, and most requests (a cached
+    // bearer or cookie JWT) never need them.
+    get https() {
+      return req.secure
+    },
+    get hostname() {
+      return req.hostname ?? ''
+    },
   }
 }
 
@@ -200,11 +212,6 @@ function send(res: Response, response: AuthResponse): void {
     return
   }
   res.status(response.status).json(response.body)
-}
-
-/** Under `basePath`, compared as Express's router matches routes: case-insensitively. */
-function isAuthRoute(req: Request, base: string): boolean {
-  return req.originalUrl.toLowerCase().startsWith(`${base.toLowerCase()}/`)
 }
 
 function notMounted(what: string): TypeError {

@@ -162,8 +162,13 @@ function toAuthRequest(ctx: Context): AuthRequest {
     method: ctx.method,
     url: ctx.originalUrl,
     headers: ctx.headers,
-    https: ctx.secure,
-    hostname: ctx.hostname,
+    // Lazy: Koa computes these through its proxy settings, and most requests never need them.
+    get https() {
+      return ctx.secure
+    },
+    get hostname() {
+      return ctx.hostname
+    },
   }
 }
 
