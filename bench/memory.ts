@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { createAuth } from '../src/index.js'
+import { createAuth } from 'stytch-b2b-middleware'
 
 export interface MemorySpec {
   url: string

@@ -3,8 +3,8 @@ import { createPublicKey, type KeyObject, verify } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import { B2BClient } from 'stytch'
+import { createAuth } from 'stytch-b2b-middleware'
 import { Bench } from 'tinybench'
-import { createAuth } from '../src/index.js'
 
 export interface MicroSpec {
   url: string

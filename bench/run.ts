@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startLocalServer } from '../src/local-server/index.js'
+import { startLocalServer } from 'stytch-b2b-middleware/local-server'
 import {
   coldBurst,
   isolated,

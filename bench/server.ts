@@ -5,7 +5,7 @@ import { expressjwt } from 'express-jwt'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import jwksRsa from 'jwks-rsa'
 import { B2BClient } from 'stytch'
-import { requireSession, stytchB2B } from '../src/express/index.js'
+import { requireSession, stytchB2B } from 'stytch-b2b-middleware/express'
 
 /** The contenders, in table order. */
 export const SERVER_KINDS = ['bare', 'ours', 'jose-direct', 'express-jwt', 'stytch-sdk'] as const

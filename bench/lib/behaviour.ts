@@ -1,6 +1,6 @@
 // Behaviour under stress, per contender: cold burst, key rotation, unknown-kid flood (JWKS fetch counts).
 import { Agent, get } from 'node:http'
-import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
+import { type LocalServer, startLocalServer } from 'stytch-b2b-middleware/local-server'
 import type { ServerKind } from '../server.js'
 import { PINNED, type RunningServer, runLoad, startServer } from './processes.js'
 import { login, mintJwts } from './stytch.js'

@@ -1,6 +1,6 @@
 // Tokens for the benchmark, obtained only through the local server's public Stytch API.
 import { Agent, request } from 'node:http'
-import type { LocalServer } from '../../src/local-server/index.js'
+import type { LocalServer } from 'stytch-b2b-middleware/local-server'
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 })
 

@@ -44,15 +44,17 @@ declare global {
 
 export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
 
-const AUTH = Symbol.for('stytch-b2b-middleware.auth')
-const REQUEST_AUTH = Symbol.for('stytch-b2b-middleware.request-auth')
-const STEP_RESULT = Symbol.for('stytch-b2b-middleware.step-result')
+/** Our per-request state, under one symbol so `req` changes shape once. */
+const STATE = Symbol.for('stytch-b2b-middleware.state')
 
-interface Carrier {
-  [AUTH]?: Auth
-  [REQUEST_AUTH]?: RequestAuth
-  [STEP_RESULT]?: StepResult
+interface RequestState {
+  auth: Auth
+  found: RequestAuth | undefined
+  request: AuthRequest
+  result: StepResult | undefined
 }
+
+type Carrier = Request & { [STATE]?: RequestState }
 
 /** The Router returned by `stytchB2B()`, with the core it drives. */
 export type StytchB2BRouter = Router & { auth: Auth }
@@ -68,14 +70,21 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
 
   router.use(async function attachStytchSession(req, res, next) {
     try {
-      const carrier = req as Request & Carrier
-      carrier[AUTH] = auth
-      const found = await auth.authenticate(toAuthRequest(req))
-      carrier[REQUEST_AUTH] = found
+      const state: RequestState = {
+        auth,
+        found: undefined,
+        request: new ExpressAuthRequest(req),
+        result: undefined,
+      }
+      ;(req as Carrier)[STATE] = state
+      const found = await auth.authenticate(state.request)
+      state.found = found
       for (const cookie of found.setCookies) res.append('Set-Cookie', cookie)
-      req.member = found.session?.member
-      req.organization = found.session?.organization
-      req.memberSession = found.session?.memberSession
+      if (found.session) {
+        req.member = found.session.member
+        req.organization = found.session.organization
+        req.memberSession = found.session.memberSession
+      }
       next()
     } catch (error) {
       next(error)
@@ -117,9 +126,9 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
 export function requireSession(options: RequireSessionOptions = {}): RequestHandler {
   const guard = createGuard(options)
   return function requireStytchSession(req, res, next) {
-    const found = (req as Request & Carrier)[REQUEST_AUTH]
-    if (found === undefined) return next(notMounted('requireSession()'))
-    const refusal = guard(toAuthRequest(req), found)
+    const state = (req as Carrier)[STATE]
+    if (state?.found === undefined) return next(notMounted('requireSession()'))
+    const refusal = guard(state.request, state.found)
     if (refusal === undefined) return next()
     send(res, refusal)
   }
@@ -132,13 +141,12 @@ export function requireSession(options: RequireSessionOptions = {}): RequestHand
  */
 function runStep(name: StepName): RequestHandler {
   return async function stytchStep(req, res, next) {
-    const carrier = req as Request & Carrier
-    const auth = carrier[AUTH]
-    const found = carrier[REQUEST_AUTH]
-    if (auth === undefined || found === undefined) return next(notMounted(`${name}()`))
+    const state = (req as Carrier)[STATE]
+    if (state?.found === undefined) return next(notMounted(`${name}()`))
     try {
-      const result = await auth.runStep(name, toAuthRequest(req), await bodyOf(req, auth), found)
-      carrier[STEP_RESULT] = result
+      const { auth, request, found } = state
+      const result = await auth.runStep(name, request, await bodyOf(req, auth), found)
+      state.result = result
       for (const cookie of result.setCookies) res.append('Set-Cookie', cookie)
       res.set('Cache-Control', 'no-store')
       Object.assign(req, requestFields(result.state))
@@ -151,7 +159,7 @@ function runStep(name: StepName): RequestHandler {
 
 /** The default responder of the mounted routes: the step's JSON body. */
 function respondWithStepResult(req: Request, res: Response): void {
-  const result = (req as Request & Carrier)[STEP_RESULT] as StepResult
+  const result = (req as Carrier)[STATE]?.result as StepResult
   res.status(result.status).json(result.body)
 }
 
@@ -176,19 +184,26 @@ export const exchangeSession = (): RequestHandler => runStep('exchangeSession')
 /** Logs out: revokes the session upstream and clears every cookie, even when Stytch fails. */
 export const revokeSession = (): RequestHandler => runStep('revokeSession')
 
-function toAuthRequest(req: Request): AuthRequest {
-  return {
-    method: req.method,
-    url: req.originalUrl,
-    headers: req.headers,
-    // Lazy: Express computes these through its trust-proxy logic, and most requests (a cached
-    // bearer or cookie JWT) never need them.
-    get https() {
-      return req.secure
-    },
-    get hostname() {
-      return req.hostname ?? ''
-    },
+/**
+ * The request as the core sees it. `https` and `hostname` are getters: Express computes them
+ * through its trust-proxy logic, and most requests (a cached JWT) never read them.
+ */
+class ExpressAuthRequest implements AuthRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Request['headers']
+  readonly #req: Request
+  constructor(req: Request) {
+    this.#req = req
+    this.method = req.method
+    this.url = req.originalUrl
+    this.headers = req.headers
+  }
+  get https(): boolean {
+    return this.#req.secure
+  }
+  get hostname(): string {
+    return this.#req.hostname ?? ''
   }
 }
 

@@ -17,6 +17,19 @@ import {
 
 const BEARER = /^Bearer +([A-Za-z0-9_\-.]+)$/
 
+/** A request without a (usable) session; `extra` fills in what is known. */
+function noSession(failure?: AuthError, extra?: Partial<RequestAuth>): RequestAuth {
+  const found: RequestAuth = {
+    session: undefined,
+    failure,
+    bearer: false,
+    sessionToken: undefined,
+    sessionJwt: undefined,
+    setCookies: [],
+  }
+  return extra === undefined ? found : Object.assign(found, extra)
+}
+
 /**
  * Finds and checks the session of a request. The JWT (bearer header first, else cookie) is verified
  * locally. Only a validly signed JWT past its `exp`, sent with a session token cookie, is refreshed
@@ -27,52 +40,43 @@ export async function authenticateRequest(
   request: AuthRequest,
   refreshes: Map<string, Promise<SessionsAuthenticateResponse>>,
 ): Promise<RequestAuth> {
-  const none = (failure?: AuthError, extra: Partial<RequestAuth> = {}): RequestAuth => ({
-    session: undefined,
-    failure,
-    bearer: false,
-    sessionToken: undefined,
-    sessionJwt: undefined,
-    setCookies: [],
-    ...extra,
-  })
   const authorization = header(request, 'authorization')
   if (authorization !== undefined) {
     const jwt = BEARER.exec(authorization)?.[1]
     if (jwt === undefined) {
-      return none(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
+      return noSession(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
         bearer: true,
       })
     }
     const outcome = await engine.verifier.verify(jwt)
     if (outcome.status === 'valid') {
-      return none(undefined, {
+      return noSession(undefined, {
         session: sessionFromClaims(outcome.claims),
         bearer: true,
         sessionJwt: jwt,
       })
     }
-    return none(failureOf(outcome.status), { bearer: true })
+    return noSession(failureOf(outcome.status), { bearer: true })
   }
 
   const cookies = cookiesOf(request, engine)
   const jwt = cookies.sessionJwt
-  if (jwt === undefined) return none()
+  if (jwt === undefined) return noSession()
   const outcome = await engine.verifier.verify(jwt)
   if (outcome.status === 'valid') {
-    return none(undefined, {
+    return noSession(undefined, {
       session: sessionFromClaims(outcome.claims),
       sessionToken: cookies.sessionToken,
       sessionJwt: jwt,
     })
   }
-  if (outcome.status !== 'expired') return none(failureOf(outcome.status))
+  if (outcome.status !== 'expired') return noSession(failureOf(outcome.status))
 
   const sessionToken = cookies.sessionToken
   const sessionId = outcome.claims['https://stytch.com/session'].id
   const sessionEnds = Date.parse(outcome.claims['https://stytch.com/session'].expires_at)
   if (sessionToken === undefined || sessionEnds <= engine.config.now()) {
-    return none(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+    return noSession(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
   }
 
   // One upstream call per session token, however many requests carry it at once.
@@ -89,17 +93,17 @@ export async function authenticateRequest(
   try {
     refreshed = await pending
   } catch (error) {
-    if (isAuthError(error) && error.code === 'ERR_STYTCH_UNAVAILABLE') return none(error)
+    if (isAuthError(error) && error.code === 'ERR_STYTCH_UNAVAILABLE') return noSession(error)
     // Revoked or expired upstream: the cookies are dead, remove them.
-    return none(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+    return noSession(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
   }
   // The token must belong to the session the JWT named; a mismatched pair is refused.
   if (refreshed.member_session?.member_session_id !== sessionId || !refreshed.session_jwt) {
-    return none(new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'), {
+    return noSession(new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'), {
       setCookies: clearAllCookies(engine, request),
     })
   }
-  return none(undefined, {
+  return noSession(undefined, {
     session: sessionFromResponse(
       refreshed.member,
       refreshed.organization,
