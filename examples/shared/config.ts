@@ -33,12 +33,16 @@ export async function configFromEnv(
       local: undefined,
     }
   }
-  const local = await startLocalServer()
+  // Kept on disk, so restarting the example (watch mode) keeps organizations and signed-in sessions.
+  const dataDir = env.STYTCH_LOCAL_DATA_DIR || '.stytch-local'
+  const local = await startLocalServer({ dataDir })
   const seeded = await seedDemo(
     { baseUrl: local.url, projectId: local.projectId, secret: local.secret },
     local,
   )
-  console.log(`No STYTCH_PROJECT_ID/STYTCH_SECRET: using the local Stytch server at ${local.url}.`)
+  console.log(
+    `No STYTCH_PROJECT_ID/STYTCH_SECRET: using the local Stytch server at ${local.url} (data in ${dataDir}/).`,
+  )
   if (seeded) {
     console.log(`Seeded "${DEMO.organizationName}": any @${DEMO.emailDomain} address may join it.`)
   }

@@ -3,7 +3,7 @@ import { type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './con
 import { checkCrossSite } from './csrf.js'
 import { type AuthError, errorBody } from './errors.js'
 import type { Engine, RequestAuth, StepResult } from './flows/context.js'
-import { authenticateRequest } from './flows/session.js'
+import { authenticateRequest, authenticateRequestSync } from './flows/session.js'
 import type { AuthRequest, AuthResponse } from './http.js'
 import { validateFields } from './input.js'
 import { createJwksStore, type JwksStats } from './session-jwt/jwks-store.js'
@@ -34,6 +34,11 @@ export interface Auth {
   ready(): Promise<{ projectId: string; baseUrl: string; embedded: boolean }>
   /** The session of a request, verified locally (and refreshed when its JWT has just expired). */
   authenticate(request: AuthRequest): Promise<RequestAuth>
+  /**
+   * The same answer without a promise when no I/O is needed (no token, or a JWT verified before);
+   * `undefined` otherwise. Adapters try it first to keep the hot path synchronous.
+   */
+  authenticateSync(request: AuthRequest): RequestAuth | undefined
   /** Checks cross-site rules and the fields of `body`, then runs one step. */
   runStep(
     name: StepName,
@@ -115,6 +120,9 @@ export function createAuth(
         baseUrl: credentials.baseUrl,
         embedded: config.embedded,
       }
+    },
+    authenticateSync(request) {
+      return engine ? authenticateRequestSync(engine, request) : undefined
     },
     authenticate(request) {
       // The hot path of every request: no extra await once the engine exists.

@@ -68,16 +68,15 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
   const router = Router() as StytchB2BRouter
   router.auth = auth
 
-  router.use(async function attachStytchSession(req, res, next) {
-    try {
-      const state: RequestState = {
-        auth,
-        found: undefined,
-        request: new ExpressAuthRequest(req),
-        result: undefined,
-      }
-      ;(req as Carrier)[STATE] = state
-      const found = await auth.authenticate(state.request)
+  router.use(function attachStytchSession(req, res, next) {
+    const state: RequestState = {
+      auth,
+      found: undefined,
+      request: new ExpressAuthRequest(req),
+      result: undefined,
+    }
+    ;(req as Carrier)[STATE] = state
+    const attach = (found: RequestAuth): void => {
       state.found = found
       for (const cookie of found.setCookies) res.append('Set-Cookie', cookie)
       if (found.session) {
@@ -86,9 +85,11 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BRouter {
         req.memberSession = found.session.memberSession
       }
       next()
-    } catch (error) {
-      next(error)
     }
+    // Synchronous when no I/O is needed (a cached JWT, or none): no promise on the hot path.
+    const quick = auth.authenticateSync(state.request)
+    if (quick !== undefined) return attach(quick)
+    void auth.authenticate(state.request).then(attach, next)
   })
 
   const base = auth.config.basePath === '/' ? '' : auth.config.basePath

@@ -63,7 +63,8 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   ): Promise<unknown> {
     ctx[AUTH] = auth
     try {
-      const found = await auth.authenticate(toAuthRequest(ctx))
+      const request = toAuthRequest(ctx)
+      const found = auth.authenticateSync(request) ?? (await auth.authenticate(request))
       ctx[REQUEST_AUTH] = found
       for (const cookie of found.setCookies) ctx.append('Set-Cookie', cookie)
       ctx.state.member = found.session?.member

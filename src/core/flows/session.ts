@@ -31,6 +31,38 @@ function noSession(failure?: AuthError, extra?: Partial<RequestAuth>): RequestAu
 }
 
 /**
+ * The session of a request when it can be decided without I/O: no token at all, a malformed
+ * bearer header, or a JWT already verified and cached. `undefined` means "ask
+ * `authenticateRequest()`". Keeps the steady state of every request free of promises.
+ */
+export function authenticateRequestSync(
+  engine: Engine,
+  request: AuthRequest,
+): RequestAuth | undefined {
+  const authorization = header(request, 'authorization')
+  if (authorization !== undefined) {
+    const jwt = BEARER.exec(authorization)?.[1]
+    if (jwt === undefined) return undefined
+    const claims = engine.verifier.cached(jwt)
+    return (
+      claims &&
+      noSession(undefined, { session: sessionFromClaims(claims), bearer: true, sessionJwt: jwt })
+    )
+  }
+  const cookies = cookiesOf(request, engine)
+  if (cookies.sessionJwt === undefined) return noSession()
+  const claims = engine.verifier.cached(cookies.sessionJwt)
+  return (
+    claims &&
+    noSession(undefined, {
+      session: sessionFromClaims(claims),
+      sessionToken: cookies.sessionToken,
+      sessionJwt: cookies.sessionJwt,
+    })
+  )
+}
+
+/**
  * Finds and checks the session of a request. The JWT (bearer header first, else cookie) is verified
  * locally. Only a validly signed JWT past its `exp`, sent with a session token cookie, is refreshed
  * upstream; every other failure is decided locally with no upstream call.

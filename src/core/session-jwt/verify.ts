@@ -31,6 +31,8 @@ export interface SessionVerifierOptions {
 
 export interface SessionVerifier {
   verify(jwt: string): Promise<VerifyOutcome>
+  /** The claims of a JWT verified before and still valid, without any I/O; else `undefined`. */
+  cached(jwt: string): SessionJwtPayload | undefined
 }
 
 interface CachedToken {
@@ -58,13 +60,19 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
         })
       : undefined
 
-  async function verify(jwt: string): Promise<VerifyOutcome> {
-    const nowSeconds = options.now() / 1000
+  function cached(jwt: string): SessionJwtPayload | undefined {
     const hit = cache?.get(jwt)
     // A key removed from the JWKS takes its tokens with it, even cached ones.
-    if (hit && hit.exp > nowSeconds - tolerance && options.jwks.hasKey(hit.kid)) {
-      return { status: 'valid', claims: hit.claims }
+    if (hit && hit.exp > options.now() / 1000 - tolerance && options.jwks.hasKey(hit.kid)) {
+      return hit.claims
     }
+    return undefined
+  }
+
+  async function verify(jwt: string): Promise<VerifyOutcome> {
+    const nowSeconds = options.now() / 1000
+    const hit = cached(jwt)
+    if (hit !== undefined) return { status: 'valid', claims: hit }
 
     if (jwt.length > MAX_JWT_LENGTH || !COMPACT_JWS.test(jwt) || !isCanonical(jwt)) {
       return { status: 'invalid', reason: 'not a canonical compact JWS' }
@@ -139,7 +147,7 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     return { status: 'valid', claims: verified }
   }
 
-  return { verify }
+  return { verify, cached }
 }
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
