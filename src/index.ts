@@ -15,6 +15,7 @@ export { safeReturnTo } from './core/csrf.js'
 export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/errors.js'
 export {
   type RequestAuth,
+  type RequestFields,
   requestFields,
   type StepResult,
   type StepState,

@@ -3,10 +3,6 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { Router } from 'express'
 import {
   type Auth,
-  type AuthDiscoveredOrganization,
-  type AuthMember,
-  type AuthMemberSession,
-  type AuthOrganization,
   type AuthRequest,
   type AuthResponse,
   createAuth,
@@ -14,6 +10,7 @@ import {
   errorResponse,
   isAuthError,
   type RequestAuth,
+  type RequestFields,
   type RequireSessionOptions,
   requestBody,
   requestFields,
@@ -25,20 +22,8 @@ import {
 
 declare global {
   namespace Express {
-    interface Request {
-      /** The signed-in member, when the request carries a valid session. */
-      member?: AuthMember | undefined
-      /** The signed-in member's organization. */
-      organization?: AuthOrganization | undefined
-      /** The member session (never `req.session`, which express-session owns). */
-      memberSession?: AuthMemberSession | undefined
-      /** Organizations found by a discovery step. */
-      discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
-      /** The email address a discovery step was for. */
-      discoveryEmailAddress?: string | undefined
-      /** After a sign-in step: whether it signed the member in (false: more factors needed). */
-      memberAuthenticated?: boolean | undefined
-    }
+    /** `req.member`, `req.organization`, `req.memberSession`, `req.discoveredOrganizations`, … */
+    interface Request extends RequestFields {}
   }
 }
 

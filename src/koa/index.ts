@@ -2,10 +2,6 @@
 import type { Middleware, ParameterizedContext } from 'koa'
 import {
   type Auth,
-  type AuthDiscoveredOrganization,
-  type AuthMember,
-  type AuthMemberSession,
-  type AuthOrganization,
   type AuthRequest,
   type AuthResponse,
   createAuth,
@@ -14,6 +10,7 @@ import {
   isAuthError,
   matchStep,
   type RequestAuth,
+  type RequestFields,
   type RequireSessionOptions,
   requestBody,
   requestFields,
@@ -23,20 +20,8 @@ import {
 } from '../index.js'
 
 declare module 'koa' {
-  interface DefaultState {
-    /** The signed-in member, when the request carries a valid session. */
-    member?: AuthMember | undefined
-    /** The signed-in member's organization. */
-    organization?: AuthOrganization | undefined
-    /** The member session (never `ctx.session`, which koa-session owns). */
-    memberSession?: AuthMemberSession | undefined
-    /** Organizations found by a discovery step. */
-    discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
-    /** The email address a discovery step was for. */
-    discoveryEmailAddress?: string | undefined
-    /** After a sign-in step: whether it signed the member in (false: more factors needed). */
-    memberAuthenticated?: boolean | undefined
-  }
+  /** `ctx.state.member`, `ctx.state.organization`, `ctx.state.memberSession`, … */
+  interface DefaultState extends RequestFields {}
 }
 
 export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'

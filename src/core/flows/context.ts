@@ -5,6 +5,9 @@ import { AuthError } from '../errors.js'
 import type { AuthRequest, AuthResponse } from '../http.js'
 import {
   type AuthDiscoveredOrganization,
+  type AuthMember,
+  type AuthMemberSession,
+  type AuthOrganization,
   type SessionContext,
   sessionFromResponse,
 } from '../model.js'
@@ -50,15 +53,24 @@ export interface StepResult extends AuthResponse {
   state: StepState
 }
 
-/** The per-request fields (`req.*` / `ctx.state.*`) to set from a step's state; unset ones are absent. */
-export function requestFields(state: StepState): {
-  member?: SessionContext['member']
-  organization?: SessionContext['organization']
-  memberSession?: SessionContext['memberSession']
-  discoveredOrganizations?: AuthDiscoveredOrganization[]
-  discoveryEmailAddress?: string
-  memberAuthenticated?: boolean
-} {
+/** What the adapters attach to each request: `req.*` on Express, `ctx.state.*` on Koa. */
+export interface RequestFields {
+  /** The signed-in member, when the request carries a valid session. */
+  member?: AuthMember | undefined
+  /** The signed-in member's organization. */
+  organization?: AuthOrganization | undefined
+  /** The member session (never `req.session` / `ctx.session`, which session libraries own). */
+  memberSession?: AuthMemberSession | undefined
+  /** Organizations found by a discovery step. */
+  discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
+  /** The email address a discovery step was for. */
+  discoveryEmailAddress?: string | undefined
+  /** After a sign-in step: whether it signed the member in (false: more factors needed). */
+  memberAuthenticated?: boolean | undefined
+}
+
+/** The per-request fields to set from a step's state; unset ones are absent. */
+export function requestFields(state: StepState): RequestFields {
   return {
     ...(state.session ?? {}),
     ...(state.discoveredOrganizations
