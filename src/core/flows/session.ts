@@ -31,8 +31,8 @@ function noSession(failure?: AuthError, extra?: Partial<RequestAuth>): RequestAu
 }
 
 /**
- * The session of a request when it can be decided without I/O: no token at all, a malformed
- * bearer header, or a JWT already verified and cached. `undefined` means "ask
+ * The session of a request when it can be decided without I/O: no token at all, a JWT already
+ * verified and cached, or one checked against a key already at hand. `undefined` means "ask
  * `authenticateRequest()`". Keeps the steady state of every request free of promises.
  */
 export function authenticateRequestSync(
@@ -43,23 +43,30 @@ export function authenticateRequestSync(
   if (authorization !== undefined) {
     const jwt = BEARER.exec(authorization)?.[1]
     if (jwt === undefined) return undefined
-    const claims = engine.verifier.cached(jwt)
-    return (
-      claims &&
-      noSession(undefined, { session: sessionFromClaims(claims), bearer: true, sessionJwt: jwt })
-    )
+    const outcome = engine.verifier.verifySync(jwt)
+    if (outcome?.status === 'valid') {
+      return noSession(undefined, {
+        session: sessionFromClaims(outcome.claims),
+        bearer: true,
+        sessionJwt: jwt,
+      })
+    }
+    return outcome?.status === 'invalid'
+      ? noSession(failureOf('invalid'), { bearer: true })
+      : undefined
   }
   const cookies = cookiesOf(request, engine)
   if (cookies.sessionJwt === undefined) return noSession()
-  const claims = engine.verifier.cached(cookies.sessionJwt)
-  return (
-    claims &&
-    noSession(undefined, {
-      session: sessionFromClaims(claims),
+  const outcome = engine.verifier.verifySync(cookies.sessionJwt)
+  if (outcome?.status === 'valid') {
+    return noSession(undefined, {
+      session: sessionFromClaims(outcome.claims),
       sessionToken: cookies.sessionToken,
       sessionJwt: cookies.sessionJwt,
     })
-  )
+  }
+  // Expired (a refresh may follow) or no key at hand: the asynchronous path decides.
+  return outcome?.status === 'invalid' ? noSession(failureOf('invalid')) : undefined
 }
 
 /**

@@ -31,6 +31,8 @@ export interface JwksStore {
   getKey(kid: string): Promise<KeyObject | undefined>
   /** Whether `kid` is in the key set now, without any I/O (used by the verified-token cache). */
   hasKey(kid: string): boolean
+  /** The key for `kid` when the key set is fresh and has it, without any I/O; else `undefined`. */
+  keyNow(kid: string): KeyObject | undefined
   stats(): JwksStats
 }
 
@@ -120,6 +122,10 @@ export function createJwksStore(options: JwksStoreOptions): JwksStore {
       return key
     },
     hasKey: (kid) => current?.keys.has(kid) ?? false,
+    keyNow: (kid) =>
+      current !== undefined && options.now() - current.fetchedAt < options.ttlMs
+        ? current.keys.get(kid)
+        : undefined,
     stats: () => ({ ...stats, kids: [...(current?.keys.keys() ?? [])] }),
   }
 }

@@ -1,5 +1,5 @@
 // Local verification of Stytch session JWTs: pinned RS256, issuer, audience, typ and Stytch's claims; verified tokens cached.
-import { verify as verifySignature } from 'node:crypto'
+import { type KeyObject, verify as verifySignature } from 'node:crypto'
 import { decodeProtectedHeader } from 'jose'
 import { LRUCache } from 'lru-cache'
 import type { SessionJwtPayload } from '../stytch-api/wire.js'
@@ -31,8 +31,11 @@ export interface SessionVerifierOptions {
 
 export interface SessionVerifier {
   verify(jwt: string): Promise<VerifyOutcome>
-  /** The claims of a JWT verified before and still valid, without any I/O; else `undefined`. */
-  cached(jwt: string): SessionJwtPayload | undefined
+  /**
+   * The same answer without a promise when the key is already at hand (a fresh key set), else
+   * `undefined`: node:crypto checks RS256 synchronously, so most requests need no await at all.
+   */
+  verifySync(jwt: string): VerifyOutcome | undefined
 }
 
 interface CachedToken {
@@ -69,11 +72,10 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     return undefined
   }
 
-  async function verify(jwt: string): Promise<VerifyOutcome> {
-    const nowSeconds = options.now() / 1000
+  /** Everything decidable without a key: the cache, then the token's form and header. */
+  function precheck(jwt: string): VerifyOutcome | { kid: string } {
     const hit = cached(jwt)
     if (hit !== undefined) return { status: 'valid', claims: hit }
-
     if (jwt.length > MAX_JWT_LENGTH || !COMPACT_JWS.test(jwt) || !isCanonical(jwt)) {
       return { status: 'invalid', reason: 'not a canonical compact JWS' }
     }
@@ -89,17 +91,33 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     if (header.alg !== 'RS256' || header.typ !== 'JWT' || typeof header.kid !== 'string') {
       return { status: 'invalid', reason: 'header is not {alg: RS256, typ: JWT, kid}' }
     }
-    const kid = header.kid
+    return { kid: header.kid }
+  }
 
-    let key: Awaited<ReturnType<JwksStore['getKey']>>
+  function verifySync(jwt: string): VerifyOutcome | undefined {
+    const pre = precheck(jwt)
+    if ('status' in pre) return pre
+    const key = options.jwks.keyNow(pre.kid)
+    return key === undefined ? undefined : checkSigned(jwt, pre.kid, key)
+  }
+
+  async function verify(jwt: string): Promise<VerifyOutcome> {
+    const pre = precheck(jwt)
+    if ('status' in pre) return pre
+    let key: KeyObject | undefined
     try {
-      key = await options.jwks.getKey(kid)
+      key = await options.jwks.getKey(pre.kid)
     } catch (error) {
       if (error instanceof JwksUnavailableError) return { status: 'unavailable' }
       throw error
     }
     if (key === undefined) return { status: 'invalid', reason: 'unknown kid' }
+    return checkSigned(jwt, pre.kid, key)
+  }
 
+  /** The signature with `key`, then the claims; caches what passes. */
+  function checkSigned(jwt: string, kid: string, key: KeyObject): VerifyOutcome {
+    const nowSeconds = options.now() / 1000
     // RS256 with node:crypto, synchronously (~31 µs). jose's jwtVerify goes through WebCrypto,
     // which on Node 20 hops to the libuv thread pool and costs ~110 µs per token (bench/micro.ts).
     const lastDot = jwt.lastIndexOf('.')
@@ -147,7 +165,7 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     return { status: 'valid', claims: verified }
   }
 
-  return { verify, cached }
+  return { verify, verifySync }
 }
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
