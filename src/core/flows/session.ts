@@ -17,8 +17,8 @@ import {
 
 const BEARER = /^Bearer +([A-Za-z0-9_\-.]+)$/
 
-/** A request without a (usable) session; `extra` fills in what is known. */
-function noSession(failure?: AuthError, extra?: Partial<RequestAuth>): RequestAuth {
+/** What is known of a request's session: none by default, `extra` fills in the rest. */
+function requestAuth(failure?: AuthError, extra?: Partial<RequestAuth>): RequestAuth {
   const found: RequestAuth = {
     session: undefined,
     failure,
@@ -45,28 +45,28 @@ export function authenticateRequestSync(
     if (jwt === undefined) return undefined
     const outcome = engine.verifier.verifySync(jwt)
     if (outcome?.status === 'valid') {
-      return noSession(undefined, {
+      return requestAuth(undefined, {
         session: sessionFromClaims(outcome.claims),
         bearer: true,
         sessionJwt: jwt,
       })
     }
     return outcome?.status === 'invalid'
-      ? noSession(failureOf('invalid'), { bearer: true })
+      ? requestAuth(failureOf('invalid'), { bearer: true })
       : undefined
   }
   const cookies = cookiesOf(request, engine)
-  if (cookies.sessionJwt === undefined) return noSession()
+  if (cookies.sessionJwt === undefined) return requestAuth()
   const outcome = engine.verifier.verifySync(cookies.sessionJwt)
   if (outcome?.status === 'valid') {
-    return noSession(undefined, {
+    return requestAuth(undefined, {
       session: sessionFromClaims(outcome.claims),
       sessionToken: cookies.sessionToken,
       sessionJwt: cookies.sessionJwt,
     })
   }
   // Expired (a refresh may follow) or no key at hand: the asynchronous path decides.
-  return outcome?.status === 'invalid' ? noSession(failureOf('invalid')) : undefined
+  return outcome?.status === 'invalid' ? requestAuth(failureOf('invalid')) : undefined
 }
 
 /**
@@ -83,39 +83,39 @@ export async function authenticateRequest(
   if (authorization !== undefined) {
     const jwt = BEARER.exec(authorization)?.[1]
     if (jwt === undefined) {
-      return noSession(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
+      return requestAuth(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
         bearer: true,
       })
     }
     const outcome = await engine.verifier.verify(jwt)
     if (outcome.status === 'valid') {
-      return noSession(undefined, {
+      return requestAuth(undefined, {
         session: sessionFromClaims(outcome.claims),
         bearer: true,
         sessionJwt: jwt,
       })
     }
-    return noSession(failureOf(outcome.status), { bearer: true })
+    return requestAuth(failureOf(outcome.status), { bearer: true })
   }
 
   const cookies = cookiesOf(request, engine)
   const jwt = cookies.sessionJwt
-  if (jwt === undefined) return noSession()
+  if (jwt === undefined) return requestAuth()
   const outcome = await engine.verifier.verify(jwt)
   if (outcome.status === 'valid') {
-    return noSession(undefined, {
+    return requestAuth(undefined, {
       session: sessionFromClaims(outcome.claims),
       sessionToken: cookies.sessionToken,
       sessionJwt: jwt,
     })
   }
-  if (outcome.status !== 'expired') return noSession(failureOf(outcome.status))
+  if (outcome.status !== 'expired') return requestAuth(failureOf(outcome.status))
 
   const sessionToken = cookies.sessionToken
   const sessionId = outcome.claims['https://stytch.com/session'].id
   const sessionEnds = Date.parse(outcome.claims['https://stytch.com/session'].expires_at)
   if (sessionToken === undefined || sessionEnds <= engine.config.now()) {
-    return noSession(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+    return requestAuth(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
   }
 
   // One upstream call per session token, however many requests carry it at once.
@@ -132,17 +132,17 @@ export async function authenticateRequest(
   try {
     refreshed = await pending
   } catch (error) {
-    if (isAuthError(error) && error.code === 'ERR_STYTCH_UNAVAILABLE') return noSession(error)
+    if (isAuthError(error) && error.code === 'ERR_STYTCH_UNAVAILABLE') return requestAuth(error)
     // Revoked or expired upstream: the cookies are dead, remove them.
-    return noSession(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+    return requestAuth(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
   }
   // The token must belong to the session the JWT named; a mismatched pair is refused.
   if (refreshed.member_session?.member_session_id !== sessionId || !refreshed.session_jwt) {
-    return noSession(new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'), {
+    return requestAuth(new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'), {
       setCookies: clearAllCookies(engine, request),
     })
   }
-  return noSession(undefined, {
+  return requestAuth(undefined, {
     session: sessionFromResponse(
       refreshed.member,
       refreshed.organization,
