@@ -131,7 +131,10 @@ export function createCookiePolicy(options: CookieOptions = {}): CookiePolicy {
     const found: Partial<Record<CookieKind, string>> = {}
     if (!cookieHeader) return found
     const parsed = parseCookie(cookieHeader)
-    const names = COOKIE_KINDS.map((kind) => name(kind, scheme))
+    // Read the scheme once: behind Express and Koa these are getters that run trust-proxy logic.
+    const https = scheme.https
+    const fixed: RequestScheme = { https, hostname: https ? '' : scheme.hostname }
+    const names = COOKIE_KINDS.map((kind) => name(kind, fixed))
     const counts = countCookies(cookieHeader, names)
     for (const [index, kind] of COOKIE_KINDS.entries()) {
       const cookieName = names[index] as string
