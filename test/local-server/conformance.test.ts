@@ -21,6 +21,7 @@ import {
   expectStytchError,
   schemaStats,
 } from '../helpers/schemas.js'
+import { P } from './fixtures.js'
 
 /**
  * Floor on schema-validated responses (success + error). Raise it when coverage grows; the last
@@ -29,29 +30,6 @@ import {
 const MIN_VALIDATED_RESPONSES = 490
 /** Floor on distinct session JWTs decoded and checked (header, payload, claim rules). */
 const MIN_VALIDATED_JWTS = 35
-
-// Paths, written out literally: the wire is the contract (spec section 2).
-const P = {
-  loginOrSignup: '/v1/b2b/otps/email/login_or_signup',
-  otpAuthenticate: '/v1/b2b/otps/email/authenticate',
-  discoverySend: '/v1/b2b/otps/email/discovery/send',
-  discoveryAuthenticate: '/v1/b2b/otps/email/discovery/authenticate',
-  discoveryList: '/v1/b2b/discovery/organizations',
-  discoveryCreate: '/v1/b2b/discovery/organizations/create',
-  istExchange: '/v1/b2b/discovery/intermediate_sessions/exchange',
-  sessionsAuthenticate: '/v1/b2b/sessions/authenticate',
-  sessionsRevoke: '/v1/b2b/sessions/revoke',
-  sessionsExchange: '/v1/b2b/sessions/exchange',
-  sessionsGet: '/v1/b2b/sessions',
-  jwks: (projectId: string) => `/v1/b2b/sessions/jwks/${encodeURIComponent(projectId)}`,
-  orgCreate: '/v1/b2b/organizations',
-  org: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}`,
-  orgSearch: '/v1/b2b/organizations/search',
-  membersCreate: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}/members`,
-  memberGet: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}/member`,
-  rbacPolicy: '/v1/b2b/rbac/policy',
-  rbacOrg: (id: string) => `/v1/b2b/rbac/organizations/${encodeURIComponent(id)}`,
-} as const
 
 const K = {
   loginOrSignup: 'POST /v1/b2b/otps/email/login_or_signup',

@@ -4,6 +4,7 @@ import { createTestClock, type TestClock } from '../helpers/clock.js'
 import { callStytch, type StytchCallResult } from '../helpers/local-api.js'
 import { LOCAL_STORES, type LocalStoreCase } from '../helpers/local-stores.js'
 
+// Paths, written out literally: the wire is the contract (spec section 2).
 export const P = {
   loginOrSignup: '/v1/b2b/otps/email/login_or_signup',
   otpAuthenticate: '/v1/b2b/otps/email/authenticate',
@@ -16,8 +17,14 @@ export const P = {
   sessionsRevoke: '/v1/b2b/sessions/revoke',
   sessionsExchange: '/v1/b2b/sessions/exchange',
   sessionsGet: '/v1/b2b/sessions',
+  jwks: (projectId: string) => `/v1/b2b/sessions/jwks/${encodeURIComponent(projectId)}`,
   orgCreate: '/v1/b2b/organizations',
+  org: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}`,
   orgSearch: '/v1/b2b/organizations/search',
+  membersCreate: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}/members`,
+  memberGet: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}/member`,
+  rbacPolicy: '/v1/b2b/rbac/policy',
+  rbacOrg: (id: string) => `/v1/b2b/rbac/organizations/${encodeURIComponent(id)}`,
 } as const
 
 export interface Harness {
