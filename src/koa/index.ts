@@ -40,26 +40,20 @@ export type StytchB2BMiddleware = Middleware & { auth: Auth }
  */
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
-  const base = auth.config.basePath === '/' ? '' : auth.config.basePath
 
   const middleware = async function stytchB2BMiddleware(
     ctx: Context,
     next: () => Promise<unknown>,
   ): Promise<unknown> {
     ctx[AUTH] = auth
-    try {
-      const request = toAuthRequest(ctx)
-      const found = auth.authenticateSync(request) ?? (await auth.authenticate(request))
-      ctx[REQUEST_AUTH] = found
-      for (const cookie of found.setCookies) ctx.append('Set-Cookie', cookie)
-      ctx.state.member = found.session?.member
-      ctx.state.organization = found.session?.organization
-      ctx.state.memberSession = found.session?.memberSession
-    } catch (error) {
-      if (!isAuthError(error) || !isAuthRoute(ctx, base)) throw error
-      send(ctx, errorResponse(error))
-      return undefined
-    }
+    // Session failures come back in `found.failure`, never as a rejection.
+    const request = toAuthRequest(ctx)
+    const found = auth.authenticateSync(request) ?? (await auth.authenticate(request))
+    ctx[REQUEST_AUTH] = found
+    for (const cookie of found.setCookies) ctx.append('Set-Cookie', cookie)
+    ctx.state.member = found.session?.member
+    ctx.state.organization = found.session?.organization
+    ctx.state.memberSession = found.session?.memberSession
     const match = matchStep(auth.config.basePath, ctx.method, ctx.path)
     if (match === undefined) return next()
     const { step, allowed } = match
@@ -182,11 +176,6 @@ function send(ctx: Context, response: AuthResponse): void {
     return
   }
   ctx.body = response.body
-}
-
-/** Under `basePath`, compared like the routes: case-insensitively. */
-function isAuthRoute(ctx: Context, base: string): boolean {
-  return ctx.originalUrl.toLowerCase().startsWith(`${base.toLowerCase()}/`)
 }
 
 function notMounted(what: string): TypeError {
