@@ -3,6 +3,7 @@ import { type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './con
 import { checkCrossSite } from './csrf.js'
 import { type AuthError, errorBody } from './errors.js'
 import type { Engine, RequestAuth, StepResult } from './flows/context.js'
+import { createSessionRefresher } from './flows/refresh.js'
 import { authenticateRequest, authenticateRequestSync } from './flows/session.js'
 import type { AuthRequest, AuthResponse } from './http.js'
 import { validateFields } from './input.js'
@@ -11,7 +12,6 @@ import { createSessionVerifier } from './session-jwt/verify.js'
 import { STEP_BY_NAME, type StepName } from './steps.js'
 import { createStytchClient } from './stytch-api/client.js'
 import { createB2BApi } from './stytch-api/endpoints.js'
-import type { SessionsAuthenticateResponse } from './stytch-api/wire.js'
 
 /** A Stytch-compatible server started in-process when no credentials are configured. */
 export interface EmbeddedServer {
@@ -47,7 +47,13 @@ export interface Auth {
     auth: RequestAuth,
   ): Promise<StepResult>
   /** Counters for tests and health checks. */
-  stats(): { jwks: JwksStats | undefined }
+  stats(): {
+    jwks: JwksStats | undefined
+    /** Verified JWTs held in memory. */
+    cachedTokens: number
+    /** Session refreshes waiting on Stytch. */
+    refreshesInFlight: number
+  }
   /** Stops the embedded server, if one was started. */
   close(): Promise<void>
 }
@@ -61,7 +67,6 @@ export function createAuth(
   if (config.embedded && startEmbedded === undefined) {
     throw new TypeError('"projectId" and "secret" are required (no embedded server available)')
   }
-  const refreshes = new Map<string, Promise<SessionsAuthenticateResponse>>()
   let engine: (Engine & { jwksStats(): JwksStats }) | undefined
   let embedded: EmbeddedServer | undefined
   let starting: Promise<Engine> | undefined
@@ -85,7 +90,12 @@ export function createAuth(
       now: config.now,
     })
     const api = createB2BApi(createStytchClient(credentials, config.requestTimeoutMs))
-    return { config, api, verifier, jwksStats: jwks.stats, credentials }
+    const refresher = createSessionRefresher({
+      api,
+      maxConcurrent: config.maxConcurrentRefreshes,
+      now: config.now,
+    })
+    return { config, api, verifier, refresher, jwksStats: jwks.stats, credentials }
   }
   if (config.credentials) engine = build(config.credentials)
 
@@ -127,8 +137,8 @@ export function createAuth(
     authenticate(request) {
       // The hot path of every request: no extra await once the engine exists.
       return engine
-        ? authenticateRequest(engine, request, refreshes)
-        : getEngine().then((ready) => authenticateRequest(ready, request, refreshes))
+        ? authenticateRequest(engine, request)
+        : getEngine().then((ready) => authenticateRequest(ready, request))
     },
     async runStep(name, request, body, auth) {
       const step = STEP_BY_NAME[name]
@@ -136,7 +146,11 @@ export function createAuth(
       const input = validateFields(step.method === 'GET' ? {} : body, step.fields, config)
       return step.run(await getEngine(), request, input, auth)
     },
-    stats: () => ({ jwks: engine?.jwksStats() }),
+    stats: () => ({
+      jwks: engine?.jwksStats(),
+      cachedTokens: engine?.verifier.cachedTokens() ?? 0,
+      refreshesInFlight: engine?.refresher.inFlight() ?? 0,
+    }),
     async close() {
       await embedded?.close()
     },
@@ -147,7 +161,7 @@ export function createAuth(
 export function errorResponse(error: AuthError): AuthResponse {
   return {
     status: error.status,
-    headers: { 'cache-control': 'no-store' },
+    headers: { ...error.headers, 'cache-control': 'no-store' },
     setCookies: [],
     body: errorBody(error),
   }

@@ -59,6 +59,11 @@ export interface StytchB2BOptions {
   jwksMaxStaleSeconds?: number | undefined
   /** Largest JWKS body accepted, in bytes. @default 65536 */
   jwksMaxBytes?: number | undefined
+  /**
+   * Most session refreshes (calls to Stytch for an expired JWT) in flight at once; past it a
+   * request that needs one gets 503 `ERR_STYTCH_UNAVAILABLE` with `Retry-After`. @default 64
+   */
+  maxConcurrentRefreshes?: number | undefined
   /** Most verified JWTs kept in memory. @default 10000 */
   verifiedJwtCacheSize?: number | undefined
   /** Largest request body the auth routes read, in bytes. @default 16384 */
@@ -94,6 +99,7 @@ export interface ResolvedConfig {
   jwksRefetchCooldownMs: number
   jwksMaxStaleMs: number
   jwksMaxBytes: number
+  maxConcurrentRefreshes: number
   verifiedJwtCacheSize: number
   maxBodyBytes: number
   now: () => number
@@ -228,6 +234,11 @@ export function resolveConfig(
       min: 1024,
       max: 10_485_760,
       fallback: 65_536,
+    }),
+    maxConcurrentRefreshes: integer(options.maxConcurrentRefreshes, 'maxConcurrentRefreshes', {
+      min: 1,
+      max: 100_000,
+      fallback: 64,
     }),
     verifiedJwtCacheSize: integer(options.verifiedJwtCacheSize, 'verifiedJwtCacheSize', {
       min: 0,

@@ -42,27 +42,57 @@ function rejected(reason: string): AuthError {
   return new AuthError('ERR_CSRF_REJECTED', `Refused: ${reason}.`, { status: 403 })
 }
 
+const RETURN_TO_BASE = 'http://return-to.invalid'
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const UNSAFE_CHARACTERS = /[\\\u0000-\u001f\u007f]/
+
 /**
- * A same-origin path safe to redirect to after sign-in, or `undefined`. Refuses absolute URLs,
- * protocol-relative `//host`, backslashes (browsers read `/\host` as `//host`), control characters
- * and anything that decodes to one of those.
+ * A same-origin path safe to redirect to after sign-in, or `undefined`. The decision is made on the
+ * path as a browser will resolve it (WHATWG URL parsing removes dot segments, including `%2e`):
+ * `/.//evil.example` resolves to `//evil.example`, a protocol-relative URL, so it is refused like
+ * `//evil.example` itself. Also refused: anything not starting with `/`, backslashes (browsers read
+ * `/\host` as `//host`), control characters (the URL parser drops tabs and newlines), and
+ * anything that decodes to one of those.
  */
 export function safeReturnTo(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length > 2048) return undefined
-  if (!value.startsWith('/') || value.startsWith('//')) return undefined
+  if (typeof value !== 'string' || value.length > 2048 || !value.startsWith('/')) return undefined
+  const decoded = decodeRepeatedly(value)
+  if (decoded === undefined || UNSAFE_CHARACTERS.test(decoded) || decoded.startsWith('//')) {
+    return undefined
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(value, RETURN_TO_BASE)
+  } catch {
+    return undefined
+  }
+  if (parsed.origin !== RETURN_TO_BASE) return undefined
+  const normalized = parsed.pathname + parsed.search + parsed.hash
+  // The normalised path is what gets sent: it must not be (or decode to) `//host` or `/\host`,
+  // and resolving it again must land on the same URL.
+  const normalizedDecoded = decodeRepeatedly(normalized)
+  if (
+    normalizedDecoded === undefined ||
+    normalizedDecoded.startsWith('//') ||
+    UNSAFE_CHARACTERS.test(normalizedDecoded) ||
+    new URL(normalized, RETURN_TO_BASE).href !== parsed.href
+  ) {
+    return undefined
+  }
+  return normalized
+}
+
+/** Percent-decodes until stable (at most three rounds); `undefined` for malformed escapes. */
+function decodeRepeatedly(value: string): string | undefined {
   let decoded = value
   for (let round = 0; round < 3; round++) {
     try {
       const next = decodeURIComponent(decoded)
-      if (next === decoded) break
+      if (next === decoded) return decoded
       decoded = next
     } catch {
       return undefined
     }
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\\\u0000-\u001f\u007f]/.test(decoded) || decoded.startsWith('//')) return undefined
-  const parsed = new URL(value, 'http://return-to.invalid')
-  if (parsed.origin !== 'http://return-to.invalid') return undefined
-  return parsed.pathname + parsed.search + parsed.hash
+  return decoded
 }

@@ -31,15 +31,25 @@ export class AuthError extends Error {
   readonly status: number
   /** Koa shows the message to the client only when true. */
   readonly expose: boolean
+  /**
+   * Headers the answer carries, such as `Retry-After` on a 503. Express's finalhandler and Koa's
+   * onerror send `err.headers` too, so an unhandled AuthError keeps them.
+   */
+  readonly headers: Readonly<Record<string, string>> | undefined
   constructor(
     code: AuthErrorCode,
     message: string,
-    options: { status?: number | undefined; cause?: unknown } = {},
+    options: {
+      status?: number | undefined
+      cause?: unknown
+      headers?: Readonly<Record<string, string>> | undefined
+    } = {},
   ) {
     super(message, { cause: options.cause })
     this.code = code
     this.status = options.status ?? 401
     this.expose = this.status < 500
+    this.headers = options.headers
   }
 }
 
@@ -61,6 +71,7 @@ export class StytchApiError extends AuthError {
       requestId?: string | undefined
       upstreamStatus?: number | undefined
       cause?: unknown
+      headers?: Readonly<Record<string, string>> | undefined
     },
   ) {
     super(code, message, options)

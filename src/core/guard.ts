@@ -7,8 +7,16 @@ import { type AuthRequest, type AuthResponse, header } from './http.js'
 
 /** Options of `requireSession()`. */
 export interface RequireSessionOptions {
-  /** Only members of this organization (id or slug), or of one of these. */
+  /**
+   * Only members of this organization, or of one of these, matched by organization id only
+   * (`organization-test-…`). Ids never change hands: use them for authorization.
+   */
   organizationId?: string | readonly string[] | undefined
+  /**
+   * Only members of the organization with this slug, or one of these. Slugs can be renamed and a
+   * released slug re-taken by another organization, so prefer `organizationId` for authorization.
+   */
+  organizationSlug?: string | readonly string[] | undefined
   /** Roles the member must all hold, e.g. `['stytch_admin']`. */
   roles?: readonly string[] | undefined
   /**
@@ -25,7 +33,8 @@ export interface RequireSessionOptions {
 export function createGuard(
   guardOptions: RequireSessionOptions = {},
 ): (request: AuthRequest, auth: RequestAuth) => AuthResponse | undefined {
-  const allowed = normalizeList(guardOptions.organizationId, 'organizationId')
+  const allowedIds = normalizeList(guardOptions.organizationId, 'organizationId')
+  const allowedSlugs = normalizeList(guardOptions.organizationSlug, 'organizationSlug')
   const roles = normalizeList(guardOptions.roles, 'roles') ?? []
   const redirectTo = guardOptions.redirectTo
   if (redirectTo !== undefined && safeReturnTo(redirectTo) !== redirectTo) {
@@ -45,10 +54,10 @@ export function createGuard(
       }
       return refusal(error, auth)
     }
+    // Each option matches its own field only: a slug chosen to equal a victim's id passes nothing.
     if (
-      allowed &&
-      !allowed.includes(session.organization.organizationId) &&
-      !allowed.includes(session.organization.organizationSlug)
+      (allowedIds && !allowedIds.includes(session.organization.organizationId)) ||
+      (allowedSlugs && !allowedSlugs.includes(session.organization.organizationSlug))
     ) {
       return refusal(
         new AuthError('ERR_ORGANIZATION_FORBIDDEN', 'This page belongs to another organization.', {
@@ -72,7 +81,7 @@ export function createGuard(
 
 /** The 401/403 answer of a refused request, with RFC 6750's `WWW-Authenticate`. */
 export function refusal(error: AuthError, auth: RequestAuth): AuthResponse {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...error.headers }
   if (error.status === 401) {
     headers['www-authenticate'] = auth.bearer
       ? 'Bearer error="invalid_token", error_description="The access token is missing, expired or invalid"'

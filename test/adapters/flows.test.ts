@@ -102,6 +102,8 @@ describe.each(ADAPTERS)('$name', (adapter) => {
         .send({ organization_id: beta.organizationId })
       expect(switched.status).toBe(200)
       expect(switched.body.organization.organizationId).toBe(beta.organizationId)
+      // The switch revokes the session it left.
+      expect(stack.upstream('POST /v1/b2b/sessions/revoke')).toBe(1)
       const betaCookies = cookieHeader(setCookiesOf(switched))
       const onBeta = await request(stack.app).get('/protected').set('cookie', betaCookies)
       expect(onBeta.body.organizationId).toBe(beta.organizationId)
@@ -116,7 +118,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
         'stytch_session_jwt=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
         'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
       ])
-      expect(stack.upstream('POST /v1/b2b/sessions/revoke')).toBe(1)
+      expect(stack.upstream('POST /v1/b2b/sessions/revoke')).toBe(2)
     })
 
     test('create an organization from the intermediate session', async () => {

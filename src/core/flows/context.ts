@@ -14,12 +14,14 @@ import {
 import type { SessionVerifier } from '../session-jwt/verify.js'
 import type { StytchB2BApi } from '../stytch-api/endpoints.js'
 import type { AuthenticatedResponseBase } from '../stytch-api/wire.js'
+import type { SessionRefresher } from './refresh.js'
 
 /** The parts of the core a flow uses. */
 export interface Engine {
   config: ResolvedConfig
   api: StytchB2BApi
   verifier: SessionVerifier
+  refresher: SessionRefresher
 }
 
 /** The session found on a request, computed once per request by `authenticateRequest()`. */

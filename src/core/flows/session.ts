@@ -2,7 +2,6 @@
 import { AuthError, isAuthError, StytchApiError } from '../errors.js'
 import { type AuthRequest, header } from '../http.js'
 import { sessionFromClaims, sessionFromResponse } from '../model.js'
-import type { SessionsAuthenticateResponse } from '../stytch-api/wire.js'
 import {
   clearAllCookies,
   cookiesOf,
@@ -77,7 +76,6 @@ export function authenticateRequestSync(
 export async function authenticateRequest(
   engine: Engine,
   request: AuthRequest,
-  refreshes: Map<string, Promise<SessionsAuthenticateResponse>>,
 ): Promise<RequestAuth> {
   const authorization = header(request, 'authorization')
   if (authorization !== undefined) {
@@ -118,30 +116,31 @@ export async function authenticateRequest(
     return requestAuth(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
   }
 
-  // One upstream call per session token, however many requests carry it at once.
-  let pending = refreshes.get(sessionToken)
-  if (pending === undefined) {
-    pending = engine.api.sessionsAuthenticate({ session_token: sessionToken })
-    refreshes.set(sessionToken, pending)
-    const forget = (): void => {
-      refreshes.delete(sessionToken)
-    }
-    pending.then(forget, forget)
+  const refresh = await engine.refresher.refresh(sessionId, sessionEnds, sessionToken)
+  switch (refresh.status) {
+    case 'refused':
+      // Stytch's verdict (or one remembered): the cookies are dead, remove them.
+      return requestAuth(
+        refresh.reason === 'ended'
+          ? failureOf('expired')
+          : new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'),
+        { setCookies: clearAllCookies(engine, request) },
+      )
+    case 'blocked':
+      return requestAuth(
+        new AuthError('ERR_SESSION_INVALID', 'The session cannot be refreshed: sign in again.'),
+      )
+    case 'unavailable':
+      // Not a verdict on the session (Stytch rate limiting or failing, or too many refreshes at
+      // once): answer 503 and keep the cookies, so nobody is logged out by someone else's flood.
+      return requestAuth(
+        new StytchApiError('ERR_STYTCH_UNAVAILABLE', 'The session cannot be refreshed right now.', {
+          status: 503,
+          headers: { 'retry-after': String(refresh.retryAfterSeconds) },
+        }),
+      )
   }
-  let refreshed: SessionsAuthenticateResponse
-  try {
-    refreshed = await pending
-  } catch (error) {
-    if (isAuthError(error) && error.code === 'ERR_STYTCH_UNAVAILABLE') return requestAuth(error)
-    // Revoked or expired upstream: the cookies are dead, remove them.
-    return requestAuth(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
-  }
-  // The token must belong to the session the JWT named; a mismatched pair is refused.
-  if (refreshed.member_session?.member_session_id !== sessionId || !refreshed.session_jwt) {
-    return requestAuth(new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'), {
-      setCookies: clearAllCookies(engine, request),
-    })
-  }
+  const refreshed = refresh.response
   return requestAuth(undefined, {
     session: sessionFromResponse(
       refreshed.member,
@@ -186,46 +185,67 @@ export function currentSession(auth: RequestAuth): StepResult {
   return { status: 200, headers: {}, setCookies: [], body: { ...auth.session }, state: {} }
 }
 
-/** POST {basePath}/sessions/exchange: switch the signed-in member to another organization. */
+/**
+ * POST {basePath}/sessions/exchange: switch the signed-in member to another organization. The
+ * credential is the verified JWT, never the token cookie beside it (which nothing has tied to that
+ * JWT), and once the new session is issued the previous one is revoked: Stytch keeps it otherwise.
+ */
 export async function exchangeSession(
   engine: Engine,
   request: AuthRequest,
   auth: RequestAuth,
   input: { organization_id: string; session_duration_minutes?: number; locale?: string },
 ): Promise<StepResult> {
-  if (!auth.session) throw missingSession(auth)
-  const credential =
-    auth.sessionToken !== undefined
-      ? { session_token: auth.sessionToken }
-      : { session_jwt: auth.sessionJwt as string }
+  if (!auth.session || auth.sessionJwt === undefined) throw missingSession(auth)
   const response = await engine.api.sessionsExchange({
-    ...credential,
+    session_jwt: auth.sessionJwt,
     organization_id: input.organization_id,
     session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
     session_custom_claims: await customClaims(engine, 'session-exchange', input.organization_id),
     locale: input.locale,
   })
-  return loginResult(engine, request, response)
+  const result = loginResult(engine, request, response)
+  const previous = auth.session.memberSession.memberSessionId
+  // With more factors needed the member is still signed in to the previous organization: keep it.
+  if (response.member_authenticated && response.member_session?.member_session_id !== previous) {
+    try {
+      await engine.api.sessionsRevoke({ member_session_id: previous })
+    } catch (error) {
+      // The switch itself succeeded; the old session then lives until it expires.
+      const code = isAuthError(error) ? error.code : 'unknown error'
+      engine.config.logger.warn(
+        `switching organization: the previous session could not be revoked (${code}); it stays valid until it expires.`,
+      )
+    }
+  }
+  return result
 }
 
 /**
  * POST {basePath}/sessions/revoke: log out. Every cookie is cleared even when Stytch cannot be
- * reached; `revoked` says whether Stytch confirmed the revocation.
+ * reached; `revoked` says whether Stytch confirmed the revocation. A verified session is revoked by
+ * its id; otherwise the JWT cookie names the session, and the token cookie only when it is alone
+ * (a token beside a JWT of another session must not choose what gets revoked).
  */
 export async function revokeSession(
   engine: Engine,
   request: AuthRequest,
   auth: RequestAuth,
 ): Promise<StepResult> {
-  const cookies = cookiesOf(request, engine)
-  const token = auth.bearer ? undefined : cookies.sessionToken
-  const jwt = auth.sessionJwt
+  const cookies = auth.bearer ? {} : cookiesOf(request, engine)
+  const sessionId = auth.session?.memberSession.memberSessionId
+  const selector =
+    sessionId !== undefined
+      ? { member_session_id: sessionId }
+      : cookies.sessionJwt !== undefined
+        ? { session_jwt: cookies.sessionJwt }
+        : cookies.sessionToken !== undefined
+          ? { session_token: cookies.sessionToken }
+          : undefined
   let revoked = false
-  if (token !== undefined || jwt !== undefined) {
+  if (selector !== undefined) {
     try {
-      await engine.api.sessionsRevoke(
-        token !== undefined ? { session_token: token } : { session_jwt: jwt as string },
-      )
+      await engine.api.sessionsRevoke(selector)
       revoked = true
     } catch (error) {
       // Already gone upstream counts as revoked; an outage does not, but the cookies go anyway.

@@ -29,7 +29,10 @@ export interface JwksStore {
    * Resolves `undefined` when no published key has that `kid`; rejects when no key set can be had.
    */
   getKey(kid: string): Promise<KeyObject | undefined>
-  /** Whether `kid` is in the key set now, without any I/O (used by the verified-token cache). */
+  /**
+   * Whether `kid` is in a key set still inside its stale window, without any I/O (used by the
+   * verified-token cache).
+   */
   hasKey(kid: string): boolean
   /** The key for `kid` when the key set is fresh and has it, without any I/O; else `undefined`. */
   keyNow(kid: string): KeyObject | undefined
@@ -121,7 +124,11 @@ export function createJwksStore(options: JwksStoreOptions): JwksStore {
       }
       return key
     },
-    hasKey: (kid) => current?.keys.has(kid) ?? false,
+    // Past the stale window the key set is no longer trusted, for cached tokens as for new ones.
+    hasKey: (kid) =>
+      current !== undefined &&
+      options.now() - current.fetchedAt < options.ttlMs + options.maxStaleMs &&
+      current.keys.has(kid),
     keyNow: (kid) =>
       current !== undefined && options.now() - current.fetchedAt < options.ttlMs
         ? current.keys.get(kid)

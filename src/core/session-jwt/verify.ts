@@ -7,6 +7,8 @@ import { type JwksStore, JwksUnavailableError } from './jwks-store.js'
 
 /** Stytch session JWTs live exactly this long (spec 9.1). */
 export const SESSION_JWT_LIFETIME_SECONDS = 300
+/** How often expired entries are swept out of the verified-token cache. */
+const SWEEP_INTERVAL_MS = 60_000
 /** No Stytch JWT comes close; longer strings are refused before any parsing. */
 export const MAX_JWT_LENGTH = 8192
 
@@ -36,6 +38,8 @@ export interface SessionVerifier {
    * `undefined`: node:crypto checks RS256 synchronously, so most requests need no await at all.
    */
   verifySync(jwt: string): VerifyOutcome | undefined
+  /** Verified tokens held in the cache now (for tests and health checks). */
+  cachedTokens(): number
 }
 
 interface CachedToken {
@@ -63,10 +67,24 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
         })
       : undefined
 
+  // Expired entries are dropped by a sweep at most once a minute, run by the next verification,
+  // so memory returns to its baseline after a flood of tokens instead of waiting for eviction.
+  let nextSweepAt = options.now() + SWEEP_INTERVAL_MS
+  function sweep(nowMs: number): void {
+    nextSweepAt = nowMs + SWEEP_INTERVAL_MS
+    if (cache === undefined) return
+    const oldest = nowMs / 1000 - tolerance
+    const dead: string[] = []
+    for (const [jwt, entry] of cache.entries()) if (entry.exp <= oldest) dead.push(jwt)
+    for (const jwt of dead) cache.delete(jwt)
+  }
+
   function cached(jwt: string): SessionJwtPayload | undefined {
+    const nowMs = options.now()
+    if (nowMs >= nextSweepAt) sweep(nowMs)
     const hit = cache?.get(jwt)
     // A key removed from the JWKS takes its tokens with it, even cached ones.
-    if (hit && hit.exp > options.now() / 1000 - tolerance && options.jwks.hasKey(hit.kid)) {
+    if (hit && hit.exp > nowMs / 1000 - tolerance && options.jwks.hasKey(hit.kid)) {
       return hit.claims
     }
     return undefined
@@ -165,7 +183,7 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     return { status: 'valid', claims: verified }
   }
 
-  return { verify, verifySync }
+  return { verify, verifySync, cachedTokens: () => cache?.size ?? 0 }
 }
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
