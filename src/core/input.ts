@@ -24,6 +24,8 @@ const EMAIL =
 const CODE = /^\d{6}$/
 // An organization id (organization-test-<uuid>) or slug: 2–128 of [A-Za-z0-9-._~] (spec 4.1).
 const ORGANIZATION_ID = /^[A-Za-z0-9\-._~]{2,128}$/
+// Stytch's organization ids: organization-test-<uuid> and organization-live-<uuid>.
+const ORGANIZATION_ID_SHAPE = /^organization-(test|live)-/i
 // Any printable text without control characters.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/
@@ -172,6 +174,11 @@ function checkField(name: string, kind: FieldKind, value: unknown, limits: Field
     case 'organizationSlug':
       if (!ORGANIZATION_ID.test(value)) {
         throw invalid(`"${name}" must be 2 to 128 of the characters A-Z a-z 0-9 - . _ ~`)
+      }
+      // A slug shaped like an organization id could pass for another organization wherever a value
+      // may be "an id or a slug": such a value is only ever an id.
+      if (kind === 'organizationSlug' && ORGANIZATION_ID_SHAPE.test(value)) {
+        throw invalid(`"${name}" must not look like an organization id (organization-test-…).`)
       }
       return value
     case 'organizationName': {
