@@ -203,9 +203,14 @@ function bodyOf(req: Request, auth: Auth): Promise<Record<string, unknown>> {
     stream: req,
     contentType: req.headers['content-type'],
     limit: auth.config.maxBodyBytes,
+    timeoutMs: auth.config.bodyTimeoutMs,
     // A host body parser (express.json(), urlencoded()) already read the stream.
     alreadyParsed: (req as { _body?: boolean })._body === true || req.readableEnded,
     parsedBody: req.body,
+  }).catch((error: unknown) => {
+    // The rest of a body too slow to read is never read: close the connection after the answer.
+    if (isAuthError(error) && error.code === 'ERR_BODY_TIMEOUT') req.res?.set('Connection', 'close')
+    throw error
   })
 }
 

@@ -160,8 +160,17 @@ function bodyOf(ctx: Context, auth: Auth): Promise<Record<string, unknown>> {
     stream: ctx.req,
     contentType: ctx.get('content-type') || undefined,
     limit: auth.config.maxBodyBytes,
+    timeoutMs: auth.config.bodyTimeoutMs,
     alreadyParsed: request.rawBody !== undefined || ctx.req.readableEnded,
     parsedBody: request.body,
+  }).catch((error: unknown) => {
+    // The rest of a body too slow to read is never read: close the connection after the answer.
+    // `headers` too, as Koa's default error handler drops headers set before and applies these.
+    if (isAuthError(error) && error.code === 'ERR_BODY_TIMEOUT') {
+      ctx.set('Connection', 'close')
+      Object.assign(error, { headers: { Connection: 'close' } })
+    }
+    throw error
   })
 }
 
