@@ -67,14 +67,14 @@ describe.each(ADAPTERS)('$name: the appOrigin option', (adapter) => {
   const credentials = { projectId: 'project-test-00000000-0000', secret: 'secret-x' }
 
   test.each([
-    'https://app.example.com/',
-    'app.example.com',
-    'https://app.example.com/path',
-    '',
-    [],
-    ['https://app.example.com', 'nope'],
-    42,
-  ])('refuses %j at start-up', (value) => {
+    { value: 'https://app.example.com/' },
+    { value: 'app.example.com' },
+    { value: 'https://app.example.com/path' },
+    { value: '' },
+    { value: [] },
+    { value: ['https://app.example.com', 'nope'] },
+    { value: 42 },
+  ])('refuses $value at start-up', ({ value }) => {
     expect(() =>
       adapter.stytchB2B({ ...credentials, appOrigin: value as unknown as string }),
     ).toThrow(/"appOrigin" must be an origin/)
