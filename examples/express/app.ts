@@ -15,6 +15,7 @@ import {
   stytchB2B,
 } from 'stytch-b2b-middleware/express'
 import type { ExampleConfig } from '../shared/config.js'
+import { FOREIGN_HOST, isOwnHost } from '../shared/hosts.js'
 import { withReturnTo } from '../shared/html.js'
 import {
   codePage,
@@ -55,6 +56,7 @@ export function createApp(config: ExampleConfig): Express {
       baseUrl: config.baseUrl,
       now,
       requestTimeoutMs: config.requestTimeoutMs,
+      appOrigin: config.appOrigin,
     }),
   )
   // Parsed here (the steps adopt it) so that a failed step can show the form again, filled in.
@@ -233,7 +235,12 @@ export function createApp(config: ExampleConfig): Express {
   // Development only: the codes the local server "sent". Absent when talking to Stytch.
   const local = config.local
   if (local !== undefined) {
-    app.get(MAILBOX_PATH, (_req, res) => {
+    app.get(MAILBOX_PATH, (req, res) => {
+      // Codes sign anyone in: never show them to a page that reached us under another host name.
+      if (!isOwnHost(req.headers.host, config.appOrigin)) {
+        res.status(403).type('text/plain').send(FOREIGN_HOST)
+        return
+      }
       res.send(mailboxPage(local.outbox.list()))
     })
   }

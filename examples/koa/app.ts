@@ -16,6 +16,7 @@ import {
   stytchB2B,
 } from 'stytch-b2b-middleware/koa'
 import type { ExampleConfig } from '../shared/config.js'
+import { FOREIGN_HOST, isOwnHost } from '../shared/hosts.js'
 import { withReturnTo } from '../shared/html.js'
 import {
   codePage,
@@ -60,6 +61,7 @@ export function createApp(config: ExampleConfig): Koa {
       baseUrl: config.baseUrl,
       now,
       requestTimeoutMs: config.requestTimeoutMs,
+      appOrigin: config.appOrigin,
     }),
   )
   // Parsed here (the steps adopt it) so that a failed step can show the form again, filled in.
@@ -262,7 +264,18 @@ export function createApp(config: ExampleConfig): Koa {
   // Development only: the codes the local server "sent". Absent when talking to Stytch.
   const local = config.local
   if (local !== undefined) {
-    app.use(route('GET', MAILBOX_PATH, (ctx) => sendHtml(ctx, mailboxPage(local.outbox.list()))))
+    app.use(
+      route('GET', MAILBOX_PATH, (ctx) => {
+        // Codes sign anyone in: never show them to a page that reached us under another host name.
+        if (!isOwnHost(ctx.get('host') || undefined, config.appOrigin)) {
+          ctx.status = 403
+          ctx.type = 'text/plain'
+          ctx.body = FOREIGN_HOST
+          return
+        }
+        sendHtml(ctx, mailboxPage(local.outbox.list()))
+      }),
+    )
   }
 
   return app

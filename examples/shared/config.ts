@@ -14,6 +14,12 @@ export interface ExampleConfig {
   now?: (() => number) | undefined
   /** Deadline of each call to Stytch, in milliseconds. @default 5000 */
   requestTimeoutMs?: number | undefined
+  /**
+   * The app's public origin(s), for the package's cross-site check and the development mailbox's
+   * Host check; `serveExample()` sets them from the listen address (or `APP_ORIGIN`).
+   * @default undefined (loopback host names only, for the mailbox)
+   */
+  appOrigin?: string | readonly string[] | undefined
 }
 
 /**

@@ -1,6 +1,7 @@
 // Runs an example app: decides its config from the environment, listens, prints the URL, stops cleanly.
 import { createServer, type RequestListener } from 'node:http'
 import { configFromEnv, type ExampleConfig } from './config.js'
+import { appOriginsFor } from './hosts.js'
 
 /** Starts `createApp(config)` on PORT (default 3000); shared by both examples' main.ts. */
 export async function serveExample(
@@ -10,7 +11,9 @@ export async function serveExample(
   const host = process.env.HOST ?? '127.0.0.1'
   const { config, local } = await configFromEnv()
 
-  const server = createServer(createApp(config)).listen(port, host, () => {
+  // The origins browsers reach the app at: the package compares Origin with them, not with Host.
+  const appOrigin = appOriginsFor(host, port)
+  const server = createServer(createApp({ ...config, appOrigin })).listen(port, host, () => {
     console.log(`Example app: http://localhost:${port}`)
     if (local) console.log(`Codes "sent" by email: http://localhost:${port}/dev/mailbox`)
   })

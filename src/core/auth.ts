@@ -142,7 +142,7 @@ export function createAuth(
     },
     async runStep(name, request, body, auth) {
       const step = STEP_BY_NAME[name]
-      checkCrossSite(request, config.isTrustedOrigin)
+      checkCrossSite(request, config.isTrustedOrigin, config.appOrigins)
       const input = validateFields(step.method === 'GET' ? {} : body, step.fields, config)
       return step.run(await getEngine(), request, input, auth)
     },

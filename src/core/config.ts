@@ -1,5 +1,6 @@
 // resolveConfig(): validate the options once, apply defaults, freeze.
 import { type CookieOptions, type CookiePolicy, createCookiePolicy } from './cookies.js'
+import { createSendLimiter, type SendLimiter } from './send-limit.js'
 
 /** What the host app may log through; defaults to one line on stderr per message. */
 export interface Logger {
@@ -36,6 +37,14 @@ export interface StytchB2BOptions {
    * own origin. @default []
    */
   trustedOrigins?: readonly string[] | ((origin: string) => boolean) | undefined
+  /**
+   * The app's own public origin(s), e.g. `'https://app.example.com'`. When set, a browser POST to
+   * the auth routes must carry one of these (or a `trustedOrigins` entry) as `Origin`, whatever
+   * `Host` or `Sec-Fetch-Site` say, so a DNS-rebound host name cannot pass as the app. When unset,
+   * `Origin` is compared with the request's `Host` header when `Sec-Fetch-Site` is absent (a
+   * warning is logged at start-up in production). @default undefined
+   */
+  appOrigin?: string | readonly string[] | undefined
   /** Length of a new session, in minutes (5..527040). @default 60 */
   sessionDurationMinutes?: number | undefined
   /** Longest session a browser may ask for with `session_duration_minutes`. @default 43200 (30 days) */
@@ -68,6 +77,18 @@ export interface StytchB2BOptions {
   verifiedJwtCacheSize?: number | undefined
   /** Largest request body the auth routes read, in bytes. @default 16384 */
   maxBodyBytes?: number | undefined
+  /**
+   * Deadline for reading a request body on the auth routes, in milliseconds; a slower body is
+   * answered 408 `ERR_BODY_TIMEOUT` and the connection is closed. @default 10000
+   */
+  bodyTimeoutMs?: number | undefined
+  /**
+   * Codes the send steps accept per email address and window, counted in this process for every
+   * address alike (member or not), so the answer never depends on membership. `false` turns the
+   * middleware's own limit off (Stytch's per-address limit still applies, and is answered like a
+   * success, see SECURITY.md). @default { max: 10, windowSeconds: 600 }
+   */
+  sendLimit?: { max?: number | undefined; windowSeconds?: number | undefined } | false | undefined
   /** Clock in epoch milliseconds, shared by verification, cookies and the embedded server. @default Date.now */
   now?: (() => number) | undefined
   /** Where start-up notices go. @default one line on stderr */
@@ -90,6 +111,8 @@ export interface ResolvedConfig {
   requestTimeoutMs: number
   cookies: CookiePolicy
   isTrustedOrigin: (origin: string) => boolean
+  /** The app's own origins (`appOrigin`), or undefined to compare `Origin` with `Host`. */
+  appOrigins: ReadonlySet<string> | undefined
   sessionDurationMinutes: number
   maxSessionDurationMinutes: number
   sessionCustomClaims: StytchB2BOptions['sessionCustomClaims']
@@ -102,6 +125,9 @@ export interface ResolvedConfig {
   maxConcurrentRefreshes: number
   verifiedJwtCacheSize: number
   maxBodyBytes: number
+  bodyTimeoutMs: number
+  /** Per-address counter of the send steps; undefined when `sendLimit: false`. */
+  sendLimiter: SendLimiter | undefined
   now: () => number
   logger: Logger
   localDataDir: string | undefined
@@ -191,6 +217,14 @@ export function resolveConfig(
   if (typeof logger.info !== 'function' || typeof logger.warn !== 'function') {
     throw new TypeError('"logger" must have info() and warn() methods')
   }
+  const production = env.NODE_ENV === 'production'
+  const appOrigins = appOrigin(options.appOrigin)
+  if (appOrigins === undefined && production) {
+    logger.warn(
+      '"appOrigin" is not set: without Sec-Fetch-Site, cross-site checks compare Origin with the Host header, which DNS rebinding controls. Set appOrigin to the public origin of the app.',
+    )
+  }
+  const now = options.now ?? Date.now
 
   return Object.freeze({
     credentials,
@@ -201,8 +235,9 @@ export function resolveConfig(
       max: 120_000,
       fallback: 5000,
     }),
-    cookies: createCookiePolicy(options.cookies),
+    cookies: createCookiePolicy(options.cookies, { production }),
     isTrustedOrigin: trustedOrigins(options.trustedOrigins),
+    appOrigins,
     sessionDurationMinutes,
     maxSessionDurationMinutes,
     sessionCustomClaims: options.sessionCustomClaims,
@@ -250,7 +285,13 @@ export function resolveConfig(
       max: 1_048_576,
       fallback: 16_384,
     }),
-    now: options.now ?? Date.now,
+    bodyTimeoutMs: integer(options.bodyTimeoutMs, 'bodyTimeoutMs', {
+      min: 10,
+      max: 300_000,
+      fallback: 10_000,
+    }),
+    sendLimiter: sendLimiter(options.sendLimit, now),
+    now,
     logger,
     localDataDir: localDataDir === false ? undefined : localDataDir,
   })
@@ -305,6 +346,47 @@ function boolean(value: unknown, name: string, fallback: boolean): boolean {
   return value
 }
 
+function sendLimiter(
+  value: StytchB2BOptions['sendLimit'],
+  now: () => number,
+): SendLimiter | undefined {
+  if (value === false) return undefined
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new TypeError('"sendLimit" must be { max, windowSeconds } or false')
+  }
+  return createSendLimiter({
+    max: integer(value?.max, 'sendLimit.max', { min: 1, max: 10_000, fallback: 10 }),
+    windowMs:
+      integer(value?.windowSeconds, 'sendLimit.windowSeconds', {
+        min: 1,
+        max: 86_400,
+        fallback: 600,
+      }) * 1000,
+    now,
+  })
+}
+
+/** An origin exactly as a browser sends it in `Origin`: scheme://host[:port], nothing more. */
+function isOrigin(value: unknown): value is string {
+  if (typeof value !== 'string') return false
+  try {
+    return new URL(value).origin === value
+  } catch {
+    return false
+  }
+}
+
+function appOrigin(value: StytchB2BOptions['appOrigin']): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list) || list.length === 0 || !list.every(isOrigin)) {
+    throw new TypeError(
+      '"appOrigin" must be an origin like https://app.example.com, or a non-empty list of them',
+    )
+  }
+  return new Set(list)
+}
+
 function trustedOrigins(value: StytchB2BOptions['trustedOrigins']): (origin: string) => boolean {
   if (value === undefined) return () => false
   if (typeof value === 'function') return value
@@ -313,11 +395,7 @@ function trustedOrigins(value: StytchB2BOptions['trustedOrigins']): (origin: str
   }
   const origins = new Set<string>()
   for (const origin of value) {
-    let parsed: URL | undefined
-    try {
-      parsed = new URL(origin)
-    } catch {}
-    if (parsed === undefined || parsed.origin !== origin) {
+    if (!isOrigin(origin)) {
       throw new TypeError(`"trustedOrigins" entries must be origins like https://app.example.com`)
     }
     origins.add(origin)

@@ -21,8 +21,9 @@ export interface CookieAttributes {
   /** `SameSite` attribute. `'none'` requires `Secure`. @default 'lax' */
   sameSite?: 'lax' | 'strict' | 'none' | undefined
   /**
-   * `Secure` attribute. `'auto'`: set on https requests and on plain http to any host but a loopback
-   * one, so only `http://localhost` development gets cookies without it. `false` is an explicit opt-out.
+   * `Secure` attribute. `'auto'`: always set in production (`NODE_ENV=production`); elsewhere set
+   * on https requests and on plain http to any host but a loopback one, so only `http://localhost`
+   * development gets cookies without it. `false` is an explicit opt-out.
    * @default 'auto'
    */
   secure?: boolean | 'auto' | undefined
@@ -86,14 +87,25 @@ export interface CookiePolicy {
   read(cookieHeader: string | undefined, scheme: RequestScheme): Partial<Record<CookieKind, string>>
 }
 
-/** Validates the cookie options once and returns the policy. Throws `TypeError` naming the option. */
-export function createCookiePolicy(options: CookieOptions = {}): CookiePolicy {
+/**
+ * Validates the cookie options once and returns the policy. Throws `TypeError` naming the option.
+ * In `production`, `secure: 'auto'` is always Secure: the `Host` a proxy forwards may well be a
+ * loopback name (nginx's default `proxy_set_header Host $proxy_host` gives `127.0.0.1:3000`),
+ * and the loopback exception is for development only.
+ */
+export function createCookiePolicy(
+  options: CookieOptions = {},
+  environment: { production?: boolean } = {},
+): CookiePolicy {
+  const production = environment.production === true
   const resolved = Object.fromEntries(
     COOKIE_KINDS.map((kind) => [kind, resolveCookie(kind, options)]),
   ) as Record<CookieKind, ResolvedCookie>
 
   const isSecure = (cookie: ResolvedCookie, scheme: RequestScheme): boolean =>
-    cookie.secure === 'auto' ? scheme.https || !isLoopback(scheme.hostname) : cookie.secure
+    cookie.secure === 'auto'
+      ? production || scheme.https || !isLoopback(scheme.hostname)
+      : cookie.secure
 
   const name = (kind: CookieKind, scheme: RequestScheme): string => {
     const cookie = resolved[kind]

@@ -7,22 +7,33 @@ import { type AuthRequest, header } from './http.js'
  * CrossOriginProtection: browsers send `Sec-Fetch-Site` (Fetch Metadata) and `Origin` on every
  * POST, so `same-origin`/`none` passes, anything else must come from a trusted origin, and a
  * request with neither header is not a browser request and cannot be a CSRF vector.
+ *
+ * With `appOrigins` (the `appOrigin` option) a present `Origin` must be one of them or trusted,
+ * whatever `Sec-Fetch-Site` says: after DNS rebinding, a page on `evil.example` that resolves to the
+ * app is "same-origin" to the browser and sends `Host: evil.example`, so neither the browser's
+ * verdict nor the Host header can tell it from the app. Without `appOrigins`, `Origin` is compared
+ * with the `Host` header when `Sec-Fetch-Site` is absent (older browsers), as before.
  */
 export function checkCrossSite(
   request: AuthRequest,
   isTrustedOrigin: (origin: string) => boolean,
+  appOrigins?: ReadonlySet<string> | undefined,
 ): void {
   const method = request.method.toUpperCase()
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return
   const origin = header(request, 'origin')
   const site = header(request, 'sec-fetch-site')
   const trusted = origin !== undefined && origin !== 'null' && isTrustedOrigin(origin)
+  if (appOrigins !== undefined && origin !== undefined) {
+    if (trusted || appOrigins.has(origin)) return
+    throw rejected("request from an origin that is not the app's")
+  }
   if (site !== undefined) {
     if (site === 'same-origin' || site === 'none' || trusted) return
     throw rejected(`cross-site request (Sec-Fetch-Site: ${site.slice(0, 20)})`)
   }
   if (origin === undefined) return
-  if (trusted || sameHost(origin, request)) return
+  if (trusted || (appOrigins === undefined && sameHost(origin, request))) return
   throw rejected('request from a foreign origin')
 }
 

@@ -34,25 +34,56 @@ const invalid = (message: string, status = 400): AuthError =>
   new AuthError('ERR_INVALID_INPUT', message, { status })
 
 /**
- * Reads a body stream up to `limit` bytes and parses it as JSON or an HTML form. The result is a
- * null-prototype object, so no key (not even `__proto__`) can reach a prototype.
+ * Reads a body stream up to `limit` bytes within `timeoutMs` and parses it as JSON or an HTML form.
+ * The result is a null-prototype object, so no key (not even `__proto__`) can reach a prototype.
+ *
+ * The deadline covers the whole body, not the gap between chunks: a client dripping one byte at a
+ * time would otherwise hold the request open until Node's own 300 s `requestTimeout`. Past it the
+ * read is abandoned (the stream is left alone, so the 408 can still be written, with `Connection:
+ * close` so Node ends the connection after it).
  */
 export async function readBody(
   stream: AsyncIterable<Uint8Array | string>,
   contentType: string | undefined,
   limit: number,
+  timeoutMs = 10_000,
 ): Promise<Record<string, unknown>> {
+  const iterator = stream[Symbol.asyncIterator]()
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AuthError(
+            'ERR_BODY_TIMEOUT',
+            `The request body did not arrive within ${timeoutMs} ms.`,
+            // The rest of the body is never read: Node closes the connection after the answer.
+            { status: 408, headers: { connection: 'close' } },
+          ),
+        ),
+      timeoutMs,
+    )
+  })
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk)
-    size += buffer.byteLength
-    if (size > limit) {
-      throw new AuthError('ERR_BODY_TOO_LARGE', `The request body exceeds ${limit} bytes.`, {
-        status: 413,
-      })
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), deadline])
+      if (next.done) break
+      const chunk = next.value
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk)
+      size += buffer.byteLength
+      if (size > limit) {
+        // As `for await` did: stop the stream.
+        await iterator.return?.()?.catch(() => {})
+        throw new AuthError('ERR_BODY_TOO_LARGE', `The request body exceeds ${limit} bytes.`, {
+          status: 413,
+        })
+      }
+      chunks.push(buffer)
     }
-    chunks.push(buffer)
+  } finally {
+    clearTimeout(timer)
   }
   return parseBody(Buffer.concat(chunks).toString('utf8'), contentType)
 }
@@ -93,6 +124,8 @@ export function requestBody(request: {
   stream: AsyncIterable<Uint8Array | string>
   contentType: string | undefined
   limit: number
+  /** Deadline for the whole body, in milliseconds. */
+  timeoutMs: number
   alreadyParsed: boolean
   parsedBody: unknown
 }): Promise<Record<string, unknown>> {
@@ -100,7 +133,7 @@ export function requestBody(request: {
     return Promise.resolve(Object.create(null))
   }
   if (request.alreadyParsed) return Promise.resolve(adoptParsedBody(request.parsedBody))
-  return readBody(request.stream, request.contentType, request.limit)
+  return readBody(request.stream, request.contentType, request.limit, request.timeoutMs)
 }
 
 /** Turns a body already parsed by the host (e.g. express.json()) into our null-prototype form. */

@@ -203,6 +203,7 @@ function bodyOf(req: Request, auth: Auth): Promise<Record<string, unknown>> {
     stream: req,
     contentType: req.headers['content-type'],
     limit: auth.config.maxBodyBytes,
+    timeoutMs: auth.config.bodyTimeoutMs,
     // A host body parser (express.json(), urlencoded()) already read the stream.
     alreadyParsed: (req as { _body?: boolean })._body === true || req.readableEnded,
     parsedBody: req.body,

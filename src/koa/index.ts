@@ -160,6 +160,7 @@ function bodyOf(ctx: Context, auth: Auth): Promise<Record<string, unknown>> {
     stream: ctx.req,
     contentType: ctx.get('content-type') || undefined,
     limit: auth.config.maxBodyBytes,
+    timeoutMs: auth.config.bodyTimeoutMs,
     alreadyParsed: request.rawBody !== undefined || ctx.req.readableEnded,
     parsedBody: request.body,
   })

@@ -2,6 +2,7 @@
 import request from 'supertest'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { DEMO } from '../../examples/shared/demo.js'
+import { appOriginsFor } from '../../examples/shared/hosts.js'
 import {
   callStytch,
   createCookieJar,
@@ -438,5 +439,80 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       const sent = await request(app).post('/login/send').type('form').send({ email_address: ADA })
       expect(sent.text).not.toContain('/dev/mailbox')
     })
+  })
+
+  describe('DNS rebinding: a foreign Host gets neither the mailbox nor a sign-in', () => {
+    const APP = 'http://app.test:3000'
+    const withAppOrigin = () =>
+      example.createApp({
+        projectId: stack.local.projectId,
+        secret: stack.local.secret,
+        baseUrl: stack.local.url,
+        local: stack.local,
+        now: stack.clock.now,
+        appOrigin: APP,
+      })
+
+    test('without appOrigin the mailbox answers loopback host names only', async () => {
+      await request(stack.app).post('/login/send').type('form').send({ email_address: ADA })
+      const code = stack.local.outbox.latest(ADA)?.code as string
+      for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1.evil.example']) {
+        const page = await request(stack.app).get('/dev/mailbox').set('host', host).set(HTML)
+        expect(page.status).toBe(403)
+        expect(page.text).toBe("This page is only served under the app's own host name.")
+        expect(page.text).not.toContain(code)
+      }
+      for (const host of ['localhost:3000', '127.0.0.1:3000', '[::1]:3000']) {
+        const page = await request(stack.app).get('/dev/mailbox').set('host', host).set(HTML)
+        expect(page.status).toBe(200)
+        expect(page.text).toContain(code)
+      }
+    })
+
+    test('with appOrigin: the mailbox answers only its host, sign-in only its Origin', async () => {
+      const app = withAppOrigin()
+      const rebound = await request(app)
+        .post('/login/send')
+        .set({ host: 'evil.example:3000', origin: 'http://evil.example:3000' })
+        .type('form')
+        .send({ email_address: ADA })
+      expect(rebound.status).toBe(403)
+      expect(textOf(rebound.text)).toContain('This form came from another site')
+      expect(stack.local.outbox.list()).toEqual([])
+      const own = await request(app)
+        .post('/login/send')
+        .set({ host: 'app.test:3000', origin: APP })
+        .type('form')
+        .send({ email_address: ADA })
+      expect(own.status).toBe(200)
+      const code = stack.local.outbox.latest(ADA)?.code as string
+      for (const host of ['evil.example:3000', 'localhost:3000']) {
+        const page = await request(app).get('/dev/mailbox').set('host', host)
+        expect(page.status).toBe(403)
+        expect(page.text).not.toContain(code)
+      }
+      const page = await request(app).get('/dev/mailbox').set('host', 'app.test:3000')
+      expect(page.status).toBe(200)
+      expect(page.text).toContain(code)
+    })
+  })
+})
+
+describe('appOriginsFor: the origins serveExample() gives the examples', () => {
+  test('from the listen address, or APP_ORIGIN', () => {
+    expect(appOriginsFor('127.0.0.1', 3000, {})).toEqual([
+      'http://localhost:3000',
+      'http://127.0.0.1:3000',
+    ])
+    expect(appOriginsFor('0.0.0.0', 8080, {})).toEqual([
+      'http://localhost:8080',
+      'http://127.0.0.1:8080',
+    ])
+    expect(appOriginsFor('192.168.1.5', 3000, {})).toEqual(['http://192.168.1.5:3000'])
+    expect(
+      appOriginsFor('127.0.0.1', 3000, {
+        APP_ORIGIN: 'https://app.example.com, https://b.example',
+      }),
+    ).toEqual(['https://app.example.com', 'https://b.example'])
   })
 })

@@ -2,6 +2,7 @@
 import { AuthError } from '../errors.js'
 import type { AuthRequest } from '../http.js'
 import { discoveredOrganizationsFrom } from '../model.js'
+import { sendWithoutEnumeration } from '../send-limit.js'
 import {
   cookiesOf,
   customClaims,
@@ -18,8 +19,11 @@ export async function sendDiscoveryCode(
   engine: Engine,
   input: { email_address: string; locale?: string },
 ): Promise<StepResult> {
-  await engine.api.discoverySend({ email_address: input.email_address, locale: input.locale })
-  // The same answer whether or not the address belongs to anyone (no account enumeration).
+  // The same answer whether or not the address belongs to anyone (no account enumeration),
+  // rate limits included.
+  await sendWithoutEnumeration(engine.config, input.email_address, () =>
+    engine.api.discoverySend({ email_address: input.email_address, locale: input.locale }),
+  )
   return {
     status: 200,
     headers: {},

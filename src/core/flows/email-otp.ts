@@ -1,5 +1,6 @@
 // Organization login by email OTP: send a code for one organization, then check it.
 import type { AuthRequest } from '../http.js'
+import { sendWithoutEnumeration } from '../send-limit.js'
 import {
   customClaims,
   type Engine,
@@ -10,21 +11,24 @@ import {
 
 /**
  * POST {basePath}/otps/email/login_or_signup. Answers the same whether the address is a member,
- * may join, or may not (no account enumeration): a refused address simply receives no code.
+ * may join, or may not (no account enumeration): a refused address simply receives no code, and
+ * rate limits answer alike too (see `sendWithoutEnumeration`).
  */
 export async function sendLoginCode(
   engine: Engine,
   input: { organization_id: string; email_address: string; locale?: string },
 ): Promise<StepResult> {
-  try {
-    await engine.api.otpLoginOrSignup({
-      organization_id: input.organization_id,
-      email_address: input.email_address,
-      locale: input.locale,
-    })
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_ORGANIZATION_FORBIDDEN') throw error
-  }
+  await sendWithoutEnumeration(engine.config, input.email_address, async () => {
+    try {
+      await engine.api.otpLoginOrSignup({
+        organization_id: input.organization_id,
+        email_address: input.email_address,
+        locale: input.locale,
+      })
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_ORGANIZATION_FORBIDDEN') throw error
+    }
+  })
   return {
     status: 200,
     headers: {},
