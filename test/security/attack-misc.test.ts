@@ -1,0 +1,118 @@
+// Attack: id-shaped slugs, the development outbox under a rebound Host, the per-address send limit.
+// Tests marked HOLE assert the secure behaviour and FAIL on the current code; HELD ones pass.
+import { request as httpRequest } from 'node:http'
+import request from 'supertest'
+import { afterEach, describe, expect, test } from 'vitest'
+import {
+  ADAPTERS,
+  cookieHeader,
+  createStack,
+  type Stack,
+  seedOrganization,
+  setCookiesOf,
+} from '../helpers/stack.js'
+
+describe.each(ADAPTERS)('$name', (adapter) => {
+  let stack: Stack
+  afterEach(async () => {
+    await stack.close()
+  })
+
+  // HOLE: the id-shaped-slug refusal only looks at an explicit organization_slug. Leave it out and
+  // the slug is derived from the email domain's first label, which the attacker picks freely
+  // (a domain like organization-test-<victim uuid>.com): the new organization's slug IS the
+  // victim's id.
+  test('HOLE: an organization created without a slug must not get an id-shaped slug', async () => {
+    stack = await createStack({}, adapter)
+    const victim = await seedOrganization(stack.local, 'victim-corp', 'vera@victim.test')
+    const email = `eve@${victim.organizationId}.test`
+    const sent = await request(stack.app)
+      .post('/auth/otps/email/discovery/send')
+      .send({ email_address: email })
+    expect(sent.status).toBe(200)
+    const code = stack.local.outbox.latest(email)?.code as string
+    const discovered = await request(stack.app)
+      .post('/auth/otps/email/discovery/authenticate')
+      .send({ email_address: email, code })
+    expect(discovered.status).toBe(200)
+    const created = await request(stack.app)
+      .post('/auth/discovery/organizations/create')
+      .set('cookie', cookieHeader(setCookiesOf(discovered)))
+      .send({ organization_name: 'Totally Legit' })
+    expect(created.status).toBe(200)
+    const session = await request(stack.app)
+      .get('/auth/session')
+      .set('cookie', cookieHeader(setCookiesOf(created)))
+    const slug = session.body.organization.organizationSlug as string
+    expect(slug, `slug ${slug} vs victim id ${victim.organizationId}`).not.toMatch(
+      /^organization-(test|live)-/i,
+    )
+  })
+
+  // HOLE (development setups): the examples refuse /dev/mailbox under a foreign Host, but the same
+  // codes are served by the local Stytch server's /__local/outbox, with no credentials and no Host
+  // check, on a loopback port a DNS-rebinding page can reach the same way.
+  test('HOLE: the local server outbox must refuse a rebound Host name', async () => {
+    stack = await createStack({}, adapter)
+    await seedOrganization(stack.local, 'acme', 'ada@acme.test')
+    await request(stack.app)
+      .post('/auth/otps/email/login_or_signup')
+      .send({ organization_id: 'acme', email_address: 'ada@acme.test' })
+    const url = new URL(`${stack.local.url}/__local/outbox`)
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          headers: { host: `rebind.evil.example:${url.port}` },
+        },
+        (res) => {
+          let body = ''
+          res.on('data', (chunk) => (body += chunk))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+        },
+      )
+      req.on('error', reject)
+      req.end()
+    })
+    expect(answer.body).not.toContain(stack.local.outbox.latest('ada@acme.test')?.code as string)
+    expect(answer.status).toBe(403)
+  })
+
+  // HOLE (targeted lockout): the per-address limit is spent by whoever asks. Ten anonymous sends
+  // per ten minutes to a victim's address keep the victim from ever getting a code.
+  test("HOLE: an anonymous sender must not be able to spend the victim's send budget", async () => {
+    stack = await createStack({}, adapter)
+    await seedOrganization(stack.local, 'acme', 'ada@acme.test')
+    for (let i = 0; i < 10; i++) {
+      await request(stack.app)
+        .post('/auth/otps/email/login_or_signup')
+        .set('x-forwarded-for', `203.0.113.${i}`)
+        .send({ organization_id: 'acme', email_address: i % 2 ? 'ADA@acme.test' : 'ada@ACME.test' })
+    }
+    const victim = await request(stack.app)
+      .post('/auth/otps/email/login_or_signup')
+      .send({ organization_id: 'acme', email_address: 'ada@acme.test' })
+    expect(victim.status).toBe(200)
+  })
+
+  // HELD: appOrigin refuses a rebound Origin even when the browser says same-origin.
+  test('HELD: with appOrigin, a same-origin POST from a rebound host is refused', async () => {
+    stack = await createStack({ appOrigin: 'http://localhost:3000' }, adapter)
+    for (const origin of [
+      'http://evil.example:3000',
+      'http://LOCALHOST:3000',
+      'http://localhost:3000.evil.example',
+      'null',
+      'http://localhost:3000/',
+    ]) {
+      const response = await request(stack.app)
+        .post('/auth/sessions/revoke')
+        .set('host', 'evil.example:3000')
+        .set('origin', origin)
+        .set('sec-fetch-site', 'same-origin')
+      expect(response.status, origin).toBe(403)
+    }
+  })
+})
