@@ -5,12 +5,12 @@ import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 import {
   ADAPTERS,
+  cookieHeader,
   createStack,
   type SignedIn,
   type Stack,
   seedOrganization,
   setCookiesOf,
-  cookieHeader,
   signIn,
 } from '../helpers/stack.js'
 

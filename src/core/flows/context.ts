@@ -146,6 +146,7 @@ export function loginResult(
       response.organization,
       response.member_session,
     )
+    engine.refresher.confirm(response.member_session.member_session_id, response.session_token)
     return {
       status: 200,
       headers: {},

@@ -38,6 +38,17 @@ export interface SessionRefresher {
    * with `sessionToken`. Never throws.
    */
   refresh(sessionId: string, sessionEndsAt: number, sessionToken: string): Promise<RefreshOutcome>
+  /**
+   * Records a token Stytch has just tied to `sessionId` (a sign-in or a refresh): that token is
+   * never refused by the session's refusal budget, so wrong tokens sent beside a leaked JWT cannot
+   * lock the owner out.
+   */
+  confirm(sessionId: string, sessionToken: string): void
+  /**
+   * Forgets everything shared for a session that was just revoked (logout, switch): the old
+   * cookie pair gets no refreshed answer from the grace time, and its token is refused.
+   */
+  revoked(sessionId: string, sessionToken: string | undefined): void
   /** Upstream refreshes in flight now (for tests and health checks). */
   inFlight(): number
 }
@@ -88,6 +99,12 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
   // Per JWT session: how many tokens were refused for it, so that one expired JWT sent with
   // endless random tokens makes at most MAX_REFUSED_TOKENS_PER_SESSION calls.
   const attempts = new LRUCache<string, SessionAttempts>({ max: MEMORY_ENTRIES, perf })
+  // The token Stytch last tied to each session: it passes the budget above.
+  const confirmed = new LRUCache<string, string>({
+    max: MEMORY_ENTRIES,
+    ttl: REFUSAL_MEMORY_MS,
+    perf,
+  })
 
   const outcomeOf = (sessionId: string, answer: Refreshed): RefreshOutcome =>
     answer.sessionId === sessionId && answer.response.session_jwt
@@ -112,14 +129,15 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
         state = { refused: 0, pending: 0, retryAt: 0 }
         attempts.set(sessionId, state, { ttl: memory })
       }
-      if (state.refused >= MAX_REFUSED_TOKENS_PER_SESSION) return { status: 'blocked' }
+      const known = confirmed.get(sessionId) === sessionToken
+      if (!known && state.refused >= MAX_REFUSED_TOKENS_PER_SESSION) return { status: 'blocked' }
       if (t < state.retryAt) {
         return { status: 'unavailable', retryAfterSeconds: secondsUntil(state.retryAt, t) }
       }
       // Calls in flight count against the budget too, so a burst of random tokens cannot all
       // start before the first refusal comes back.
       if (
-        state.refused + state.pending >= MAX_REFUSED_TOKENS_PER_SESSION ||
+        (!known && state.refused + state.pending >= MAX_REFUSED_TOKENS_PER_SESSION) ||
         inFlight.size >= options.maxConcurrent
       ) {
         return { status: 'unavailable', retryAfterSeconds: 1 }
@@ -151,6 +169,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
         refreshed.set(sessionToken, answer, { ttl: graceFor(response, now()) })
         // A token that belongs to another session is a refused pair for this one.
         if (answer.sessionId !== sessionId) state.refused++
+        else confirmed.set(sessionId, response.session_token || sessionToken)
         return answer
       },
       (failure: unknown) => {
@@ -171,7 +190,25 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     return call
   }
 
-  return { refresh, inFlight: () => inFlight.size }
+  function revoked(sessionId: string, sessionToken: string | undefined): void {
+    confirmed.delete(sessionId)
+    const shared: string[] = []
+    for (const [token, answer] of refreshed.entries()) {
+      if (answer.sessionId === sessionId) shared.push(token)
+    }
+    if (sessionToken !== undefined) shared.push(sessionToken)
+    for (const token of shared) {
+      refreshed.delete(token)
+      refusedTokens.set(token, true)
+    }
+  }
+
+  return {
+    refresh,
+    confirm: (sessionId, sessionToken) => confirmed.set(sessionId, sessionToken),
+    revoked,
+    inFlight: () => inFlight.size,
+  }
 }
 
 /** Only Stytch saying the session is not found (unknown, revoked or expired) is a verdict. */

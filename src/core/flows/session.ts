@@ -208,6 +208,7 @@ export async function exchangeSession(
   const previous = auth.session.memberSession.memberSessionId
   // With more factors needed the member is still signed in to the previous organization: keep it.
   if (response.member_authenticated && response.member_session?.member_session_id !== previous) {
+    engine.refresher.revoked(previous, auth.sessionToken)
     try {
       await engine.api.sessionsRevoke({ member_session_id: previous })
     } catch (error) {
@@ -242,6 +243,7 @@ export async function revokeSession(
         : cookies.sessionToken !== undefined
           ? { session_token: cookies.sessionToken }
           : undefined
+  if (sessionId !== undefined) engine.refresher.revoked(sessionId, cookies.sessionToken)
   let revoked = false
   if (selector !== undefined) {
     try {
