@@ -32,7 +32,13 @@ interface Counter {
 // *used* key, which is exactly a victim's blocked counter once an attacker sprays fresh addresses;
 // rate-limiter-flexible reads Date.now() (not the server's injectable clock) and has no bound on
 // keys. Kept beside the context, not in the store: a restart may forget an hour of counts.
-const counters = new WeakMap<ServerContext, Map<string, Counter>>()
+const counters = new WeakMap<ServerContext, Limiter>()
+
+interface Limiter {
+  counts: Map<string, Counter>
+  /** Size at which the next sweep runs: sweeps stay rare even when few counters can go. */
+  sweepAt: number
+}
 
 function atLimit(counter: Counter, minute: number, hour: number): boolean {
   return (
@@ -42,16 +48,20 @@ function atLimit(counter: Counter, minute: number, hour: number): boolean {
 }
 
 /** Frees room: counters of past hours first, then the lowest counts not at a limit. */
-function evict(counts: Map<string, Counter>, minute: number, hour: number): void {
+function evict(limiter: Limiter, minute: number, hour: number): void {
+  const { counts } = limiter
+  const goal = Math.ceil(MAX_TRACKED_ADDRESSES * EVICT_FRACTION)
   for (const [key, counter] of counts) {
     if (counter.hour !== hour) counts.delete(key)
   }
-  if (counts.size < MAX_TRACKED_ADDRESSES) return
-  const candidates = [...counts].filter(([, counter]) => !atLimit(counter, minute, hour))
-  // Stable sort: among equal counts the oldest-tracked address goes first.
-  candidates.sort(([, a], [, b]) => a.perHour - b.perHour)
-  const goal = Math.ceil(MAX_TRACKED_ADDRESSES * EVICT_FRACTION)
-  for (const [key] of candidates.slice(0, goal)) counts.delete(key)
+  if (counts.size > MAX_TRACKED_ADDRESSES - goal) {
+    const candidates = [...counts].filter(([, counter]) => !atLimit(counter, minute, hour))
+    // Stable sort: among equal counts the oldest-tracked address goes first.
+    candidates.sort(([, a], [, b]) => a.perHour - b.perHour)
+    const excess = counts.size - (MAX_TRACKED_ADDRESSES - goal)
+    for (const [key] of candidates.slice(0, excess)) counts.delete(key)
+  }
+  limiter.sweepAt = Math.max(MAX_TRACKED_ADDRESSES, counts.size + goal)
 }
 
 /**
@@ -59,18 +69,19 @@ function evict(counts: Map<string, Counter>, minute: number, hour: number): void
  * is counted for a refused send).
  */
 export function checkSendRate(ctx: ServerContext, email: string): void {
-  let counts = counters.get(ctx)
-  if (counts === undefined) {
-    counts = new Map()
-    counters.set(ctx, counts)
+  let limiter = counters.get(ctx)
+  if (limiter === undefined) {
+    limiter = { counts: new Map(), sweepAt: MAX_TRACKED_ADDRESSES }
+    counters.set(ctx, limiter)
   }
+  const { counts } = limiter
   const now = ctx.now()
   const minute = Math.floor(now / MINUTE_MS)
   const hour = Math.floor(now / HOUR_MS)
   const key = emailKey(email)
   let counter = counts.get(key)
   if (counter === undefined) {
-    if (counts.size >= MAX_TRACKED_ADDRESSES) evict(counts, minute, hour)
+    if (counts.size >= limiter.sweepAt) evict(limiter, minute, hour)
     counter = { minute, perMinute: 0, hour, perHour: 0 }
     counts.set(key, counter)
   }
