@@ -2,6 +2,7 @@
 // Command line entry `stytch-b2b-local`: runs the local Stytch B2B server until SIGINT/SIGTERM.
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { isLoopbackHost } from './exposure.js'
 import { startLocalServer } from './index.js'
 
 /** Default port: fixed so that a developer's .env can point at it across restarts. */
@@ -20,7 +21,13 @@ in <data dir>/local.db and survives restarts; delete the folder to start fresh.
 
 Options:
   --port <n>          TCP port, 0 for a free one (default: ${DEFAULT_PORT})
-  --host <address>    interface to listen on (default: 127.0.0.1)
+  --host <address>    interface to listen on (default: 127.0.0.1); anything but loopback
+                      needs --allow-remote
+  --allow-remote      allow a non-loopback --host: anyone who can reach it reads every
+                      sign-in code at /__local/outbox
+  --allowed-host <name>
+                      also answer requests whose Host is <name> or <name>:<port> (repeatable;
+                      by default only 127.0.0.1, localhost, [::1] and the --host address)
   --project-id <id>   project id to accept (default: the data dir's, else project-test-<uuid>)
   --secret <secret>   secret to accept (default: the data dir's, else secret-test-<random>)
   --data-dir <path>   folder of the durable store (default: ${DEFAULT_DATA_DIR})
@@ -50,10 +57,20 @@ async function main(): Promise<number> {
     console.error('--memory and --data-dir cannot be used together')
     return 2
   }
+  if (values.host !== undefined && !isLoopbackHost(values.host) && !values['allow-remote']) {
+    console.error(
+      `Refusing to listen on "${values.host}": the local server hands out every sign-in code at ` +
+        '/__local/outbox, so it stays on loopback (127.0.0.1, ::1, localhost) unless you pass ' +
+        '--allow-remote.',
+    )
+    return 2
+  }
   const dataDir = values.memory ? undefined : resolve(values['data-dir'] ?? DEFAULT_DATA_DIR)
   const server = await startLocalServer({
     port,
     host: values.host,
+    allowRemote: values['allow-remote'] === true,
+    allowedHosts: values['allowed-host'],
     projectId: values['project-id'],
     secret: values.secret,
     dataDir,
@@ -61,7 +78,11 @@ async function main(): Promise<number> {
   console.log(`Stytch B2B local server listening on ${server.url}`)
   console.log(`data:       ${dataDir === undefined ? 'in memory' : join(dataDir, 'local.db')}`)
   console.log(`project id: ${server.projectId}`)
-  console.log(`secret:     ${server.secret}`)
+  // Logs of a production machine are read by many: a secret it did not choose stays out of them.
+  const hideSecret = process.env.NODE_ENV === 'production' && values.secret === undefined
+  console.log(
+    `secret:     ${hideSecret ? '(not printed under NODE_ENV=production: pass --secret)' : server.secret}`,
+  )
   console.log(`outbox:     ${server.url}/__local/outbox`)
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
@@ -77,6 +98,8 @@ function parse() {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+      'allowed-host': { type: 'string', multiple: true },
       'project-id': { type: 'string' },
       secret: { type: 'string' },
       'data-dir': { type: 'string' },

@@ -6,7 +6,7 @@ import type {
   Organization,
 } from '../core/stytch-api/wire.js'
 import type { ServerContext } from './context.js'
-import { emailDomain, emailKey } from './ids.js'
+import { emailDomain, emailKey, lowerAscii } from './ids.js'
 import { renderMember } from './members.js'
 import { evaluateRequirements } from './policy.js'
 import type { MemberRecord } from './store.js'
@@ -28,7 +28,7 @@ export function eligibleByEmailDomain(
 ): boolean {
   const domain = emailDomain(email)
   if (organization.email_jit_provisioning !== 'RESTRICTED') return false
-  if (!organization.email_allowed_domains.some((allowed) => allowed.toLowerCase() === domain)) {
+  if (!organization.email_allowed_domains.some((allowed) => lowerAscii(allowed) === domain)) {
     return false
   }
   const key = emailKey(email)

@@ -6,6 +6,17 @@ export function newId(kind: string): string {
   return `${kind}-test-${randomUUID()}`
 }
 
+/**
+ * True when `value` has the shape of an id of this kind, test or live (`organization-test-…`,
+ * `organization-live-…`), in any case. Such a value is only ever looked up as an id, never as a
+ * slug or external id, and may not become one: otherwise an organization could take a slug that
+ * reads as another organization's id.
+ */
+export function looksLikeId(kind: string, value: string): boolean {
+  const prefix = value.slice(0, kind.length + 6).toLowerCase()
+  return prefix === `${kind}-test-` || prefix === `${kind}-live-`
+}
+
 /** `request-id-test-<uuid v4>`. */
 export function newRequestId(): string {
   return newId('request-id')
@@ -42,13 +53,27 @@ export function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-/** Lower-cased email, the key under which emails are compared (spec 6: case-insensitive). */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase()
+/**
+ * Lowers ASCII letters only. `String#toLowerCase()` also folds other characters onto ASCII ones
+ * (U+212A KELVIN SIGN becomes `k`, U+0130 becomes `i̇`), which would make two different mailboxes
+ * one key: a code sent to `\u212Aate@corp.test` would sign in `kate@corp.test`.
+ */
+export function lowerAscii(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
 }
 
-/** Domain part of an email, lower-cased. */
+/**
+ * The key under which emails are compared: trimmed, ASCII letters lower-cased, nothing else
+ * folded. Request fields are ASCII-only (`reqEmail` refuses the rest, like the middleware), so
+ * on the wire this is plain case-insensitive comparison; a non-ASCII address (seeded, or in a
+ * data dir from an older version) never shares a key with an ASCII one.
+ */
+export function emailKey(email: string): string {
+  return lowerAscii(email.trim())
+}
+
+/** Domain part of an email, ASCII letters lower-cased. */
 export function emailDomain(email: string): string {
   const at = email.lastIndexOf('@')
-  return email.slice(at + 1).toLowerCase()
+  return lowerAscii(email.slice(at + 1))
 }

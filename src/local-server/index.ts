@@ -4,9 +4,17 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Member } from '../core/stytch-api/wire.js'
 import type { ServerContext } from './context.js'
+import {
+  checkAllowedHosts,
+  createHostCheck,
+  isLoopbackHost,
+  PRODUCTION_WARNING,
+  remoteExposureWarning,
+} from './exposure.js'
 import { emailKey } from './ids.js'
 import { createKeyRing } from './keys.js'
 import { newMemberRecord, renderMember } from './members.js'
+import { findOrganization } from './organizations.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { createRequestListener, type RequestCounts } from './router.js'
 import { openSqliteStore, type SqliteStore } from './sqlite-store.js'
@@ -32,8 +40,23 @@ export { createMemoryStore } from './store.js'
 export interface LocalServerOptions {
   /** TCP port; 0 picks a free one. @default 0 */
   port?: number | undefined
-  /** Interface to listen on. @default '127.0.0.1' */
+  /**
+   * Interface to listen on. Anything but loopback (`127.0.0.1`, `::1`, `localhost`) is refused
+   * unless `allowRemote` is set. @default '127.0.0.1'
+   */
   host?: string | undefined
+  /**
+   * Allows a non-loopback `host`, with a warning: anyone who can reach the server reads every
+   * sign-in code at `/__local/outbox`. @default false
+   */
+  allowRemote?: boolean | undefined
+  /**
+   * Extra names accepted in the `Host` header (`name` for any port, or `name:port`), e.g. the
+   * name of a dev container or tunnel. Requests naming any other host than the loopback
+   * addresses or the listen address, with the server's port, get 403 `host_not_allowed`: that
+   * keeps DNS-rebinding web pages away from the outbox. @default []
+   */
+  allowedHosts?: readonly string[] | undefined
   /** @default `project-test-<uuid v4>` */
   projectId?: string | undefined
   /** @default `secret-test-<random>` */
@@ -100,6 +123,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   if (options.projectId === '') throw new TypeError('"projectId" must be a non-empty string')
   if (options.secret === '') throw new TypeError('"secret" must be a non-empty string')
   if (options.dataDir === '') throw new TypeError('"dataDir" must be a non-empty string')
+  checkAllowedHosts(options.allowedHosts)
+  const host = options.host ?? '127.0.0.1'
+  const remote = !isLoopbackHost(host)
+  if (remote && options.allowRemote !== true) {
+    throw new TypeError(
+      `Refusing to listen on "${host}": the local server hands out every sign-in code at ` +
+        '/__local/outbox, so it stays on loopback (127.0.0.1, ::1, localhost). Pass ' +
+        'allowRemote: true (CLI: --allow-remote) to expose it anyway.',
+    )
+  }
   const durable: SqliteStore | undefined =
     options.dataDir === undefined ? undefined : await openSqliteStore(options.dataDir)
   /** An option, else what the data dir remembers, else a fresh value (remembered). */
@@ -139,8 +172,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     throw error
   }
   const counts: RequestCounts = new Map()
-  const server = createServer(createRequestListener(ctx, secret, counts))
-  const host = options.host ?? '127.0.0.1'
+  let isAllowedHost: (hostHeader: string | undefined) => boolean = () => false
+  const server = createServer(
+    createRequestListener(ctx, secret, counts, (hostHeader) => isAllowedHost(hostHeader)),
+  )
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error) => {
       durable?.close()
@@ -154,6 +189,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   })
   const { port } = server.address() as AddressInfo
   const urlHost = host.includes(':') ? `[${host}]` : host
+  isAllowedHost = createHostCheck({ listenHost: host, port, allowedHosts: options.allowedHosts })
+  if (remote) {
+    process.emitWarning(remoteExposureWarning(`http://${urlHost}:${port}`), {
+      code: 'STYTCH_LOCAL_SERVER_REMOTE',
+    })
+  }
+  if (process.env.NODE_ENV === 'production') {
+    process.emitWarning(PRODUCTION_WARNING, { code: 'STYTCH_LOCAL_SERVER_PRODUCTION' })
+  }
 
   /** One transaction, so that two processes seeding one data dir cannot both insert. */
   function transact<T>(fn: () => T): T {
@@ -161,10 +205,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   }
 
   function seedMember(input: SeedMemberInput): Member {
-    const organization =
-      ctx.store.getOrganization(input.organization_id) ??
-      ctx.store.findOrganizationBySlug(input.organization_id) ??
-      ctx.store.findOrganizationByExternalId(input.organization_id)
+    const organization = findOrganization(ctx, input.organization_id)
     if (organization === undefined) {
       throw new TypeError(`No organization "${input.organization_id}"`)
     }

@@ -6,7 +6,7 @@ import type {
 } from '../core/stytch-api/wire.js'
 import { mergeCustomClaims } from './claims.js'
 import type { ServerContext } from './context.js'
-import { rfc3339 } from './ids.js'
+import { emailKey, rfc3339 } from './ids.js'
 import { mintIntermediateSession } from './intermediate-session.js'
 import { renderMember, saveMember } from './members.js'
 import { evaluateRequirements } from './policy.js'
@@ -33,7 +33,7 @@ export type LoginResult = Omit<AuthenticatedResponseBase, 'request_id' | 'status
 /** Rewrites email factors of the member's address to carry the member's email id. */
 function forMember(member: MemberRecord, factors: AuthenticationFactor[]): AuthenticationFactor[] {
   return factors.map((factor) =>
-    factor.email_factor && factor.email_factor.email_address.toLowerCase() === member.emailKey
+    factor.email_factor && emailKey(factor.email_factor.email_address) === member.emailKey
       ? { ...factor, email_factor: { ...factor.email_factor, email_id: member.emailId } }
       : factor,
   )
@@ -54,7 +54,10 @@ export function completeLogin(ctx: ServerContext, input: LoginInput): LoginResul
   if (verdict.primary_required === null) {
     // Email factors prove the address: pending/invited members become active (spec 3.2, 5).
     const proves = factors.some(
-      (f) => f.email_factor?.email_address.toLowerCase() === member.emailKey,
+      (f) =>
+        f.email_factor !== null &&
+        f.email_factor !== undefined &&
+        emailKey(f.email_factor.email_address) === member.emailKey,
     )
     if (member.member.status !== 'active' || (proves && !member.member.email_address_verified)) {
       member = saveMember(ctx, member, {

@@ -2,7 +2,7 @@
 import type { Member, MemberRole, Organization } from '../core/stytch-api/wire.js'
 import type { ServerContext } from './context.js'
 import { memberNotFound } from './errors.js'
-import { emailDomain, emailKey, newId, rfc3339 } from './ids.js'
+import { emailDomain, emailKey, looksLikeId, lowerAscii, newId, rfc3339 } from './ids.js'
 import { lockState } from './otp.js'
 import type { MemberRecord } from './store.js'
 
@@ -73,7 +73,7 @@ function effectiveRoles(record: MemberRecord, organization: Organization): Membe
   const roles = record.member.roles.map((role) => ({ ...role, sources: [...role.sources] }))
   const domain = emailDomain(record.member.email_address)
   for (const assignment of organization.rbac_email_implicit_role_assignments) {
-    if (assignment.domain.toLowerCase() !== domain) continue
+    if (lowerAscii(assignment.domain) !== domain) continue
     const source = { type: 'email_assignment', details: { email_domain: assignment.domain } }
     const existing = roles.find((role) => role.role_id === assignment.role_id)
     if (existing) existing.sources.push(source)
@@ -105,7 +105,10 @@ export function renderMember(
   }
 }
 
-/** Member of `organizationId` by member id or external id (spec 1.3); 404 otherwise. */
+/**
+ * Member of `organizationId` by member id or external id; 404 otherwise. A reference shaped like
+ * a member id (`member-test-…`) is only matched as an id.
+ */
 export function findMember(
   ctx: ServerContext,
   organizationId: string,
@@ -113,6 +116,7 @@ export function findMember(
 ): MemberRecord {
   const byId = ctx.store.getMember(memberIdOrExternalId)
   if (byId !== undefined && byId.member.organization_id === organizationId) return byId
+  if (looksLikeId('member', memberIdOrExternalId)) throw memberNotFound()
   const byExternal = ctx.store
     .listMembersOfOrganization(organizationId)
     .find((record) => record.member.external_id === memberIdOrExternalId)

@@ -2,7 +2,7 @@
 import type { Organization } from '../core/stytch-api/wire.js'
 import type { ServerContext } from './context.js'
 import { badRequest, organizationNotFound, StytchHttpError } from './errors.js'
-import { newId, rfc3339 } from './ids.js'
+import { looksLikeId, newId, rfc3339 } from './ids.js'
 import { type JsonObject, optEnum, optObject, optString, optStringArray } from './validate.js'
 
 /** Consumer email providers: never JIT domains, and org names derive from the local part. */
@@ -42,12 +42,25 @@ const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9._|-]{1,128}$/
 const DOMAIN_PATTERN =
   /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/
 
-/** Organization by id, slug or external id (spec 1.3); 404 `organization_not_found` otherwise. */
-export function resolveOrganization(ctx: ServerContext, reference: string): Organization {
-  const found =
+/**
+ * Organization by id, slug or external id (Stytch accepts all three wherever an
+ * `organization_id` is asked for). A reference shaped like an organization id is only ever
+ * matched as an id, and one that could not be a slug or external id is not looked up as one.
+ */
+export function findOrganization(ctx: ServerContext, reference: string): Organization | undefined {
+  if (looksLikeId('organization', reference)) return ctx.store.getOrganization(reference)
+  return (
     ctx.store.getOrganization(reference) ??
-    ctx.store.findOrganizationBySlug(reference) ??
-    ctx.store.findOrganizationByExternalId(reference)
+    (SLUG_PATTERN.test(reference) ? ctx.store.findOrganizationBySlug(reference) : undefined) ??
+    (EXTERNAL_ID_PATTERN.test(reference)
+      ? ctx.store.findOrganizationByExternalId(reference)
+      : undefined)
+  )
+}
+
+/** `findOrganization`, or 404 `organization_not_found`. */
+export function resolveOrganization(ctx: ServerContext, reference: string): Organization {
+  const found = findOrganization(ctx, reference)
   if (found === undefined) throw organizationNotFound()
   return found
 }
@@ -145,6 +158,12 @@ export function checkOrganizationName(name: string | undefined): string {
   return name
 }
 
+/**
+ * Validated slug (400 `invalid_organization_slug`). Every path that sets a slug goes through
+ * here. A slug shaped like an organization id (`organization-test-…`, `organization-live-…`) is
+ * refused: ids and slugs are accepted in the same `organization_id` fields, so such a slug would
+ * let one organization pass for another wherever a caller trusts the string it looked up.
+ */
 export function checkOrganizationSlug(slug: string): string {
   if (!SLUG_PATTERN.test(slug)) {
     throw new StytchHttpError(
@@ -153,15 +172,30 @@ export function checkOrganizationSlug(slug: string): string {
       'organization_slug must be 2-128 characters of A-Z a-z 0-9 - . _ ~',
     )
   }
+  if (looksLikeId('organization', slug)) {
+    throw new StytchHttpError(
+      400,
+      'invalid_organization_slug',
+      'organization_slug may not start with organization-test- or organization-live-: those are organization ids.',
+    )
+  }
   return slug
 }
 
+/** Validated external id (400 `invalid_organization_external_id`), never shaped like an id. */
 export function checkExternalId(externalId: string): string {
   if (!EXTERNAL_ID_PATTERN.test(externalId)) {
     throw new StytchHttpError(
       400,
       'invalid_organization_external_id',
       'organization_external_id must be at most 128 characters of A-Z a-z 0-9 . _ - |',
+    )
+  }
+  if (looksLikeId('organization', externalId)) {
+    throw new StytchHttpError(
+      400,
+      'invalid_organization_external_id',
+      'organization_external_id may not start with organization-test- or organization-live-: those are organization ids.',
     )
   }
   return externalId
@@ -173,7 +207,8 @@ export function slugify(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9._~]+/g, '-')
     .replace(/^-+|-+$/g, '')
-  return (slug.length >= 2 ? slug : `org-${slug}`.replace(/-$/, '')).slice(0, 120)
+  const safe = slug.length < 2 || looksLikeId('organization', slug) ? `org-${slug}` : slug
+  return safe.replace(/-$/, '').slice(0, 120)
 }
 
 /** A slug derived from `base` that no organization uses yet: base, base-2, base-3, … */

@@ -53,17 +53,35 @@ function fail(res: ServerResponse, requestId: string, error: StytchHttpError, he
   )
 }
 
-/** Builds the `node:http` request listener of the local server. */
+/**
+ * Builds the `node:http` request listener of the local server. `isAllowedHost` vets the `Host`
+ * header of every request before anything else (see `createHostCheck`).
+ */
 export function createRequestListener(
   ctx: ServerContext,
   secret: string,
   counts: RequestCounts,
+  isAllowedHost: (host: string | undefined) => boolean,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId()
     const method = req.method ?? 'GET'
+    if (!isAllowedHost(req.headers.host)) {
+      // 403 before routing: nothing of the outbox, the JWKS or the API reaches such a request.
+      fail(
+        res,
+        requestId,
+        new StytchHttpError(
+          403,
+          'host_not_allowed',
+          'The Host header does not name this server: use its loopback URL, or list the name in allowedHosts (--allowed-host).',
+        ),
+      )
+      req.resume()
+      return
+    }
     let url: URL
     try {
       url = new URL(req.url ?? '/', 'http://local.invalid')

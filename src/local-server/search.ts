@@ -2,6 +2,7 @@
 import type { Organization, OrganizationsSearchResponse } from '../core/stytch-api/wire.js'
 import type { ServerContext } from './context.js'
 import { badRequest } from './errors.js'
+import { lowerAscii } from './ids.js'
 import { type JsonObject, optIntInRange, optObject, optString } from './validate.js'
 
 type Predicate = (organization: Organization) => boolean
@@ -10,14 +11,14 @@ function stringList(name: string, value: unknown): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
     throw badRequest(`filter_value of ${name} must be an array of strings.`)
   }
-  return (value as string[]).map((v) => v.toLowerCase())
+  return (value as string[]).map(lowerAscii)
 }
 
 function fuzzy(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length < 3) {
     throw badRequest(`filter_value of ${name} must be a string of at least 3 characters.`)
   }
-  return value.toLowerCase()
+  return lowerAscii(value)
 }
 
 function predicate(ctx: ServerContext, operand: unknown): Predicate {
@@ -33,19 +34,19 @@ function predicate(ctx: ServerContext, operand: unknown): Predicate {
   switch (name) {
     case 'organization_ids': {
       const ids = stringList(name, value)
-      return (org) => ids.includes(org.organization_id.toLowerCase())
+      return (org) => ids.includes(lowerAscii(org.organization_id))
     }
     case 'organization_slugs': {
       const slugs = stringList(name, value)
-      return (org) => slugs.includes(org.organization_slug.toLowerCase())
+      return (org) => slugs.includes(lowerAscii(org.organization_slug))
     }
     case 'organization_name_fuzzy': {
       const text = fuzzy(name, value)
-      return (org) => org.organization_name.toLowerCase().includes(text)
+      return (org) => lowerAscii(org.organization_name).includes(text)
     }
     case 'organization_slug_fuzzy': {
       const text = fuzzy(name, value)
-      return (org) => org.organization_slug.toLowerCase().includes(text)
+      return (org) => lowerAscii(org.organization_slug).includes(text)
     }
     case 'member_emails': {
       const emails = stringList(name, value)
@@ -57,15 +58,15 @@ function predicate(ctx: ServerContext, operand: unknown): Predicate {
     }
     case 'allowed_domains': {
       const domains = stringList(name, value)
-      return (org) => org.email_allowed_domains.some((d) => domains.includes(d.toLowerCase()))
+      return (org) => org.email_allowed_domains.some((d) => domains.includes(lowerAscii(d)))
     }
     case 'allowed_domain_fuzzy': {
       const text = fuzzy(name, value)
-      return (org) => org.email_allowed_domains.some((d) => d.toLowerCase().includes(text))
+      return (org) => org.email_allowed_domains.some((d) => lowerAscii(d).includes(text))
     }
     case 'claimed_email_domains': {
       const domains = stringList(name, value)
-      return (org) => org.claimed_email_domains.some((d) => domains.includes(d.toLowerCase()))
+      return (org) => org.claimed_email_domains.some((d) => domains.includes(lowerAscii(d)))
     }
     case 'has_active_sso_connection': {
       if (typeof value !== 'boolean') throw badRequest(`filter_value of ${name} must be a boolean.`)

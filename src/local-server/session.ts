@@ -2,7 +2,7 @@
 import type { AuthenticationFactor, MemberSession, Organization } from '../core/stytch-api/wire.js'
 import type { ServerContext } from './context.js'
 import { badRequest, StytchHttpError, sessionNotFound } from './errors.js'
-import { looksLikeSessionToken, newId, newSessionToken, rfc3339 } from './ids.js'
+import { emailKey, looksLikeSessionToken, newId, newSessionToken, rfc3339 } from './ids.js'
 import { signJwt, verifyJwtIgnoringExpiry } from './jwt.js'
 import { memberRoleIds } from './members.js'
 import type { MemberRecord, SessionRecord } from './store.js'
@@ -72,7 +72,7 @@ export function mergeFactors(
   added: AuthenticationFactor[],
 ): AuthenticationFactor[] {
   const keyOf = (f: AuthenticationFactor) =>
-    `${f.type}|${f.delivery_method}|${f.email_factor?.email_address.toLowerCase() ?? ''}`
+    `${f.type}|${f.delivery_method}|${emailKey(f.email_factor?.email_address ?? '')}`
   const result = existing.filter((f) => !added.some((a) => keyOf(a) === keyOf(f)))
   return [...result, ...added]
 }

@@ -94,10 +94,18 @@ export function optEnum<T extends string>(
 const EMAIL_PATTERN =
   /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/
 
-/** Required, syntactically valid email address (400 `invalid_email` otherwise). */
+/** Printable ASCII, no space. */
+const ASCII_ONLY = /^[\x21-\x7e]*$/
+
+/**
+ * Required, syntactically valid email address (400 `invalid_email` otherwise). ASCII only, as the
+ * middleware accepts (WHATWG's valid e-mail address): a non-ASCII local part such as
+ * `\u212Aate@corp.test` (KELVIN SIGN) is another mailbox than `kate@corp.test`, and refusing it
+ * outright keeps any later case folding from merging the two. IDN domains arrive in punycode.
+ */
 export function reqEmail(body: JsonObject, field = 'email_address'): string {
   const value = reqString(body, field)
-  if (value.length > 254 || !EMAIL_PATTERN.test(value)) {
+  if (value.length > 254 || !ASCII_ONLY.test(value) || !EMAIL_PATTERN.test(value)) {
     throw new StytchHttpError(400, 'invalid_email', 'Email format is invalid.')
   }
   return value

@@ -2,7 +2,7 @@
 import type { Organization } from '../../core/stytch-api/wire.js'
 import type { RouteHandler } from '../context.js'
 import { badRequest, memberNotFound, StytchHttpError } from '../errors.js'
-import { emailKey } from '../ids.js'
+import { emailKey, looksLikeId, lowerAscii } from '../ids.js'
 import { findMember, newMemberRecord, renderMember } from '../members.js'
 import {
   buildOrganization,
@@ -24,7 +24,7 @@ export const create: RouteHandler = (ctx, { body }) => {
   const name = checkOrganizationName(optString(body, 'organization_name'))
   const slug = optString(body, 'organization_slug')
   const externalId = optString(body, 'organization_external_id')
-  const claimed = optStringArray(body, 'claimed_email_domains')?.map((d) => d.toLowerCase())
+  const claimed = optStringArray(body, 'claimed_email_domains')?.map(lowerAscii)
   const settings = readOrganizationSettings(body)
   if (slug !== undefined) checkOrganizationSlug(slug)
   if (externalId !== undefined) checkExternalId(externalId)
@@ -73,6 +73,10 @@ export const createMember: RouteHandler = (ctx, { body, params }) => {
   }
   if (externalId !== undefined && externalId.length > 128) {
     throw badRequest('external_id may be at most 128 characters.')
+  }
+  if (externalId !== undefined && looksLikeId('member', externalId)) {
+    // Member lookups take an id or an external id: an id-shaped one would never be found.
+    throw badRequest('external_id may not start with member-test- or member-live-.')
   }
   const organization = resolveOrganization(ctx, params.organization_id ?? '')
   const orgId = organization.organization_id

@@ -8,7 +8,7 @@ import { mergeCustomClaims, readCustomClaims } from '../claims.js'
 import type { RouteHandler, ServerContext } from '../context.js'
 import { discoverOrganizations } from '../discovered.js'
 import { StytchHttpError } from '../errors.js'
-import { emailDomain, emailKey, newId, rfc3339 } from '../ids.js'
+import { emailDomain, emailKey, lowerAscii, newId, rfc3339 } from '../ids.js'
 import { mintIntermediateSession, resolveIntermediateSession } from '../intermediate-session.js'
 import { completeLogin, emailOtpFactor } from '../login.js'
 import { newMemberRecord, renderMember } from '../members.js'
@@ -74,7 +74,7 @@ export const loginOrSignup: RouteHandler = (ctx, { body }) => {
       )
     }
     const domain = emailDomain(email)
-    if (!organization.email_allowed_domains.some((d) => d.toLowerCase() === domain)) {
+    if (!organization.email_allowed_domains.some((d) => lowerAscii(d) === domain)) {
       throw new StytchHttpError(
         403,
         'invalid_email_for_jit_provisioning',
