@@ -1,5 +1,5 @@
-// Attack: the bounded refresh (src/core/flows/refresh.ts). Tests marked HOLE assert the secure
-// behaviour and FAIL on the current code; tests marked HELD pass.
+// Attack: the bounded refresh (src/core/flows/refresh.ts), from an outside review. Comments say
+// which tests caught a hole before it was fixed.
 import { randomBytes } from 'node:crypto'
 import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -34,11 +34,11 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     return { vera }
   }
 
-  // HOLE: anyone holding a victim's *expired* JWT (logs, a bearer call captured earlier, a
+  // Regression (a hole once): anyone holding a victim's *expired* JWT (logs, a bearer call captured earlier, a
   // Referer, a screenshot of devtools…) spends the victim's whole refusal budget with 5 random
   // tokens; the victim's own, valid token is then refused without a call ('blocked' → 401) for up
   // to an hour: a forced logout needing no session token.
-  test('HOLE: five random tokens beside a leaked expired JWT must not lock the owner out', async () => {
+  test('five random tokens beside a leaked expired JWT must not lock the owner out', async () => {
     const { vera } = await start()
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)
     for (let i = 0; i < 5; i++) {
@@ -56,10 +56,10 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(owner.status).toBe(200)
   })
 
-  // HOLE: the 30 s grace cache outlives a logout. After the owner refreshes and then logs out
+  // Regression (a hole once): the 30 s grace cache outlives a logout. After the owner refreshes and then logs out
   // (session revoked upstream), the OLD cookie pair (expired JWT + token, e.g. left in another tab
   // or copied earlier) still gets a session and is handed a fresh JWT valid for 5 more minutes.
-  test('HOLE: after logout, the old pair must not be served from the refresh grace cache', async () => {
+  test('after logout, the old pair must not be served from the refresh grace cache', async () => {
     const { vera } = await start()
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)
     const refreshed = await request(stack.app).get('/protected').set('cookie', vera.cookie)
@@ -75,8 +75,8 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(replay.status).toBe(401)
   })
 
-  // HELD: the grace cache is keyed by token but checked against the JWT's session id.
-  test("HELD: the victim token beside another member's expired JWT gets nothing from the cache", async () => {
+  // the grace cache is keyed by token but checked against the JWT's session id.
+  test("the victim token beside another member's expired JWT gets nothing from the cache", async () => {
     const { vera } = await start()
     const eve = await signIn(stack, 'eve@evil.test', 'evil')
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)
@@ -92,7 +92,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(again.status).toBe(200)
   })
 
-  // HELD: non-definitive upstream errors (4xx other than session_not_found, HTML 404) keep cookies.
+  // non-definitive upstream errors (4xx other than session_not_found, HTML 404) keep cookies.
   for (const [label, fault] of [
     [
       'HTML 404',
@@ -116,7 +116,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     ],
     ['408 timeout', { kind: 'status', status: 408 }],
   ] as const) {
-    test(`HELD: upstream ${label} on refresh leaves cookies alone`, async () => {
+    test(`upstream ${label} on refresh leaves cookies alone`, async () => {
       const { vera } = await start()
       stack.clock.advance(JWT_LIFETIME_MS + 60_000)
       stack.proxy.setFault('/v1/b2b/sessions/authenticate', fault)

@@ -1,5 +1,5 @@
 // Attack: safeReturnTo() and the requireSession redirect, fuzzed for any accepted value that a browser
-// resolving it against the app's origin would send to another origin. HELD (expected to pass).
+// resolving it against the app's origin would send to another origin.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { safeReturnTo } from '../../src/index.js'
