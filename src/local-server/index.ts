@@ -9,7 +9,7 @@ import { createKeyRing } from './keys.js'
 import { newMemberRecord, renderMember } from './members.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { createRequestListener, type RequestCounts } from './router.js'
-import { openSqliteStore, type SqliteStore } from './sqlite-store.js'
+import { isSqliteStore, openSqliteStore, type SqliteStore } from './sqlite-store.js'
 import { createMemoryStore, type LocalStore } from './store.js'
 
 export type { Outbox, OutboxMessage } from './outbox.js'
@@ -18,6 +18,7 @@ export {
   type LocalStoreErrorCode,
   openSqliteStore,
   type SqliteStore,
+  type SqliteStoreOptions,
 } from './sqlite-store.js'
 export type {
   AttemptRecord,
@@ -40,7 +41,11 @@ export interface LocalServerOptions {
   secret?: string | undefined
   /** Clock in epoch milliseconds; every expiry and JWT timestamp reads it. @default Date.now */
   now?: (() => number) | undefined
-  /** Storage. Ignored when `dataDir` is set. @default an in-memory store */
+  /**
+   * Storage. Ignored when `dataDir` is set. A store from `openSqliteStore` is used as a data dir
+   * is (keys, outbox and settings included) and stays open after `close()`: its opener closes it.
+   * @default an in-memory store
+   */
   store?: LocalStore | undefined
   /**
    * Folder of a durable store (created if missing): organizations, members, sessions, signing
@@ -100,8 +105,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   if (options.projectId === '') throw new TypeError('"projectId" must be a non-empty string')
   if (options.secret === '') throw new TypeError('"secret" must be a non-empty string')
   if (options.dataDir === '') throw new TypeError('"dataDir" must be a non-empty string')
+  const given = options.dataDir === undefined && isSqliteStore(options.store)
   const durable: SqliteStore | undefined =
-    options.dataDir === undefined ? undefined : await openSqliteStore(options.dataDir)
+    options.dataDir !== undefined
+      ? await openSqliteStore(options.dataDir)
+      : given
+        ? (options.store as SqliteStore)
+        : undefined
+  /** Closes the store only if this server opened it. */
+  const closeStore = () => {
+    if (!given) durable?.close()
+  }
   /** An option, else what the data dir remembers, else a fresh value (remembered). */
   const setting = (name: string, given: string | undefined, fresh: () => string) => {
     const value = given ?? durable?.getSetting(name) ?? fresh()
@@ -135,7 +149,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       clock = next
     }
   } catch (error) {
-    durable?.close()
+    closeStore()
     throw error
   }
   const counts: RequestCounts = new Map()
@@ -143,7 +157,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error) => {
-      durable?.close()
+      closeStore()
       reject(error)
     }
     server.once('error', failed)
@@ -198,7 +212,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {
-          durable?.close()
+          closeStore()
           if (error) reject(error)
           else resolve()
         })
