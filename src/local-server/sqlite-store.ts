@@ -40,6 +40,8 @@ export interface SqliteStoreOptions {
    * saying writes work again. @default a line on stderr
    */
   log?: ((line: string) => void) | undefined
+  /** Caps the file from the start, as `limitSize` does. @default no cap but the disk's */
+  maxBytes?: number | undefined
 }
 
 /** A LocalStore kept in `<dataDir>/local.db`, plus what the server keeps beside its records. */
@@ -171,6 +173,7 @@ export async function openSqliteStore(
   }
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    if (options.maxBytes !== undefined) db.pragma(`max_page_count = ${pagesOf(options.maxBytes)}`)
     // A hot journal left by a killed process is rolled back by this first read, as SQLite does.
     const check = db.pragma('quick_check') as Row[]
     const verdict = check.map((row) => String(row.quick_check)).join('; ')
@@ -436,9 +439,8 @@ export async function openSqliteStore(
       }),
   }
 
-  const pageSize = pragmaNumber(database, 'page_size')
   /** SQLite's own ceiling (what max_page_count is before any cap). */
-  const uncapped = pragmaNumber(database, 'max_page_count')
+  const uncapped = 0xfffffffe
 
   const store: SqliteStore = {
     path,
@@ -448,8 +450,7 @@ export async function openSqliteStore(
     getSetting,
     setSetting,
     limitSize(bytes) {
-      const pages = bytes === undefined ? uncapped : Math.max(1, Math.floor(bytes / pageSize))
-      database.pragma(`max_page_count = ${pages}`)
+      database.pragma(`max_page_count = ${bytes === undefined ? uncapped : pagesOf(bytes)}`)
     },
     close() {
       statements.clear()
@@ -589,6 +590,9 @@ export async function openSqliteStore(
     )
   }
 }
+
+/** Pages of SQLite's default size (4096 bytes, which this store never changes) in `bytes`. */
+const pagesOf = (bytes: number) => Math.max(1, Math.floor(bytes / 4096))
 
 /** A numeric pragma's value (the driver's `simple` option returns the row, not the value). */
 function pragmaNumber(db: { pragma(source: string): unknown }, name: string): number {
