@@ -56,7 +56,7 @@ const SIZE = SMOKE
       flood: { durationSec: 1, amount: 100 },
       floodTokens: 200,
       refreshAmount: 10,
-      store: { rounds: 1, members: 30, concurrency: 4, restarts: 2 },
+      store: { rounds: 1, members: 20, concurrency: 4, restarts: 1 },
     }
   : {
       refreshWarm: 50,
