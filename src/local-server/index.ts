@@ -50,8 +50,9 @@ export interface LocalServerOptions {
   /**
    * Folder of a durable store (created if missing): organizations, members, sessions, signing
    * keys, pending codes and the outbox survive restarts, and the project id, secret and OTP key
-   * are remembered when not given. Several servers may share one folder. Opening fails with a
-   * `LocalStoreError` (codes `ERR_LOCAL_STORE_*`) on a file it cannot trust.
+   * are remembered when not given. Several servers may share one folder (SQLite's own locking).
+   * Needs the optional peer dependency `libsql`. Opening fails with a `LocalStoreError` (codes
+   * `ERR_LOCAL_STORE_*`) on a file it cannot trust, and never deletes or replaces it.
    * @default undefined (in memory: everything is gone when the process exits)
    * @example await startLocalServer({ dataDir: '.stytch-local' })
    */
