@@ -29,6 +29,7 @@ import { login, mintJwts } from './lib/stytch.js'
 import type { LoadResult, LoadSpec } from './load.js'
 import { MICRO_CASES } from './micro.js'
 import type { ServerEnv, ServerKind } from './server.js'
+import { percentile as pct, runStoreBench } from './store.js'
 
 const COOLDOWN_MS = 5_000 // ours: jwksRefetchCooldownSeconds default
 const CONTENDERS = [
@@ -55,6 +56,7 @@ const SIZE = SMOKE
       flood: { durationSec: 1, amount: 100 },
       floodTokens: 200,
       refreshAmount: 10,
+      store: { rounds: 1, members: 20, concurrency: 4, restarts: 1 },
     }
   : {
       refreshWarm: 50,
@@ -73,6 +75,7 @@ const SIZE = SMOKE
       flood: { durationSec: 6, amount: undefined },
       floodTokens: 200_000,
       refreshAmount: 400,
+      store: { rounds: 3, members: 1000, concurrency: 16, restarts: 20 },
     }
 
 const started = performance.now()
@@ -443,6 +446,43 @@ try {
     range: `${fmtInt(expired.requests)} requests, ${expired.failed} refused, ${refreshCalls} sessions/authenticate calls`,
     ratio: `+${fmt2(expired.p50 - fresh.p50)} ms at p50`,
   })
+
+  // 7. The local server's durable store (libsql) against its in-memory store, same run.
+  const store = await runStoreBench(SIZE.store, log)
+  for (const [name, memory, durable, ratios] of [
+    ['OTP send', store.send.memory, store.send.durable, store.sendRatio],
+    [
+      'OTP authenticate',
+      store.authenticate.memory,
+      store.authenticate.durable,
+      store.authenticateRatio,
+    ],
+  ] as const) {
+    rows.push({
+      section: `local server store: ${name} (${SIZE.store.members} members, ${SIZE.store.concurrency} in flight)`,
+      contender: 'durable (libsql, WAL, synchronous=FULL)',
+      result: `${fmtInt(median(durable))} rps`,
+      range: `${range(ratios, fmt2)}x over ${ratios.length} rounds`,
+      ratio: `${fmt2(median(ratios))}x in memory (${fmtInt(median(memory))} rps)`,
+    })
+    judge(
+      `local server store: durable ${name} >= 0.7x in memory`,
+      `${fmt2(median(ratios))}x`,
+      median(ratios) >= 0.7,
+    )
+  }
+  rows.push({
+    section: 'local server restart (spawn to listening)',
+    contender: 'durable, after SIGKILL mid-writes',
+    result: `p50 ${fmtInt(pct(store.restartAfterKillMs, 0.5))} ms, max ${fmtInt(Math.max(...store.restartAfterKillMs))} ms`,
+    range: `after SIGTERM p50 ${fmtInt(pct(store.restartAfterStopMs, 0.5))} ms; --memory p50 ${fmtInt(pct(store.startMemoryMs, 0.5))} ms`,
+    ratio: `openSqliteStore alone p50 ${fmt1(pct(store.openAfterKillMs, 0.5))} ms, max ${fmt1(Math.max(...store.openAfterKillMs))} ms`,
+  })
+  judge(
+    'local server: store open after SIGKILL p50 < 300 ms',
+    `${fmt1(pct(store.openAfterKillMs, 0.5))} ms (whole restart p50 ${fmtInt(pct(store.restartAfterKillMs, 0.5))} ms, node start-up included)`,
+    pct(store.openAfterKillMs, 0.5) < 300,
+  )
 
   process.stdout.write(
     `\nstytch-b2b-middleware benchmark${SMOKE ? ' (smoke: tiny counts, targets not judged)' : ''}: Node ${process.version}, ${PINNED ? 'server pinned to core 0, autocannon to core 1' : 'taskset unavailable: not pinned'}, ${SIZE.rounds} interleaved rounds of ${SIZE.measure.durationSec ?? SIZE.measure.amount}${SIZE.measure.durationSec ? ' s' : ' requests'}, ${SIZE.connections} connections\n\n`,

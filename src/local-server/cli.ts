@@ -17,7 +17,8 @@ JWKS, organizations). OTP codes are not emailed: read them at
 GET <url>/__local/outbox?email_address=<address>.
 
 Its data (organizations, members, sessions, signing keys, codes, project id and secret) is kept
-in <data dir>/local.db and survives restarts; delete the folder to start fresh.
+in <data dir>/local.db (SQLite, through the "libsql" package: npm install --save-dev libsql) and
+survives restarts; stop the server and delete the folder to start fresh.
 
 Options:
   --port <n>          TCP port, 0 for a free one (default: ${DEFAULT_PORT})

@@ -17,7 +17,7 @@ import { newMemberRecord, renderMember } from './members.js'
 import { findOrganization } from './organizations.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { createRequestListener, type RequestCounts } from './router.js'
-import { openSqliteStore, type SqliteStore } from './sqlite-store.js'
+import { isSqliteStore, openSqliteStore, type SqliteStore } from './sqlite-store.js'
 import { createMemoryStore, type LocalStore } from './store.js'
 
 export type { Outbox, OutboxMessage } from './outbox.js'
@@ -26,6 +26,7 @@ export {
   type LocalStoreErrorCode,
   openSqliteStore,
   type SqliteStore,
+  type SqliteStoreOptions,
 } from './sqlite-store.js'
 export type {
   AttemptRecord,
@@ -63,13 +64,18 @@ export interface LocalServerOptions {
   secret?: string | undefined
   /** Clock in epoch milliseconds; every expiry and JWT timestamp reads it. @default Date.now */
   now?: (() => number) | undefined
-  /** Storage. Ignored when `dataDir` is set. @default an in-memory store */
+  /**
+   * Storage. Ignored when `dataDir` is set. A store from `openSqliteStore` is used as a data dir
+   * is (keys, outbox and settings included) and stays open after `close()`: its opener closes it.
+   * @default an in-memory store
+   */
   store?: LocalStore | undefined
   /**
    * Folder of a durable store (created if missing): organizations, members, sessions, signing
    * keys, pending codes and the outbox survive restarts, and the project id, secret and OTP key
-   * are remembered when not given. Several servers may share one folder. Opening fails with a
-   * `LocalStoreError` (codes `ERR_LOCAL_STORE_*`) on a file it cannot trust.
+   * are remembered when not given. Several servers may share one folder (SQLite's own locking).
+   * Needs the optional peer dependency `libsql`. Opening fails with a `LocalStoreError` (codes
+   * `ERR_LOCAL_STORE_*`) on a file it cannot trust, and never deletes or replaces it.
    * @default undefined (in memory: everything is gone when the process exits)
    * @example await startLocalServer({ dataDir: '.stytch-local' })
    */
@@ -133,8 +139,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         'allowRemote: true (CLI: --allow-remote) to expose it anyway.',
     )
   }
+  const given = options.dataDir === undefined && isSqliteStore(options.store)
   const durable: SqliteStore | undefined =
-    options.dataDir === undefined ? undefined : await openSqliteStore(options.dataDir)
+    options.dataDir !== undefined
+      ? await openSqliteStore(options.dataDir)
+      : given
+        ? (options.store as SqliteStore)
+        : undefined
+  /** Closes the store only if this server opened it. */
+  const closeStore = () => {
+    if (!given) durable?.close()
+  }
   /** An option, else what the data dir remembers, else a fresh value (remembered). */
   const setting = (name: string, given: string | undefined, fresh: () => string) => {
     const value = given ?? durable?.getSetting(name) ?? fresh()
@@ -168,7 +183,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       clock = next
     }
   } catch (error) {
-    durable?.close()
+    closeStore()
     throw error
   }
   const counts: RequestCounts = new Map()
@@ -178,7 +193,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   )
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error) => {
-      durable?.close()
+      closeStore()
       reject(error)
     }
     server.once('error', failed)
@@ -239,7 +254,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {
-          durable?.close()
+          closeStore()
           if (error) reject(error)
           else resolve()
         })

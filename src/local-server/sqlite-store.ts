@@ -1,8 +1,8 @@
-// Durable LocalStore: one SQLite file per data dir (node-sqlite3-wasm), shared safely by processes.
-import { accessSync, constants, existsSync, mkdirSync, rmdirSync } from 'node:fs'
+// Durable LocalStore: one SQLite file per data dir (libsql, WAL), shared safely by processes.
+import { mkdirSync, type Stats, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Organization } from '../core/stytch-api/wire.js'
-import { createFileLock, LockTimeoutError } from './file-lock.js'
+import { StytchHttpError } from './errors.js'
 import { emailKey } from './ids.js'
 import type { KeyStorage, StoredSigningKey } from './keys.js'
 import type { OutboxMessage, WritableOutbox } from './outbox.js'
@@ -11,13 +11,15 @@ import type { LocalStore } from './store.js'
 
 /** File name of the database inside a data dir. */
 export const DATABASE_FILE = 'local.db'
-/** How long a request waits for another process's transaction before failing. */
+/** How long a request waits for another process's transaction before answering busy. */
 const BUSY_TIMEOUT_MS = 5_000
 const OUTBOX_LIMIT = 1000
+const DRIVER = 'libsql'
 
 export type LocalStoreErrorCode =
   | 'ERR_LOCAL_STORE_CORRUPT'
   | 'ERR_LOCAL_STORE_UNREADABLE'
+  | 'ERR_LOCAL_STORE_FULL'
   | 'ERR_LOCAL_STORE_TOO_NEW'
   | 'ERR_LOCAL_STORE_BUSY'
   | 'ERR_LOCAL_STORE_DRIVER'
@@ -32,6 +34,16 @@ export class LocalStoreError extends Error {
   }
 }
 
+export interface SqliteStoreOptions {
+  /**
+   * Where the one line per storage fault goes (disk full, data dir deleted, busy), and the line
+   * saying writes work again. @default a line on stderr
+   */
+  log?: ((line: string) => void) | undefined
+  /** Caps the file from the start, as `limitSize` does. @default no cap but the disk's */
+  maxBytes?: number | undefined
+}
+
 /** A LocalStore kept in `<dataDir>/local.db`, plus what the server keeps beside its records. */
 export interface SqliteStore extends LocalStore {
   /** Absolute path of the database file. */
@@ -43,22 +55,39 @@ export interface SqliteStore extends LocalStore {
   readonly outbox: WritableOutbox
   getSetting(name: string): string | undefined
   setSetting(name: string, value: string): void
+  /**
+   * Caps the database at about `bytes` (SQLite's `max_page_count`, this connection only): a
+   * write past it fails exactly as on a full disk. `undefined` lifts the cap. For trying how an
+   * app behaves when the disk fills up.
+   */
+  limitSize(bytes: number | undefined): void
   /** Closes the database; the store must not be used afterwards. */
   close(): void
 }
 
-type Driver = typeof import('node-sqlite3-wasm')
-type Database = InstanceType<Driver['Database']>
+const opened = new WeakSet<SqliteStore>()
+
+/** True for a store returned by `openSqliteStore`. */
+export const isSqliteStore = (store: unknown): store is SqliteStore =>
+  typeof store === 'object' && store !== null && opened.has(store as SqliteStore)
+
+type Driver = typeof import('libsql')
+type Database = InstanceType<Driver>
+interface Statement {
+  get(...values: unknown[]): unknown
+  all(...values: unknown[]): unknown[]
+  run(...values: unknown[]): { changes: number }
+}
 type Row = Record<string, unknown>
 
 async function loadDriver(): Promise<Driver> {
   try {
-    const loaded = (await import('node-sqlite3-wasm')) as Driver & { default?: Driver }
+    const loaded = (await import(DRIVER)) as Driver & { default?: Driver }
     return loaded.default ?? loaded
   } catch (error) {
     throw new LocalStoreError(
       'ERR_LOCAL_STORE_DRIVER',
-      'The durable local store needs the "node-sqlite3-wasm" package: run `npm install node-sqlite3-wasm`, or use the in-memory store',
+      `Keeping the local server's data in a folder needs the "${DRIVER}" package (development only): run \`npm install --save-dev ${DRIVER}\`, or keep the data in memory (\`--memory\`, or \`localDataDir: false\`)`,
       { cause: error },
     )
   }
@@ -72,127 +101,262 @@ const parse = <T>(row: Row | null | undefined): T | undefined =>
 
 const parseAll = <T>(rows: Row[]): T[] => rows.map((row) => JSON.parse(String(row.json)) as T)
 
+const codeOf = (error: unknown) => String((error as { code?: unknown }).code ?? '')
+const isFull = (error: unknown) => codeOf(error) === 'SQLITE_FULL' || codeOf(error) === 'ENOSPC'
+const isBusy = (error: unknown) => codeOf(error).startsWith('SQLITE_BUSY')
+const isCorrupt = (error: unknown) =>
+  codeOf(error).startsWith('SQLITE_CORRUPT') || codeOf(error) === 'SQLITE_NOTADB'
+
+/** The file system or another process refused, not our SQL: worth a 503 and a retry. */
+const isStorageFault = (error: unknown) =>
+  isFull(error) ||
+  isBusy(error) ||
+  /^SQLITE_(IOERR|READONLY|CANTOPEN|PERM|LOCKED)/.test(codeOf(error))
+
+/** What a storage fault is, for the one log line and the 503 answer. */
+interface Fault {
+  kind: 'full' | 'gone' | 'busy' | 'io'
+  /** Log line: what is wrong and what to do. */
+  log: string
+  /** The 503 `error_message`: no path, no SQL. */
+  message: string
+}
+
 /**
  * Opens (creating it if needed) the store of `dataDir`, migrating its schema forward.
  * Refuses, with a LocalStoreError saying what to do, a file that is not a valid database, one
  * it cannot read or write, and one written by a newer version of this package: it never
- * replaces a developer's data.
+ * deletes or replaces a developer's data.
  * @example const store = await openSqliteStore('.stytch-local')
  */
-export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
+export async function openSqliteStore(
+  dataDir: string,
+  options: SqliteStoreOptions = {},
+): Promise<SqliteStore> {
   const dir = resolve(dataDir)
   const path = join(dir, DATABASE_FILE)
-  const driver = await loadDriver()
-  try {
-    mkdirSync(dir, { recursive: true })
-    if (existsSync(path)) accessSync(path, constants.R_OK | constants.W_OK)
-    accessSync(dir, constants.R_OK | constants.W_OK)
-  } catch (error) {
-    throw new LocalStoreError(
-      'ERR_LOCAL_STORE_UNREADABLE',
-      `${path} cannot be read or written (${(error as NodeJS.ErrnoException).code}): fix the permissions of ${dir}, or pass another data dir`,
-      { cause: error },
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const Database = await loadDriver()
+  const full = (cause: unknown) =>
+    new LocalStoreError(
+      'ERR_LOCAL_STORE_FULL',
+      `No space left to create or update ${path}: free some disk space (or pass another data dir), then start again`,
+      { cause },
     )
-  }
+  const unusable = (detail: string, cause?: unknown) =>
+    new LocalStoreError(
+      'ERR_LOCAL_STORE_UNREADABLE',
+      `${path} cannot be opened for reading and writing (${detail}): fix the permissions of ${dir} or pass another data dir`,
+      { cause },
+    )
   const corrupt = (detail: string, cause?: unknown) =>
     new LocalStoreError(
       'ERR_LOCAL_STORE_CORRUPT',
-      `${path} is not a valid database (${detail}): move it away or delete the folder ${dir} to start fresh`,
+      `${path} is not a valid database (${detail}); it was left untouched: move it away or delete the folder ${dir} to start fresh`,
       { cause },
     )
-  const lock = createFileLock(join(dir, `${DATABASE_FILE}.writer`), BUSY_TIMEOUT_MS)
-  let db: Database | undefined
-  let depth = 0
-
-  /** Every use of the file happens under the lock (see file-lock.ts). */
-  const locked = <T>(fn: () => T): T => {
-    try {
-      return lock.hold(() => {
-        // Holding the lock, no other process is inside SQLite: a `<db>.lock` directory left
-        // by the driver is then a SIGKILLed process's, and would block us forever.
-        if (depth === 0) removeStaleDriverLock(path)
-        return fn()
-      })
-    } catch (error) {
-      if (error instanceof LockTimeoutError) {
-        throw new LocalStoreError('ERR_LOCAL_STORE_BUSY', `${error.message}: try again`, {
-          cause: error,
-        })
-      }
-      throw error
-    }
+  try {
+    mkdirSync(dir, { recursive: true })
+  } catch (error) {
+    if (isFull(error)) throw full(error)
+    throw unusable(codeOf(error) || (error as Error).message, error)
   }
+  const existing = statOrUndefined(path)
+  if (existing !== undefined && !existing.isFile()) throw unusable('it is not a file')
 
-  function transaction<T>(fn: () => T): T {
-    if (depth > 0) return fn()
-    const database = db as Database
-    return locked(() => {
-      database.exec('BEGIN IMMEDIATE')
-      depth += 1
-      let result: T
-      try {
-        result = fn()
-      } catch (error) {
-        depth -= 1
-        // Like the in-memory store, what a handler wrote before it threw a Stytch error stays
-        // (the failed-attempt counter before `otp_code_not_found`); a storage failure does not.
-        if (error instanceof driver.SQLite3Error) database.exec('ROLLBACK')
-        else database.exec('COMMIT')
-        throw error
-      }
-      depth -= 1
-      database.exec('COMMIT')
-      return result
-    })
+  let db: Database
+  try {
+    db = new Database(path)
+  } catch (error) {
+    // The driver reports "cannot open" (SQLITE_CANTOPEN) without an errno.
+    throw unusable((error as Error).message, error)
   }
-
-  locked(() => {
-    try {
-      db = new driver.Database(path)
-    } catch (error) {
-      throw corrupt((error as Error).message, error)
-    }
-    const database = db
-    try {
-      database.exec('PRAGMA synchronous = FULL')
-      database.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
-      const check = database.all('PRAGMA quick_check')
-      const verdict = check.map((row) => String(Object.values(row)[0])).join('; ')
-      if (verdict !== 'ok') throw corrupt(verdict)
-    } catch (error) {
-      database.close()
-      if (error instanceof LocalStoreError) throw error
-      throw corrupt((error as Error).message, error)
-    }
-    const version = Number(database.get('PRAGMA user_version')?.user_version ?? 0)
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    if (options.maxBytes !== undefined) db.pragma(`max_page_count = ${pagesOf(options.maxBytes)}`)
+    // A hot journal left by a killed process is rolled back by this first read, as SQLite does.
+    const check = db.pragma('quick_check') as Row[]
+    const verdict = check.map((row) => String(row.quick_check)).join('; ')
+    if (verdict !== 'ok') throw corrupt(verdict)
+    // WAL: readers never wait for the writer; persistent, so an older rollback-journal file
+    // (schema 2, written before) is converted once, here.
+    db.pragma('journal_mode = WAL')
+    // FULL: a commit is on disk (WAL fsynced) before the request is answered.
+    db.pragma('synchronous = FULL')
+    const version = pragmaNumber(db, 'user_version')
     if (version > SCHEMA_VERSION) {
-      database.close()
       throw new LocalStoreError(
         'ERR_LOCAL_STORE_TOO_NEW',
         `${path} has schema version ${version}, newer than the ${SCHEMA_VERSION} this version of stytch-b2b-middleware knows: upgrade the package, or delete the folder ${dir} to start fresh`,
       )
     }
-    for (let from = version; from < SCHEMA_VERSION; from += 1) {
-      database.exec('BEGIN IMMEDIATE')
+    if (version < SCHEMA_VERSION) {
+      db.exec('BEGIN IMMEDIATE')
       try {
-        database.exec(MIGRATIONS[from] as string)
-        database.exec(`PRAGMA user_version = ${from + 1}`)
-        database.exec('COMMIT')
+        // Another process may have migrated while we waited for the write lock.
+        const now = pragmaNumber(db, 'user_version')
+        for (let from = now; from < SCHEMA_VERSION; from += 1) {
+          db.exec(MIGRATIONS[from] as string)
+          db.pragma(`user_version = ${from + 1}`)
+        }
+        db.exec('COMMIT')
       } catch (error) {
-        database.exec('ROLLBACK')
-        database.close()
+        if (db.inTransaction) db.exec('ROLLBACK')
         throw error
       }
     }
-  })
-  const database = db as Database
-  const tx = transaction
+  } catch (error) {
+    db.close()
+    if (error instanceof LocalStoreError) throw error
+    if (isCorrupt(error)) throw corrupt((error as Error).message, error)
+    if (isFull(error)) throw full(error)
+    if (isBusy(error)) {
+      throw new LocalStoreError(
+        'ERR_LOCAL_STORE_BUSY',
+        `${path} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s: try again`,
+        { cause: error },
+      )
+    }
+    throw unusable((error as Error).message, error)
+  }
+  const database = db
+  const openedFile = statOrUndefined(path) as Stats
+
+  const statements = new Map<string, Statement>()
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql)
+    if (statement === undefined) {
+      statement = database.prepare(sql) as Statement
+      statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  /** The fault being logged (one line when it starts, one when writes work again). */
+  let fault: Fault | undefined
+  const report = (next: Fault) => {
+    if (fault?.kind !== next.kind) log(next.log)
+    fault = next
+  }
+  const recovered = () => {
+    if (fault === undefined || fault.kind === 'busy') {
+      fault = undefined
+      return
+    }
+    fault = undefined
+    log(`stytch-b2b-local: ${path} accepts writes again.`)
+  }
+  /** The database file at `path` is no longer the one we write to (deleted or moved away). */
+  const fileIsGone = () => {
+    const now = statOrUndefined(path)
+    return now === undefined || now.ino !== openedFile.ino || now.dev !== openedFile.dev
+  }
+  const faultOf = (error: unknown): Fault => {
+    if (isFull(error)) {
+      return {
+        kind: 'full',
+        log: `stytch-b2b-local: cannot write ${path}: the disk is full (${codeOf(error)}). Free some disk space: writes work again by themselves, no restart needed; reads go on meanwhile.`,
+        message:
+          'The local server cannot store this change: its disk is full. Free some disk space and try again.',
+      }
+    }
+    if (isBusy(error)) {
+      return {
+        kind: 'busy',
+        log: `stytch-b2b-local: ${path} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s (a server paused or stuck?); the request was refused, nothing was written.`,
+        message:
+          'The local server data is locked by another process that shares its data folder. Try again.',
+      }
+    }
+    return {
+      kind: 'io',
+      log: `stytch-b2b-local: cannot write ${path} (${codeOf(error) || (error as Error).message}). Check the folder ${dir} (permissions, disk): writes work again once it is fixed, no restart needed.`,
+      message:
+        'The local server cannot store this change: its data folder cannot be written. Try again once it is fixed.',
+    }
+  }
+  const goneFault: Fault = {
+    kind: 'gone',
+    log: `stytch-b2b-local: ${path} was deleted or moved while the server runs: writes are refused so that none is silently lost. Put the folder back to go on, or restart the server to start fresh; reads go on meanwhile.`,
+    message:
+      'The local server cannot store this change: its data folder was deleted or moved. Restart it to start fresh.',
+  }
+  const unavailable = (f: Fault) =>
+    new StytchHttpError(
+      503,
+      f.kind === 'busy' ? 'local_store_busy' : 'local_store_unavailable',
+      f.message,
+    )
+
+  let depth = 0
+
+  /**
+   * Runs `fn` as one transaction. `write`: BEGIN IMMEDIATE (takes SQLite's write lock at once, so
+   * two processes never interleave a check and a write). Like the in-memory store, what `fn`
+   * wrote before it threw a Stytch error stays (the failed-attempt counter before
+   * `otp_code_not_found`); a storage failure rolls everything back and answers 503.
+   */
+  function run<T>(fn: () => T, write: boolean): T {
+    if (depth > 0) return fn()
+    const gone = write && fileIsGone()
+    if (gone) {
+      report(goneFault)
+      database.pragma('query_only = ON')
+    }
+    try {
+      try {
+        database.exec(write && !gone ? 'BEGIN IMMEDIATE' : 'BEGIN')
+      } catch (error) {
+        throw storageFailure(error)
+      }
+      depth += 1
+      let result: T | undefined
+      let failure: unknown
+      try {
+        result = fn()
+      } catch (error) {
+        failure = error
+      } finally {
+        depth -= 1
+      }
+      if (failure !== undefined && isDriverError(failure)) {
+        if (database.inTransaction) database.exec('ROLLBACK')
+        throw storageFailure(failure)
+      }
+      try {
+        database.exec('COMMIT')
+      } catch (error) {
+        if (database.inTransaction) database.exec('ROLLBACK')
+        throw storageFailure(error)
+      }
+      if (failure !== undefined) throw failure
+      if (write && !gone) recovered()
+      return result as T
+    } finally {
+      if (gone) database.pragma('query_only = OFF')
+    }
+
+    function storageFailure(error: unknown): unknown {
+      if (!isDriverError(error)) return error
+      if (gone && codeOf(error).startsWith('SQLITE_READONLY')) return unavailable(goneFault)
+      // A bug of ours (SQLITE_ERROR, constraint) or real corruption: the generic 500, never hidden.
+      if (!isStorageFault(error)) return error
+      const f = faultOf(error)
+      report(f)
+      return unavailable(f)
+    }
+  }
+  const isDriverError = (error: unknown) => error instanceof Database.SqliteError
+
+  const transaction = <T>(fn: () => T): T => run(fn, true)
+  const read = <T>(fn: () => T): T => run(fn, false)
+
   const get = (sql: string, values: unknown[] = []) =>
-    tx(() => database.get(sql, values as never) as Row | null)
+    read(() => (prepare(sql).get(...values) as Row | undefined) ?? null)
   const all = (sql: string, values: unknown[] = []) =>
-    tx(() => database.all(sql, values as never) as Row[])
-  const run = (sql: string, values: unknown[] = []) =>
-    tx(() => database.run(sql, values as never).changes)
+    read(() => prepare(sql).all(...values) as Row[])
+  const change = (sql: string, values: unknown[] = []) =>
+    transaction(() => prepare(sql).run(...values).changes)
 
   const orgColumns = (organization: Organization) => [
     organization.organization_id,
@@ -213,7 +377,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
 
   const keys: KeyStorage = {
     list: () =>
-      tx(() => ({
+      read(() => ({
         keys: all('SELECT kid, private_key_pem, jwk FROM signing_keys ORDER BY seq').map(
           (row): StoredSigningKey => ({
             kid: String(row.kid),
@@ -224,8 +388,8 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
         signingKid: getSetting('signing_kid') ?? null,
       })),
     add: (key) =>
-      tx(() => {
-        run('INSERT INTO signing_keys (kid, private_key_pem, jwk) VALUES (?, ?, ?)', [
+      transaction(() => {
+        change('INSERT INTO signing_keys (kid, private_key_pem, jwk) VALUES (?, ?, ?)', [
           key.kid,
           key.privateKeyPem,
           JSON.stringify(key.jwk),
@@ -233,8 +397,8 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
         setSetting('signing_kid', key.kid)
       }),
     remove: (kid, signingKid) =>
-      tx(() => {
-        run('DELETE FROM signing_keys WHERE kid = ?', [kid])
+      transaction(() => {
+        change('DELETE FROM signing_keys WHERE kid = ?', [kid])
         if (signingKid !== null) setSetting('signing_kid', signingKid)
       }),
   }
@@ -244,7 +408,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     return row === null ? undefined : String(row.value)
   }
   function setSetting(name: string, value: string): void {
-    run(
+    change(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       [name, value],
     )
@@ -263,46 +427,52 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     latest: (emailAddress, kind) =>
       listOutbox({ emailAddress }).find((message) => kind === undefined || message.kind === kind),
     clear: () => {
-      run('DELETE FROM outbox')
+      change('DELETE FROM outbox')
     },
     push: (message) =>
-      tx(() => {
-        run('INSERT INTO outbox (email_key, json) VALUES (?, ?)', [
+      transaction(() => {
+        change('INSERT INTO outbox (email_key, json) VALUES (?, ?)', [
           emailKey(message.to),
           JSON.stringify(message),
         ])
-        run('DELETE FROM outbox WHERE seq <= (SELECT max(seq) FROM outbox) - ?', [OUTBOX_LIMIT])
+        change('DELETE FROM outbox WHERE seq <= (SELECT max(seq) FROM outbox) - ?', [OUTBOX_LIMIT])
       }),
   }
 
-  return {
+  /** SQLite's own ceiling (what max_page_count is before any cap). */
+  const uncapped = 0xfffffffe
+
+  const store: SqliteStore = {
     path,
     transaction,
     keys,
     outbox,
     getSetting,
     setSetting,
+    limitSize(bytes) {
+      database.pragma(`max_page_count = ${bytes === undefined ? uncapped : pagesOf(bytes)}`)
+    },
     close() {
+      statements.clear()
       database.close()
-      lock.close()
     },
 
     insertOrganization: (organization) =>
-      tx(() => {
+      transaction(() => {
         if (
           get('SELECT 1 AS found FROM organizations WHERE id = ?', [organization.organization_id])
         ) {
           return false
         }
         if (!fits(organization)) return false
-        run(
+        change(
           'INSERT INTO organizations (id, slug_key, external_key, json) VALUES (?, ?, ?, ?)',
           orgColumns(organization),
         )
         return true
       }),
     updateOrganization: (organization) =>
-      tx(() => {
+      transaction(() => {
         if (
           !get('SELECT 1 AS found FROM organizations WHERE id = ?', [organization.organization_id])
         ) {
@@ -310,7 +480,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
         }
         if (!fits(organization)) return false
         const [id, slug, external, json] = orgColumns(organization)
-        run('UPDATE organizations SET slug_key = ?, external_key = ?, json = ? WHERE id = ?', [
+        change('UPDATE organizations SET slug_key = ?, external_key = ?, json = ? WHERE id = ?', [
           slug,
           external,
           json,
@@ -334,7 +504,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     listOrganizations: () => parseAll(all('SELECT json FROM organizations ORDER BY seq')),
 
     insertMember: (record) =>
-      tx(() => {
+      transaction(() => {
         const clash = get(
           'SELECT 1 AS found FROM members WHERE organization_id = ? AND email_key = ?',
           [record.member.organization_id, record.emailKey],
@@ -360,7 +530,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
       ),
 
     putSession: (record) => {
-      run(
+      change(
         `INSERT INTO sessions (id, token, member_id, json) VALUES (?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET token = excluded.token, member_id = excluded.member_id,
         json = excluded.json`,
@@ -370,7 +540,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     getSession: (id) => parse(get('SELECT json FROM sessions WHERE id = ?', [id])),
     findSessionByToken: (token) =>
       parse(get('SELECT json FROM sessions WHERE token = ? ORDER BY seq DESC LIMIT 1', [token])),
-    deleteSession: (id) => run('DELETE FROM sessions WHERE id = ?', [id]) > 0,
+    deleteSession: (id) => change('DELETE FROM sessions WHERE id = ?', [id]) > 0,
     listSessionsOfMember: (memberId) =>
       parseAll(all('SELECT json FROM sessions WHERE member_id = ? ORDER BY seq', [memberId])),
 
@@ -380,7 +550,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     getIntermediateSession: (hash) =>
       parse(get('SELECT json FROM intermediate_sessions WHERE token_hash = ?', [hash])),
     deleteIntermediateSession: (hash) =>
-      run('DELETE FROM intermediate_sessions WHERE token_hash = ?', [hash]) > 0,
+      change('DELETE FROM intermediate_sessions WHERE token_hash = ?', [hash]) > 0,
 
     putOtp: (slot, record) => {
       put('otps', 'slot', slot, record)
@@ -392,12 +562,14 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
       put('attempts', 'email_key', key, record)
     },
     deleteAttempts: (key) => {
-      run('DELETE FROM attempts WHERE email_key = ?', [key])
+      change('DELETE FROM attempts WHERE email_key = ?', [key])
     },
   }
+  opened.add(store)
+  return store
 
   function upsertMember(record: Parameters<LocalStore['updateMember']>[0]): void {
-    run(
+    change(
       `INSERT INTO members (id, organization_id, email_key, json) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id,
       email_key = excluded.email_key, json = excluded.json`,
@@ -411,7 +583,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
   }
   /** Table and column names are constants of this file, never input. */
   function put(table: string, keyColumn: string, key: string, record: unknown): void {
-    run(
+    change(
       `INSERT INTO ${table} (${keyColumn}, json) VALUES (?, ?)
       ON CONFLICT (${keyColumn}) DO UPDATE SET json = excluded.json`,
       [key, JSON.stringify(record)],
@@ -419,10 +591,20 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
   }
 }
 
-function removeStaleDriverLock(path: string): void {
+/** Pages of SQLite's default size (4096 bytes, which this store never changes) in `bytes`. */
+const pagesOf = (bytes: number) => Math.max(1, Math.floor(bytes / 4096))
+
+/** A numeric pragma's value (the driver's `simple` option returns the row, not the value). */
+function pragmaNumber(db: { pragma(source: string): unknown }, name: string): number {
+  const rows = db.pragma(name) as Row[]
+  return Number(rows[0]?.[name] ?? 0)
+}
+
+function statOrUndefined(path: string): Stats | undefined {
   try {
-    rmdirSync(`${path}.lock`)
+    return statSync(path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    if (codeOf(error) === 'ENOENT') return undefined
+    throw error
   }
 }

@@ -46,7 +46,12 @@ test('npm run bench -- --smoke prints the table with every row and every target'
   expect(has('memory', 'ours')).toBe(true)
   expect(has('refresh path', 'ours, JWT valid')).toBe(true)
   expect(has('refresh path', 'ours, JWT expired + session token')).toBe(true)
+  expect(has('local server store: OTP send', 'durable (libsql, WAL, synchronous=FULL)')).toBe(true)
+  expect(
+    has('local server store: OTP authenticate', 'durable (libsql, WAL, synchronous=FULL)'),
+  ).toBe(true)
+  expect(has('local server restart', 'durable, after SIGKILL mid-writes')).toBe(true)
   // Every target is listed; smoke mode judges none of them.
-  expect(stdout.match(/^SKIP {2}/gm)).toHaveLength(9)
+  expect(stdout.match(/^SKIP {2}/gm)).toHaveLength(12)
   expect(stdout).not.toMatch(/^(PASS|FAIL) /m)
 }, 120_000)

@@ -1,6 +1,9 @@
 // One crash iteration: CLI on a data dir, burst of writes, SIGKILL mid-burst, restart, check.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
+import { join } from 'node:path'
+import Database from 'libsql'
 import { callStytch, type LocalApiTarget } from '../helpers/local-api.js'
 
 const CLI = new URL('../../src/local-server/cli.ts', import.meta.url).pathname
@@ -54,6 +57,37 @@ export async function stopCli(cli: RunningCli, signal: NodeJS.Signals): Promise<
   await exited
 }
 
+/**
+ * `trusted_metadata` of about `bytes` that says how it must read back: a torn or half-rolled-back
+ * write shows as a blob whose digest does not match.
+ */
+export function bulkyMetadata(bytes: number, seed: string): Record<string, string> {
+  const blob = createHash('sha256')
+    .update(seed)
+    .digest('hex')
+    .repeat(Math.ceil(bytes / 64))
+  return { blob, digest: createHash('sha256').update(blob).digest('hex') }
+}
+
+/** Why `metadata` is not a whole `bulkyMetadata` (undefined: it is). */
+export function metadataDefect(metadata: Record<string, unknown> | undefined): string | undefined {
+  if (metadata === undefined || typeof metadata.blob !== 'string') return 'metadata missing'
+  const digest = createHash('sha256').update(metadata.blob).digest('hex')
+  return digest === metadata.digest ? undefined : 'metadata torn (digest mismatch)'
+}
+
+/** SQLite's own `PRAGMA integrity_check` of a data dir's file ('ok' when sound). */
+export function integrityOf(dataDir: string): string {
+  const db = new Database(join(dataDir, 'local.db'))
+  try {
+    db.pragma('busy_timeout = 10000')
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[]
+    return rows.map((row) => row.integrity_check).join('; ')
+  } finally {
+    db.close()
+  }
+}
+
 export interface CrashResult {
   /** Writes answered 200 before the kill. */
   acknowledged: number
@@ -69,10 +103,11 @@ export interface CrashResult {
 export async function runCrashIteration(
   dataDir: string,
   iteration: number,
-  options: { writes?: number; killAfter?: number } = {},
+  options: { writes?: number; killAfter?: number; metadataBytes?: number } = {},
 ): Promise<CrashResult> {
   const writes = options.writes ?? 16
   const killAfter = options.killAfter ?? 40
+  const metadataBytes = options.metadataBytes ?? 0
   const failures: string[] = []
   let cli = await startCli(dataDir)
   const home = await callStytch(cli.target, 'POST', '/v1/b2b/organizations', {
@@ -101,6 +136,9 @@ export async function runCrashIteration(
         const res = await callStytch(target, 'POST', '/v1/b2b/organizations', {
           organization_name: `Org ${i}`,
           organization_slug: slug,
+          ...(metadataBytes > 0
+            ? { trusted_metadata: bulkyMetadata(metadataBytes, `${iteration}-${i}`) }
+            : {}),
         })
         if (res.status === 200) {
           ackedOrgs.push({ id: res.body.organization.organization_id, slug })
@@ -157,6 +195,14 @@ export async function runCrashIteration(
       limit: 1000,
     })
     if (search.status !== 200) failures.push(`search failed: ${search.status}`)
+    if (metadataBytes > 0) {
+      // Acknowledged or not, every organization that is visible must be whole.
+      for (const org of search.body.organizations ?? []) {
+        if (!String(org.organization_slug).startsWith(`org-${iteration}-`)) continue
+        const defect = metadataDefect(org.trusted_metadata)
+        if (defect) failures.push(`organization ${org.organization_slug}: ${defect}`)
+      }
+    }
     const slugs: string[] = (search.body.organizations ?? []).map(
       (o: { organization_slug: string }) => o.organization_slug.toLowerCase(),
     )
@@ -179,5 +225,7 @@ export async function runCrashIteration(
   } finally {
     await stopCli(cli, 'SIGTERM')
   }
+  const integrity = integrityOf(dataDir)
+  if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`)
   return { acknowledged: acks, failures }
 }

@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs'
 import { chmod, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import sqlite from 'node-sqlite3-wasm'
+import Database from 'libsql'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/local-server/sqlite-schema.js'
@@ -219,6 +219,10 @@ describe('a data file it cannot trust stops start-up and is left as it was', () 
     }
     await restart(server).then((s) => s.close())
     open.length = 0
+    // Everything into the main file first (in WAL mode the newest pages may be in local.db-wal).
+    const db = new Database(file())
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
     const { size } = statSync(file())
     await truncate(file(), Math.floor(size / 2))
     const error = await start().catch((e: unknown) => e)
@@ -237,15 +241,15 @@ describe('a data file it cannot trust stops start-up and is left as it was', () 
 
 describe('schema version (PRAGMA user_version)', () => {
   it(`migrates a version 1 file forward to ${SCHEMA_VERSION}, keeping its data`, async () => {
-    const db = new sqlite.Database(join(dataDir, 'local.db'))
+    const db = new Database(join(dataDir, 'local.db'))
     db.exec(MIGRATIONS[0] as string)
     db.exec('PRAGMA user_version = 1')
     const organization = { organization_id: 'organization-test-old', organization_slug: 'old' }
-    db.run('INSERT INTO organizations (id, slug_key, json) VALUES (?, ?, ?)', [
+    db.prepare('INSERT INTO organizations (id, slug_key, json) VALUES (?, ?, ?)').run(
       organization.organization_id,
       'old',
       JSON.stringify(organization),
-    ])
+    )
     db.close()
     const server = await start()
     const found = await post(server, P.orgSearch, {})
@@ -256,15 +260,15 @@ describe('schema version (PRAGMA user_version)', () => {
     expect(server.outbox.latest(ALICE)).toBeDefined()
     await server.close()
     open.length = 0
-    const reopened = new sqlite.Database(join(dataDir, 'local.db'))
-    expect(reopened.get('PRAGMA user_version')).toEqual({ user_version: SCHEMA_VERSION })
+    const reopened = new Database(join(dataDir, 'local.db'))
+    expect(reopened.pragma('user_version')).toEqual([{ user_version: SCHEMA_VERSION }])
     reopened.close()
   })
 
   it('refuses a file of a newer schema with ERR_LOCAL_STORE_TOO_NEW', async () => {
     await start().then((s) => s.close())
     open.length = 0
-    const db = new sqlite.Database(join(dataDir, 'local.db'))
+    const db = new Database(join(dataDir, 'local.db'))
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 5}`)
     db.close()
     const before = await readFile(join(dataDir, 'local.db'))
