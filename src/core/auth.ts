@@ -1,5 +1,5 @@
 // createAuth(): the framework-agnostic core that both adapters drive: session checks, steps and route guards.
-import { type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './config.js'
+import { type Logger, type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './config.js'
 import { checkCrossSite } from './csrf.js'
 import { type AuthError, errorBody } from './errors.js'
 import type { Engine, RequestAuth, StepResult } from './flows/context.js'
@@ -18,6 +18,8 @@ export interface EmbeddedServer {
   url: string
   projectId: string
   secret: string
+  /** Where its data is kept; undefined in memory. */
+  dataDir: string | undefined
   close(): Promise<void>
 }
 
@@ -26,6 +28,7 @@ export type EmbeddedServerStarter = (options: {
   now: () => number
   /** Data directory; in memory when undefined. */
   dataDir: string | undefined
+  logger: Logger
 }) => Promise<EmbeddedServer>
 
 export interface Auth {
@@ -105,6 +108,7 @@ export function createAuth(
       embedded = await (startEmbedded as EmbeddedServerStarter)({
         now: config.now,
         dataDir: config.localDataDir,
+        logger: config.logger,
       })
       engine = build({
         projectId: embedded.projectId,
@@ -112,7 +116,7 @@ export function createAuth(
         baseUrl: embedded.url,
       })
       config.logger.info(
-        `No Stytch credentials set: using the embedded local Stytch server at ${embedded.url} (development only; data in ${config.localDataDir ?? 'memory'}; sent codes are listed at ${embedded.url}/__local/outbox).`,
+        `No Stytch credentials set: using the embedded local Stytch server at ${embedded.url} (development only; data in ${embedded.dataDir ?? 'memory'}; sent codes are listed at ${embedded.url}/__local/outbox).`,
       )
       return engine
     })()
