@@ -1,5 +1,5 @@
 // Tokens the tests sign themselves with a key published next to the local server's (through the proxy).
-import { generateKeyPairSync, type KeyObject, sign as rsaSign } from 'node:crypto'
+import { generateKeyPairSync, type KeyObject, randomBytes, sign as rsaSign } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import type { UpstreamProxy } from './upstream-proxy.js'
 
@@ -51,3 +51,11 @@ export function b64url(value: unknown): string {
     'base64url',
   )
 }
+
+/** A random string shaped like `token` (same length, base64url alphabet): a session token nobody issued. */
+export function randomTokenLike(token: string): string {
+  return randomBytes(token.length).toString('base64url').slice(0, token.length)
+}
+
+/** Stytch session JWTs live five minutes. */
+export const JWT_LIFETIME_MS = 5 * 60_000

@@ -1,6 +1,5 @@
 // Attack: the bounded refresh (src/core/flows/refresh.ts), from an outside review. Comments say
 // which tests caught a hole before it was fixed.
-import { randomBytes } from 'node:crypto'
 import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 import {
@@ -13,12 +12,7 @@ import {
   setCookiesOf,
   signIn,
 } from '../helpers/stack.js'
-
-const JWT_LIFETIME_MS = 5 * 60_000
-
-function randomTokenLike(token: string): string {
-  return randomBytes(token.length).toString('base64url').slice(0, token.length)
-}
+import { JWT_LIFETIME_MS, randomTokenLike } from '../helpers/tokens.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
   let stack: Stack

@@ -1,5 +1,4 @@
 // Refresh of an expired JWT under attack: bounded upstream calls, shared answers, and nobody logged out by a 429.
-import { randomBytes } from 'node:crypto'
 import request from 'supertest'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { StytchB2BOptions } from '../../src/index.js'
@@ -12,14 +11,9 @@ import {
   setCookiesOf,
   signIn,
 } from '../helpers/stack.js'
+import { JWT_LIFETIME_MS, randomTokenLike } from '../helpers/tokens.js'
 
 const AUTHENTICATE = 'POST /v1/b2b/sessions/authenticate'
-const JWT_LIFETIME_MS = 5 * 60_000
-
-/** A random string shaped like the session token beside it (same length and alphabet). */
-function randomTokenLike(token: string): string {
-  return randomBytes(token.length).toString('base64url').slice(0, token.length)
-}
 
 function cookiesWith(signedIn: SignedIn, token: string): string {
   return `stytch_session=${token}; stytch_session_jwt=${signedIn.sessionJwt}`

@@ -13,8 +13,7 @@ import {
   setCookiesOf,
   signIn,
 } from '../helpers/stack.js'
-
-const JWT_LIFETIME_MS = 5 * 60_000
+import { JWT_LIFETIME_MS } from '../helpers/tokens.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
   let stack: Stack
