@@ -198,7 +198,8 @@ describe.each(EXAMPLES)('the $name example', (example) => {
         'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
       ])
       expect(jar.names()).toEqual([])
-      expect(stack.local.requestCount('POST /v1/b2b/sessions/revoke')).toBe(1)
+      // One revocation for the session the switch left, one for the logout.
+      expect(stack.local.requestCount('POST /v1/b2b/sessions/revoke')).toBe(2)
       const after = await request(stack.app).get('/login?logged_out=1').set(HTML)
       expect(textOf(after.text)).toContain('You have been logged out.')
 
