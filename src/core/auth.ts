@@ -2,9 +2,9 @@
 import { type Logger, type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './config.js'
 import { checkCrossSite } from './csrf.js'
 import { type AuthError, errorBody } from './errors.js'
-import type { Engine, RequestAuth, StepResult } from './flows/context.js'
+import type { Engine, SessionCheck, StepResult } from './flows/context.js'
 import { createSessionRefresher } from './flows/refresh.js'
-import { authenticateRequest, authenticateRequestSync } from './flows/session.js'
+import { checkSession } from './flows/session.js'
 import type { AuthRequest, AuthResponse } from './http.js'
 import { validateFields } from './input.js'
 import { createJwksStore, type JwksStats } from './session-jwt/jwks-store.js'
@@ -35,19 +35,18 @@ export interface Auth {
   readonly config: ResolvedConfig
   /** Resolves once Stytch credentials are known (after the embedded server has started). */
   ready(): Promise<{ projectId: string; baseUrl: string; embedded: boolean }>
-  /** The session of a request, verified locally (and refreshed when its JWT has just expired). */
-  authenticate(request: AuthRequest): Promise<RequestAuth>
   /**
-   * The same answer without a promise when no I/O is needed (no token, or a JWT verified before);
-   * `undefined` otherwise. Adapters try it first to keep the hot path synchronous.
+   * The session of a request, verified locally (and refreshed when its JWT has just expired).
+   * Synchronous whenever no I/O is needed (no token, or a key at hand), so the hot path of every
+   * request makes no promise; a promise only while keys are fetched or a refresh runs.
    */
-  authenticateSync(request: AuthRequest): RequestAuth | undefined
+  authenticate(request: AuthRequest): SessionCheck | Promise<SessionCheck>
   /** Checks cross-site rules and the fields of `body`, then runs one step. */
   runStep(
     name: StepName,
     request: AuthRequest,
     body: Record<string, unknown>,
-    auth: RequestAuth,
+    check: SessionCheck,
   ): Promise<StepResult>
   /** Counters for tests and health checks. */
   stats(): {
@@ -135,20 +134,19 @@ export function createAuth(
         embedded: config.embedded,
       }
     },
-    authenticateSync(request) {
-      return engine ? authenticateRequestSync(engine, request) : undefined
-    },
     authenticate(request) {
-      // The hot path of every request: no extra await once the engine exists.
       return engine
-        ? authenticateRequest(engine, request)
-        : getEngine().then((ready) => authenticateRequest(ready, request))
+        ? checkSession(engine, request)
+        : getEngine().then((ready) => checkSession(ready, request))
     },
-    async runStep(name, request, body, auth) {
+    async runStep(name, request, body, check) {
       const step = STEP_BY_NAME[name]
       checkCrossSite(request, config.isTrustedOrigin, config.appOrigins)
       const input = validateFields(step.method === 'GET' ? {} : body, step.fields, config)
-      return step.run(await getEngine(), request, input, auth)
+      const result = await step.run(await getEngine(), request, input, check)
+      // Auth answers are per user: never cached by the browser or a proxy.
+      result.headers['cache-control'] = 'no-store'
+      return result
     },
     stats: () => ({
       jwks: engine?.jwksStats(),

@@ -2,7 +2,7 @@
 
 /**
  * Stable error codes. Callers branch on `err.code`, never on message text (`instanceof` fails when
- * two copies of the package are loaded). Every code is listed with its HTTP status in the README.
+ * two copies of the package are loaded). Every code is listed with its HTTP status in docs/errors.md.
  */
 export type AuthErrorCode =
   | 'ERR_SESSION_MISSING'

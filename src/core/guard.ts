@@ -1,7 +1,7 @@
 // requireSession's core: who may pass, and the 401/403/redirect answer for who may not.
 import { safeReturnTo } from './csrf.js'
 import { AuthError, errorBody } from './errors.js'
-import type { RequestAuth } from './flows/context.js'
+import type { SessionCheck } from './flows/context.js'
 import { missingSession } from './flows/session.js'
 import { type AuthRequest, type AuthResponse, header } from './http.js'
 
@@ -32,7 +32,7 @@ export interface RequireSessionOptions {
  */
 export function createGuard(
   guardOptions: RequireSessionOptions = {},
-): (request: AuthRequest, auth: RequestAuth) => AuthResponse | undefined {
+): (request: AuthRequest, check: SessionCheck) => AuthResponse | undefined {
   const allowedIds = normalizeList(guardOptions.organizationId, 'organizationId')
   const allowedSlugs = normalizeList(guardOptions.organizationSlug, 'organizationSlug')
   const roles = normalizeList(guardOptions.roles, 'roles') ?? []
@@ -40,11 +40,11 @@ export function createGuard(
   if (redirectTo !== undefined && safeReturnTo(redirectTo) !== redirectTo) {
     throw new TypeError('"redirectTo" must be a same-origin path such as "/login"')
   }
-  return function requireSessionGuard(request, auth) {
-    const session = auth.session
+  return function requireSessionGuard(request, check) {
+    const session = check.session
     if (!session) {
-      const error = missingSession(auth)
-      if (redirectTo !== undefined && !auth.bearer && isHtmlNavigation(request)) {
+      const error = missingSession(check)
+      if (redirectTo !== undefined && !check.bearer && isHtmlNavigation(request)) {
         const returnTo = safeReturnTo(request.url)
         const separator = redirectTo.includes('?') ? '&' : '?'
         const location = returnTo
@@ -52,7 +52,7 @@ export function createGuard(
           : redirectTo
         return { status: 303, headers: { location }, setCookies: [], body: {} }
       }
-      return refusal(error, auth)
+      return refusal(error, check)
     }
     // Each option matches its own field only: a slug chosen to equal a victim's id passes nothing.
     if (
@@ -63,7 +63,7 @@ export function createGuard(
         new AuthError('ERR_ORGANIZATION_FORBIDDEN', 'This page belongs to another organization.', {
           status: 403,
         }),
-        auth,
+        check,
       )
     }
     const missing = roles.filter((role) => !session.member.roles.includes(role))
@@ -72,7 +72,7 @@ export function createGuard(
         new AuthError('ERR_ROLE_FORBIDDEN', `This page needs the role ${missing.join(', ')}.`, {
           status: 403,
         }),
-        auth,
+        check,
       )
     }
     return undefined
@@ -80,16 +80,16 @@ export function createGuard(
 }
 
 /** The 401/403 answer of a refused request, with RFC 6750's `WWW-Authenticate`. */
-export function refusal(error: AuthError, auth: RequestAuth): AuthResponse {
+export function refusal(error: AuthError, check: SessionCheck): AuthResponse {
   const headers: Record<string, string> = { ...error.headers }
   if (error.status === 401) {
-    headers['www-authenticate'] = auth.bearer
+    headers['www-authenticate'] = check.bearer
       ? 'Bearer error="invalid_token", error_description="The access token is missing, expired or invalid"'
       : 'Bearer'
-  } else if (error.status === 403 && auth.bearer) {
+  } else if (error.status === 403 && check.bearer) {
     headers['www-authenticate'] = 'Bearer error="insufficient_scope"'
   }
-  // The adapter already sent auth.setCookies when it attached the session.
+  // The adapter already sent check.setCookies when it attached the session.
   return { status: error.status, headers, setCookies: [], body: errorBody(error) }
 }
 

@@ -1,6 +1,6 @@
 // The table of auth routes: one entry per step, with its method, path, accepted fields and flow.
 
-import type { Engine, RequestAuth, StepResult } from './flows/context.js'
+import type { Engine, SessionCheck, StepResult } from './flows/context.js'
 import {
   authenticateDiscoveryCode,
   createOrganization,
@@ -32,7 +32,7 @@ export interface Step {
   path: string
   fields: FieldSpec
   // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
-  run(engine: Engine, request: AuthRequest, input: any, auth: RequestAuth): Promise<StepResult>
+  run(engine: Engine, request: AuthRequest, input: any, check: SessionCheck): Promise<StepResult>
 }
 
 const EMAIL = { kind: 'email' } as const
@@ -61,7 +61,7 @@ export const STEPS: readonly Step[] = [
     method: 'GET',
     path: '/discovery/organizations',
     fields: {},
-    run: (engine, request, _input, auth) => listDiscoveredOrganizations(engine, request, auth),
+    run: (engine, request, _input, check) => listDiscoveredOrganizations(engine, request, check),
   },
   {
     name: 'exchangeIntermediateSession',
@@ -106,21 +106,21 @@ export const STEPS: readonly Step[] = [
     method: 'POST',
     path: '/sessions/exchange',
     fields: { organization_id: ORGANIZATION, session_duration_minutes: DURATION, locale: LOCALE },
-    run: (engine, request, input, auth) => exchangeSession(engine, request, auth, input),
+    run: (engine, request, input, check) => exchangeSession(engine, request, check, input),
   },
   {
     name: 'revokeSession',
     method: 'POST',
     path: '/sessions/revoke',
     fields: {},
-    run: (engine, request, _input, auth) => revokeSession(engine, request, auth),
+    run: (engine, request, _input, check) => revokeSession(engine, request, check),
   },
   {
     name: 'currentSession',
     method: 'GET',
     path: '/session',
     fields: {},
-    run: async (_engine, _request, _input, auth) => currentSession(auth),
+    run: async (_engine, _request, _input, check) => currentSession(check),
   },
 ]
 

@@ -1,23 +1,19 @@
 // Koa adapter (2 and 3): translates ctx to the core's AuthRequest/AuthResponse; ctx.state augmentation.
 import type { Middleware, ParameterizedContext } from 'koa'
 import {
-  type Auth,
-  type AuthRequest,
-  type AuthResponse,
-  createAuth,
-  createGuard,
-  errorResponse,
-  isAuthError,
-  matchStep,
-  type RequestAuth,
-  type RequestFields,
-  type RequireSessionOptions,
-  requestBody,
-  requestFields,
-  type StepName,
-  type StepResult,
-  type StytchB2BOptions,
-} from '../index.js'
+  attachSession,
+  createRouter,
+  failureAnswer,
+  notMounted,
+  stepMiddleware,
+} from '../core/adapter-kit.js'
+import type { Auth } from '../core/auth.js'
+import { type RequestFields, requestFields, type SessionCheck } from '../core/flows/context.js'
+import { createGuard, type RequireSessionOptions } from '../core/guard.js'
+import type { AuthRequest, AuthResponse } from '../core/http.js'
+import { requestBody } from '../core/input.js'
+import type { StepName } from '../core/steps.js'
+import { createAuth, type StytchB2BOptions } from '../index.js'
 
 declare module 'koa' {
   /** `ctx.state.member`, `ctx.state.organization`, `ctx.state.memberSession`, … */
@@ -27,9 +23,8 @@ declare module 'koa' {
 export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
 
 const AUTH = Symbol.for('stytch-b2b-middleware.auth')
-const REQUEST_AUTH = Symbol.for('stytch-b2b-middleware.request-auth')
-
-type Context = ParameterizedContext & { [AUTH]?: Auth; [REQUEST_AUTH]?: RequestAuth }
+const CHECK = Symbol.for('stytch-b2b-middleware.session-check')
+type Context = ParameterizedContext & { [AUTH]?: Auth; [CHECK]?: SessionCheck }
 
 /** The middleware returned by `stytchB2B()`, with the core it drives. */
 export type StytchB2BMiddleware = Middleware & { auth: Auth }
@@ -40,36 +35,24 @@ export type StytchB2BMiddleware = Middleware & { auth: Auth }
  */
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
-
+  const route = createRouter(auth.config.basePath)
   const middleware = async function stytchB2BMiddleware(
     ctx: Context,
     next: () => Promise<unknown>,
-  ): Promise<unknown> {
+  ) {
     ctx[AUTH] = auth
-    // Session failures come back in `found.failure`, never as a rejection.
-    const request = toAuthRequest(ctx)
-    const found = auth.authenticateSync(request) ?? (await auth.authenticate(request))
-    ctx[REQUEST_AUTH] = found
-    for (const cookie of found.setCookies) ctx.append('Set-Cookie', cookie)
-    ctx.state.member = found.session?.member
-    ctx.state.organization = found.session?.organization
-    ctx.state.memberSession = found.session?.memberSession
-    const match = matchStep(auth.config.basePath, ctx.method, ctx.path)
-    if (match === undefined) return next()
-    const { step, allowed } = match
-    if (!allowed) {
-      ctx.set('Allow', step.method)
-      ctx.status = 405
-      ctx.body = { error: { code: 'ERR_INVALID_INPUT', message: `Use ${step.method}.` } }
-      return undefined
-    }
+    // Session failures come back in `check.failure`, never as a rejection.
+    const check = await auth.authenticate(toAuthRequest(ctx))
+    ctx[CHECK] = check
+    for (const cookie of check.setCookies) ctx.append('Set-Cookie', cookie)
+    attachSession(ctx.state, check)
+    const target = route(ctx.method, ctx.path)
+    if (target === undefined) return next()
+    if ('answer' in target) return send(ctx, target.answer)
     try {
-      const result = await runStep(ctx, step.name)
-      ctx.status = result.status
-      ctx.body = result.body
+      send(ctx, await runStep(ctx, target.step))
     } catch (error) {
-      if (!isAuthError(error)) throw error
-      send(ctx, errorResponse(error))
+      send(ctx, failureAnswer(error) ?? rethrow(error))
     }
     return undefined
   }
@@ -84,58 +67,41 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
 export function requireSession(options: RequireSessionOptions = {}): Middleware {
   const guard = createGuard(options)
   return async function requireStytchSession(ctx: Context, next) {
-    const found = ctx[REQUEST_AUTH]
-    if (found === undefined) throw notMounted('requireSession()')
-    const refusal = guard(toAuthRequest(ctx), found)
+    const check = ctx[CHECK]
+    if (check === undefined) throw notMounted('requireSession()')
+    const refusal = guard(toAuthRequest(ctx), check)
     if (refusal === undefined) return next()
     send(ctx, refusal)
   }
 }
 
-/**
- * Runs one auth step as middleware: validates the body, calls Stytch, sets cookies and attaches
- * the result to `ctx.state` (`ctx.state.member`, `ctx.state.discoveredOrganizations`, …) for the
- * next middleware. Failures are thrown as `AuthError`s with a stable `code`, `status` and `expose`.
- */
-function stepMiddleware(name: StepName): Middleware {
-  return async function stytchStep(ctx: Context, next) {
-    await runStep(ctx, name)
-    return next()
-  }
-}
+/** The auth steps as middleware; each sets cookies and `ctx.state.*`, then awaits `next()`. */
+export const {
+  sendDiscoveryCode,
+  authenticateDiscoveryCode,
+  listDiscoveredOrganizations,
+  exchangeIntermediateSession,
+  createOrganization,
+  sendLoginCode,
+  authenticateLoginCode,
+  exchangeSession,
+  revokeSession,
+} = stepMiddleware(
+  (name): Middleware =>
+    async function stytchStep(ctx: Context, next) {
+      writeHead(ctx, await runStep(ctx, name))
+      return next()
+    },
+)
 
-async function runStep(ctx: Context, name: StepName): Promise<StepResult> {
+async function runStep(ctx: Context, name: StepName) {
   const auth = ctx[AUTH]
-  const found = ctx[REQUEST_AUTH]
-  if (auth === undefined || found === undefined) throw notMounted(`${name}()`)
-  const result = await auth.runStep(name, toAuthRequest(ctx), await bodyOf(ctx, auth), found)
-  for (const cookie of result.setCookies) ctx.append('Set-Cookie', cookie)
-  ctx.set('Cache-Control', 'no-store')
+  const check = ctx[CHECK]
+  if (auth === undefined || check === undefined) throw notMounted(`${name}()`)
+  const result = await auth.runStep(name, toAuthRequest(ctx), await bodyOf(ctx, auth), check)
   Object.assign(ctx.state, requestFields(result.state))
   return result
 }
-
-/** POST {basePath}/otps/email/discovery/send as middleware. */
-export const sendDiscoveryCode = (): Middleware => stepMiddleware('sendDiscoveryCode')
-/** Discovery code check as middleware; sets `ctx.state.discoveredOrganizations`. */
-export const authenticateDiscoveryCode = (): Middleware =>
-  stepMiddleware('authenticateDiscoveryCode')
-/** Lists discovered organizations into `ctx.state.discoveredOrganizations`. */
-export const listDiscoveredOrganizations = (): Middleware =>
-  stepMiddleware('listDiscoveredOrganizations')
-/** Enters the organization in `organization_id` with the intermediate session; sets `ctx.state.member`. */
-export const exchangeIntermediateSession = (): Middleware =>
-  stepMiddleware('exchangeIntermediateSession')
-/** Creates an organization from the intermediate session and signs in; sets `ctx.state.member`. */
-export const createOrganization = (): Middleware => stepMiddleware('createOrganization')
-/** Sends an organization login code. */
-export const sendLoginCode = (): Middleware => stepMiddleware('sendLoginCode')
-/** Signs in to an organization with a code; sets `ctx.state.member`. */
-export const authenticateLoginCode = (): Middleware => stepMiddleware('authenticateLoginCode')
-/** Switches the signed-in member to the organization in `organization_id`. */
-export const exchangeSession = (): Middleware => stepMiddleware('exchangeSession')
-/** Logs out: revokes the session upstream and clears every cookie, even when Stytch fails. */
-export const revokeSession = (): Middleware => stepMiddleware('revokeSession')
 
 function toAuthRequest(ctx: Context): AuthRequest {
   return {
@@ -166,9 +132,13 @@ function bodyOf(ctx: Context, auth: Auth): Promise<Record<string, unknown>> {
   })
 }
 
-function send(ctx: Context, response: AuthResponse): void {
+function writeHead(ctx: Context, response: AuthResponse): void {
   for (const cookie of response.setCookies) ctx.append('Set-Cookie', cookie)
   ctx.set(response.headers)
+}
+
+function send(ctx: Context, response: AuthResponse): void {
+  writeHead(ctx, response)
   ctx.status = response.status
   if (response.status >= 300 && response.status < 400) {
     // An empty body like Express's res.end(), not Koa's default status text.
@@ -179,6 +149,6 @@ function send(ctx: Context, response: AuthResponse): void {
   ctx.body = response.body
 }
 
-function notMounted(what: string): TypeError {
-  return new TypeError(`${what} must run after app.use(stytchB2B())`)
+function rethrow(error: unknown): never {
+  throw error
 }

@@ -25,7 +25,7 @@ export interface Engine {
 }
 
 /** The session found on a request, computed once per request by `authenticateRequest()`. */
-export interface RequestAuth {
+export interface SessionCheck {
   session: SessionContext | undefined
   /** Why there is no session, when a token was presented but refused (or could not be checked). */
   failure: AuthError | undefined

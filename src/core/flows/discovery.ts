@@ -8,7 +8,7 @@ import {
   customClaims,
   type Engine,
   loginResult,
-  type RequestAuth,
+  type SessionCheck,
   type StepResult,
   sessionDuration,
 } from './context.js'
@@ -77,7 +77,7 @@ export async function authenticateDiscoveryCode(
 export async function listDiscoveredOrganizations(
   engine: Engine,
   request: AuthRequest,
-  auth: RequestAuth,
+  check: SessionCheck,
 ): Promise<StepResult> {
   const ist = cookiesOf(request, engine).intermediateSession
   let body:
@@ -85,10 +85,10 @@ export async function listDiscoveredOrganizations(
     | { session_token: string }
     | { session_jwt: string }
   if (ist !== undefined) body = { intermediate_session_token: ist }
-  else if (auth.session && auth.sessionToken !== undefined)
-    body = { session_token: auth.sessionToken }
-  else if (auth.session && auth.sessionJwt !== undefined) body = { session_jwt: auth.sessionJwt }
-  else if (auth.failure) throw missingSession(auth)
+  else if (check.session && check.sessionToken !== undefined)
+    body = { session_token: check.sessionToken }
+  else if (check.session && check.sessionJwt !== undefined) body = { session_jwt: check.sessionJwt }
+  else if (check.failure) throw missingSession(check)
   else throw missingIntermediateSession()
   const response = await engine.api.discoveryList(body)
   const discoveredOrganizations = discoveredOrganizationsFrom(

@@ -2,13 +2,15 @@
 import { AuthError, isAuthError, StytchApiError } from '../errors.js'
 import { type AuthRequest, header } from '../http.js'
 import { sessionFromClaims, sessionFromResponse } from '../model.js'
+import type { VerifyOutcome } from '../session-jwt/verify.js'
+import type { SessionJwtPayload } from '../stytch-api/wire.js'
 import {
   clearAllCookies,
   cookiesOf,
   customClaims,
   type Engine,
   loginResult,
-  type RequestAuth,
+  type SessionCheck,
   type StepResult,
   sessionCookies,
   sessionDuration,
@@ -17,8 +19,8 @@ import {
 const BEARER = /^Bearer +([A-Za-z0-9_\-.]+)$/
 
 /** What is known of a request's session: none by default, `extra` fills in the rest. */
-function requestAuth(failure?: AuthError, extra?: Partial<RequestAuth>): RequestAuth {
-  const found: RequestAuth = {
+function sessionCheck(failure?: AuthError, extra?: Partial<SessionCheck>): SessionCheck {
+  const check: SessionCheck = {
     session: undefined,
     failure,
     bearer: false,
@@ -26,114 +28,106 @@ function requestAuth(failure?: AuthError, extra?: Partial<RequestAuth>): Request
     sessionJwt: undefined,
     setCookies: [],
   }
-  return extra === undefined ? found : Object.assign(found, extra)
+  return extra === undefined ? check : Object.assign(check, extra)
+}
+
+/** The token a request presents, read once: bearer header first, else the cookies. */
+interface Presented {
+  jwt: string
+  bearer: boolean
+  sessionToken: string | undefined
 }
 
 /**
- * The session of a request when it can be decided without I/O: no token at all, a JWT already
- * verified and cached, or one checked against a key already at hand. `undefined` means "ask
- * `authenticateRequest()`". Keeps the steady state of every request free of promises.
+ * Checks the session of a request: one decision, taken synchronously whenever the key is at hand
+ * (no token, a JWT verified before, or one checked against a fresh key set), so the steady state of
+ * every request makes no promise. Only a missing key (a JWKS fetch) or a refresh returns a promise.
+ * The JWT is verified locally; only a validly signed JWT past its `exp`, sent with a session token
+ * cookie, is refreshed upstream, and every other failure is decided with no upstream call.
  */
-export function authenticateRequestSync(
+export function checkSession(
   engine: Engine,
   request: AuthRequest,
-): RequestAuth | undefined {
+): SessionCheck | Promise<SessionCheck> {
   const authorization = header(request, 'authorization')
-  if (authorization !== undefined) {
-    const jwt = BEARER.exec(authorization)?.[1]
-    if (jwt === undefined) return undefined
-    const outcome = engine.verifier.verifySync(jwt)
-    if (outcome?.status === 'valid') {
-      return requestAuth(undefined, {
-        session: sessionFromClaims(outcome.claims),
-        bearer: true,
-        sessionJwt: jwt,
-      })
-    }
-    return outcome?.status === 'invalid'
-      ? requestAuth(failureOf('invalid'), { bearer: true })
-      : undefined
-  }
-  const cookies = cookiesOf(request, engine)
-  if (cookies.sessionJwt === undefined) return requestAuth()
-  const outcome = engine.verifier.verifySync(cookies.sessionJwt)
-  if (outcome?.status === 'valid') {
-    return requestAuth(undefined, {
-      session: sessionFromClaims(outcome.claims),
-      sessionToken: cookies.sessionToken,
-      sessionJwt: cookies.sessionJwt,
-    })
-  }
-  // Expired (a refresh may follow) or no key at hand: the asynchronous path decides.
-  return outcome?.status === 'invalid' ? requestAuth(failureOf('invalid')) : undefined
-}
-
-/**
- * Finds and checks the session of a request. The JWT (bearer header first, else cookie) is verified
- * locally. Only a validly signed JWT past its `exp`, sent with a session token cookie, is refreshed
- * upstream; every other failure is decided locally with no upstream call.
- */
-export async function authenticateRequest(
-  engine: Engine,
-  request: AuthRequest,
-): Promise<RequestAuth> {
-  const authorization = header(request, 'authorization')
+  let presented: Presented
   if (authorization !== undefined) {
     const jwt = BEARER.exec(authorization)?.[1]
     if (jwt === undefined) {
-      return requestAuth(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
+      return sessionCheck(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
         bearer: true,
       })
     }
-    const outcome = await engine.verifier.verify(jwt)
-    if (outcome.status === 'valid') {
-      return requestAuth(undefined, {
+    presented = { jwt, bearer: true, sessionToken: undefined }
+  } else {
+    const cookies = cookiesOf(request, engine)
+    if (cookies.sessionJwt === undefined) return sessionCheck()
+    presented = { jwt: cookies.sessionJwt, bearer: false, sessionToken: cookies.sessionToken }
+  }
+  const outcome = engine.verifier.verifySync(presented.jwt)
+  return outcome === undefined
+    ? engine.verifier
+        .verify(presented.jwt)
+        .then((later) => decide(engine, request, presented, later))
+    : decide(engine, request, presented, outcome)
+}
+
+/** What a verification outcome means for the request; a promise only when a refresh follows. */
+function decide(
+  engine: Engine,
+  request: AuthRequest,
+  presented: Presented,
+  outcome: VerifyOutcome,
+): SessionCheck | Promise<SessionCheck> {
+  const { jwt, bearer, sessionToken } = presented
+  switch (outcome.status) {
+    case 'valid':
+      return sessionCheck(undefined, {
         session: sessionFromClaims(outcome.claims),
-        bearer: true,
+        bearer,
+        sessionToken,
         sessionJwt: jwt,
       })
-    }
-    return requestAuth(failureOf(outcome.status), { bearer: true })
+    case 'invalid':
+    case 'unavailable':
+      return sessionCheck(failureOf(outcome.status), { bearer })
+    case 'expired':
+      // A bearer JWT has no session token beside it: it cannot be refreshed here.
+      if (bearer) return sessionCheck(failureOf('expired'), { bearer })
+      return refreshSession(engine, request, outcome.claims, sessionToken)
   }
+}
 
-  const cookies = cookiesOf(request, engine)
-  const jwt = cookies.sessionJwt
-  if (jwt === undefined) return requestAuth()
-  const outcome = await engine.verifier.verify(jwt)
-  if (outcome.status === 'valid') {
-    return requestAuth(undefined, {
-      session: sessionFromClaims(outcome.claims),
-      sessionToken: cookies.sessionToken,
-      sessionJwt: jwt,
-    })
-  }
-  if (outcome.status !== 'expired') return requestAuth(failureOf(outcome.status))
-
-  const sessionToken = cookies.sessionToken
-  const sessionId = outcome.claims['https://stytch.com/session'].id
-  const sessionEnds = Date.parse(outcome.claims['https://stytch.com/session'].expires_at)
+/** Refreshes a validly signed, expired cookie JWT through its session token (bounded: refresh.ts). */
+async function refreshSession(
+  engine: Engine,
+  request: AuthRequest,
+  claims: SessionJwtPayload,
+  sessionToken: string | undefined,
+): Promise<SessionCheck> {
+  const sessionId = claims['https://stytch.com/session'].id
+  const sessionEnds = Date.parse(claims['https://stytch.com/session'].expires_at)
   if (sessionToken === undefined || sessionEnds <= engine.config.now()) {
-    return requestAuth(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+    return sessionCheck(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
   }
-
   const refresh = await engine.refresher.refresh(sessionId, sessionEnds, sessionToken)
   switch (refresh.status) {
     case 'refused':
       // Stytch's verdict (or one remembered): the cookies are dead, remove them.
-      return requestAuth(
+      return sessionCheck(
         refresh.reason === 'ended'
           ? failureOf('expired')
           : new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'),
         { setCookies: clearAllCookies(engine, request) },
       )
     case 'blocked':
-      return requestAuth(
+      return sessionCheck(
         new AuthError('ERR_SESSION_INVALID', 'The session cannot be refreshed: sign in again.'),
       )
     case 'unavailable':
       // Not a verdict on the session (Stytch rate limiting or failing, or too many refreshes at
       // once): answer 503 and keep the cookies, so nobody is logged out by someone else's flood.
-      return requestAuth(
+      return sessionCheck(
         new StytchApiError('ERR_STYTCH_UNAVAILABLE', 'The session cannot be refreshed right now.', {
           status: 503,
           headers: { 'retry-after': String(refresh.retryAfterSeconds) },
@@ -141,7 +135,7 @@ export async function authenticateRequest(
       )
   }
   const refreshed = refresh.response
-  return requestAuth(undefined, {
+  return sessionCheck(undefined, {
     session: sessionFromResponse(
       refreshed.member,
       refreshed.organization,
@@ -175,14 +169,14 @@ function failureOf(status: 'expired' | 'invalid' | 'unavailable'): AuthError {
 }
 
 /** The error to answer when a route needs a session and the request has none. */
-export function missingSession(auth: RequestAuth): AuthError {
-  return auth.failure ?? new AuthError('ERR_SESSION_MISSING', 'Sign in to continue.')
+export function missingSession(check: SessionCheck): AuthError {
+  return check.failure ?? new AuthError('ERR_SESSION_MISSING', 'Sign in to continue.')
 }
 
 /** GET {basePath}/session: the current member, organization and session. */
-export function currentSession(auth: RequestAuth): StepResult {
-  if (!auth.session) throw missingSession(auth)
-  return { status: 200, headers: {}, setCookies: [], body: { ...auth.session }, state: {} }
+export function currentSession(check: SessionCheck): StepResult {
+  if (!check.session) throw missingSession(check)
+  return { status: 200, headers: {}, setCookies: [], body: { ...check.session }, state: {} }
 }
 
 /**
@@ -193,22 +187,22 @@ export function currentSession(auth: RequestAuth): StepResult {
 export async function exchangeSession(
   engine: Engine,
   request: AuthRequest,
-  auth: RequestAuth,
+  check: SessionCheck,
   input: { organization_id: string; session_duration_minutes?: number; locale?: string },
 ): Promise<StepResult> {
-  if (!auth.session || auth.sessionJwt === undefined) throw missingSession(auth)
+  if (!check.session || check.sessionJwt === undefined) throw missingSession(check)
   const response = await engine.api.sessionsExchange({
-    session_jwt: auth.sessionJwt,
+    session_jwt: check.sessionJwt,
     organization_id: input.organization_id,
     session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
     session_custom_claims: await customClaims(engine, 'session-exchange', input.organization_id),
     locale: input.locale,
   })
   const result = loginResult(engine, request, response)
-  const previous = auth.session.memberSession.memberSessionId
+  const previous = check.session.memberSession.memberSessionId
   // With more factors needed the member is still signed in to the previous organization: keep it.
   if (response.member_authenticated && response.member_session?.member_session_id !== previous) {
-    engine.refresher.revoked(previous, auth.sessionToken)
+    engine.refresher.revoked(previous, check.sessionToken)
     try {
       await engine.api.sessionsRevoke({ member_session_id: previous })
     } catch (error) {
@@ -231,10 +225,10 @@ export async function exchangeSession(
 export async function revokeSession(
   engine: Engine,
   request: AuthRequest,
-  auth: RequestAuth,
+  check: SessionCheck,
 ): Promise<StepResult> {
-  const cookies = auth.bearer ? {} : cookiesOf(request, engine)
-  const sessionId = auth.session?.memberSession.memberSessionId
+  const cookies = check.bearer ? {} : cookiesOf(request, engine)
+  const sessionId = check.session?.memberSession.memberSessionId
   const selector =
     sessionId !== undefined
       ? { member_session_id: sessionId }
@@ -257,7 +251,7 @@ export async function revokeSession(
   return {
     status: 200,
     headers: {},
-    setCookies: auth.bearer ? [] : clearAllCookies(engine, request),
+    setCookies: check.bearer ? [] : clearAllCookies(engine, request),
     body: { loggedOut: true, revoked },
     state: {},
   }
