@@ -5,6 +5,15 @@ import type { RequestFields, SessionCheck } from './flows/context.js'
 import type { AuthResponse } from './http.js'
 import { matchStep, type StepName } from './steps.js'
 
+// Everything else an adapter needs, so that it imports the core from one place.
+export type { Auth } from './auth.js'
+export type { StytchB2BOptions } from './config.js'
+export { type RequestFields, requestFields, type SessionCheck } from './flows/context.js'
+export { createGuard, type RequireSessionOptions } from './guard.js'
+export type { AuthRequest, AuthResponse } from './http.js'
+export type { BodySource } from './input.js'
+export type { StepName } from './steps.js'
+
 /** Where a request goes: nowhere of ours, a step to run, or an answer already decided (405). */
 export type Route = { step: StepName } | { answer: AuthResponse } | undefined
 

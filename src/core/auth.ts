@@ -6,7 +6,7 @@ import type { Engine, SessionCheck, StepResult } from './flows/context.js'
 import { createSessionRefresher } from './flows/refresh.js'
 import { checkSession } from './flows/session.js'
 import type { AuthRequest, AuthResponse } from './http.js'
-import { validateFields } from './input.js'
+import { type BodySource, requestBody, validateFields } from './input.js'
 import { createJwksStore, type JwksStats } from './session-jwt/jwks-store.js'
 import { createSessionVerifier } from './session-jwt/verify.js'
 import { STEP_BY_NAME, type StepName } from './steps.js'
@@ -45,7 +45,7 @@ export interface Auth {
   runStep(
     name: StepName,
     request: AuthRequest,
-    body: Record<string, unknown>,
+    body: BodySource,
     check: SessionCheck,
   ): Promise<StepResult>
   /** Counters for tests and health checks. */
@@ -142,7 +142,13 @@ export function createAuth(
     async runStep(name, request, body, check) {
       const step = STEP_BY_NAME[name]
       checkCrossSite(request, config.isTrustedOrigin, config.appOrigins)
-      const input = validateFields(step.method === 'GET' ? {} : body, step.fields, config)
+      const fields = await requestBody({
+        ...body,
+        method: request.method,
+        limit: config.maxBodyBytes,
+        timeoutMs: config.bodyTimeoutMs,
+      })
+      const input = validateFields(step.method === 'GET' ? {} : fields, step.fields, config)
       const result = await step.run(await getEngine(), request, input, check)
       // Auth answers are per user: never cached by the browser or a proxy.
       result.headers['cache-control'] = 'no-store'

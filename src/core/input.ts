@@ -119,16 +119,24 @@ export function parseBody(text: string, contentType: string | undefined): Record
  * The body of a request to an auth route: empty for GET/HEAD, the host's parsed body when a host
  * body parser already read the stream (`alreadyParsed`), else read from the stream with our cap.
  */
-export function requestBody(request: {
-  method: string
+/** Where a step's request body comes from, as the adapter sees it. */
+export interface BodySource {
   stream: AsyncIterable<Uint8Array | string>
   contentType: string | undefined
-  limit: number
-  /** Deadline for the whole body, in milliseconds. */
-  timeoutMs: number
+  /** A host body parser (express.json(), @koa/bodyparser) already read the stream. */
   alreadyParsed: boolean
+  /** What that parser produced. */
   parsedBody: unknown
-}): Promise<Record<string, unknown>> {
+}
+
+export function requestBody(
+  request: BodySource & {
+    method: string
+    limit: number
+    /** Deadline for the whole body, in milliseconds. */
+    timeoutMs: number
+  },
+): Promise<Record<string, unknown>> {
   if (request.method === 'GET' || request.method === 'HEAD') {
     return Promise.resolve(Object.create(null))
   }

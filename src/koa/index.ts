@@ -1,18 +1,21 @@
 // Koa adapter (2 and 3): translates ctx to the core's AuthRequest/AuthResponse; ctx.state augmentation.
 import type { Middleware, ParameterizedContext } from 'koa'
 import {
+  type Auth,
+  type AuthRequest,
+  type AuthResponse,
   attachSession,
+  createGuard,
   createRouter,
   failureAnswer,
   notMounted,
+  type RequestFields,
+  type RequireSessionOptions,
+  requestFields,
+  type SessionCheck,
+  type StepName,
   stepMiddleware,
 } from '../core/adapter-kit.js'
-import type { Auth } from '../core/auth.js'
-import { type RequestFields, requestFields, type SessionCheck } from '../core/flows/context.js'
-import { createGuard, type RequireSessionOptions } from '../core/guard.js'
-import type { AuthRequest, AuthResponse } from '../core/http.js'
-import { requestBody } from '../core/input.js'
-import type { StepName } from '../core/steps.js'
 import { createAuth, type StytchB2BOptions } from '../index.js'
 
 declare module 'koa' {
@@ -98,7 +101,15 @@ async function runStep(ctx: Context, name: StepName) {
   const auth = ctx[AUTH]
   const check = ctx[CHECK]
   if (auth === undefined || check === undefined) throw notMounted(`${name}()`)
-  const result = await auth.runStep(name, toAuthRequest(ctx), await bodyOf(ctx, auth), check)
+  // @koa/bodyparser leaves `ctx.request.body = {}` and the stream unread for types it skips.
+  const parsed = ctx.request as { body?: unknown; rawBody?: unknown }
+  const body = {
+    stream: ctx.req,
+    contentType: ctx.get('content-type') || undefined,
+    alreadyParsed: parsed.rawBody !== undefined || ctx.req.readableEnded,
+    parsedBody: parsed.body,
+  }
+  const result = await auth.runStep(name, toAuthRequest(ctx), body, check)
   Object.assign(ctx.state, requestFields(result.state))
   return result
 }
@@ -116,20 +127,6 @@ function toAuthRequest(ctx: Context): AuthRequest {
       return ctx.hostname
     },
   }
-}
-
-function bodyOf(ctx: Context, auth: Auth): Promise<Record<string, unknown>> {
-  // @koa/bodyparser leaves `ctx.request.body = {}` and the stream unread for types it skips.
-  const request = ctx.request as { body?: unknown; rawBody?: unknown }
-  return requestBody({
-    method: ctx.method,
-    stream: ctx.req,
-    contentType: ctx.get('content-type') || undefined,
-    limit: auth.config.maxBodyBytes,
-    timeoutMs: auth.config.bodyTimeoutMs,
-    alreadyParsed: request.rawBody !== undefined || ctx.req.readableEnded,
-    parsedBody: request.body,
-  })
 }
 
 function writeHead(ctx: Context, response: AuthResponse): void {
