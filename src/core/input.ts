@@ -1,4 +1,6 @@
 // Request bodies: read with a size cap, parse JSON or HTML forms, validate every field before any upstream call.
+import { OTP_LOCALES } from '../wire/otp-email.js'
+import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
 import { AuthError } from './errors.js'
 
 /** Field kinds the auth routes accept. */
@@ -13,9 +15,6 @@ export type FieldKind =
 
 /** A field spec: kind, and whether the field may be left out. */
 export type FieldSpec = Readonly<Record<string, { kind: FieldKind; optional?: boolean }>>
-
-/** Languages Stytch sends OTP emails in (spec section 3). */
-export const OTP_LOCALES = ['en', 'es', 'fr', 'pt-br'] as const
 
 // WHATWG HTML's "valid e-mail address": ASCII only, so IDN domains must arrive in punycode and no
 // CR/LF or other control character can reach an email header.
@@ -181,11 +180,11 @@ function checkField(name: string, kind: FieldKind, value: unknown, limits: Field
     if (
       typeof number !== 'number' ||
       !Number.isInteger(number) ||
-      number < 5 ||
+      number < SESSION_DURATION_MINUTES.min ||
       number > limits.maxSessionDurationMinutes
     ) {
       throw invalid(
-        `"${name}" must be an integer from 5 to ${limits.maxSessionDurationMinutes} minutes.`,
+        `"${name}" must be an integer from ${SESSION_DURATION_MINUTES.min} to ${limits.maxSessionDurationMinutes} minutes.`,
       )
     }
     return number

@@ -1,5 +1,5 @@
 // Organization records: lookup by id/slug/external id, settings validation, defaults (spec 3.13).
-import type { Organization } from '../core/stytch-api/wire.js'
+import type { Organization } from '../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { badRequest, organizationNotFound, StytchHttpError } from './errors.js'
 import { looksLikeId, newId, rfc3339 } from './ids.js'
