@@ -1,4 +1,5 @@
 // Request bodies: read with a size cap, parse JSON or HTML forms, validate every field before any upstream call.
+import { ORGANIZATION_NAME_MAX_LENGTH, ORGANIZATION_SLUG_PATTERN } from '../wire/organizations.js'
 import { OTP_LOCALES } from '../wire/otp-email.js'
 import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
 import { AuthError } from './errors.js'
@@ -21,8 +22,8 @@ export type FieldSpec = Readonly<Record<string, { kind: FieldKind; optional?: bo
 const EMAIL =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/
 const CODE = /^\d{6}$/
-// An organization id (organization-test-<uuid>) or slug: 2–128 of [A-Za-z0-9-._~] (spec 4.1).
-const ORGANIZATION_ID = /^[A-Za-z0-9\-._~]{2,128}$/
+// An organization id (organization-test-<uuid>) or slug: both fit the slug alphabet and length.
+const ORGANIZATION_ID = ORGANIZATION_SLUG_PATTERN
 // Stytch's organization ids: organization-test-<uuid> and organization-live-<uuid>.
 const ORGANIZATION_ID_SHAPE = /^organization-(test|live)-/i
 // Any printable text without control characters.
@@ -215,8 +216,14 @@ function checkField(name: string, kind: FieldKind, value: unknown, limits: Field
       return value
     case 'organizationName': {
       const trimmed = value.trim()
-      if (trimmed.length < 1 || trimmed.length > 128 || CONTROL.test(trimmed)) {
-        throw invalid(`"${name}" must be 1 to 128 printable characters.`)
+      if (
+        trimmed.length < 1 ||
+        trimmed.length > ORGANIZATION_NAME_MAX_LENGTH ||
+        CONTROL.test(trimmed)
+      ) {
+        throw invalid(
+          `"${name}" must be 1 to ${ORGANIZATION_NAME_MAX_LENGTH} printable characters.`,
+        )
       }
       return trimmed
     }

@@ -3,6 +3,12 @@
 import type { Rfc3339, StytchResponseBase } from './common.js'
 import type { RolePermission } from './rbac.js'
 
+/** An organization slug: 2 to 128 of the URL-safe characters A-Z a-z 0-9 - . _ ~ */
+export const ORGANIZATION_SLUG_PATTERN = /^[A-Za-z0-9\-._~]{2,128}$/
+
+/** An organization name is at most 128 characters long. */
+export const ORGANIZATION_NAME_MAX_LENGTH = 128
+
 export type JitProvisioning = 'ALL_ALLOWED' | 'RESTRICTED' | 'NOT_ALLOWED'
 export type EmailJitProvisioning = 'RESTRICTED' | 'NOT_ALLOWED'
 export type AllowedType = 'ALL_ALLOWED' | 'RESTRICTED' | 'NOT_ALLOWED'
