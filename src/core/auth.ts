@@ -1,4 +1,6 @@
 // createAuth(): the framework-agnostic core that both adapters drive: session checks, steps and route guards.
+
+import { stytchPath } from '../wire/paths.js'
 import { type Logger, type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './config.js'
 import { checkCrossSite } from './csrf.js'
 import { type AuthError, errorBody } from './errors.js'
@@ -75,7 +77,10 @@ export function createAuth(
 
   const build = (credentials: { projectId: string; secret: string; baseUrl: string }) => {
     const jwks = createJwksStore({
-      url: new URL(`/v1/b2b/sessions/jwks/${credentials.projectId}`, credentials.baseUrl).href,
+      url: new URL(
+        stytchPath('sessionsJwks', { project_id: credentials.projectId }),
+        credentials.baseUrl,
+      ).href,
       requestTimeoutMs: config.requestTimeoutMs,
       ttlMs: config.jwksCacheTtlMs,
       refetchCooldownMs: config.jwksRefetchCooldownMs,

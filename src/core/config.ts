@@ -1,4 +1,6 @@
 // resolveConfig(): validate the options once, apply defaults, freeze.
+
+import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
 import { type CookieOptions, type CookiePolicy, createCookiePolicy } from './cookies.js'
 import { createSendLimiter, type SendLimiter } from './send-limit.js'
 
@@ -133,9 +135,6 @@ export interface ResolvedConfig {
   localDataDir: string | undefined
 }
 
-/** Stytch's bounds on session_duration_minutes (spec 10.2). */
-export const SESSION_DURATION_MINUTES = { min: 5, max: 527_040 } as const
-
 const STDERR_LOGGER: Logger = {
   info: (message) => process.stderr.write(`[stytch-b2b-middleware] ${message}\n`),
   warn: (message) => process.stderr.write(`[stytch-b2b-middleware] warning: ${message}\n`),
@@ -188,8 +187,9 @@ export function resolveConfig(
   }
 
   const sessionDurationMinutes = integer(options.sessionDurationMinutes, 'sessionDurationMinutes', {
-    ...SESSION_DURATION_MINUTES,
-    fallback: 60,
+    min: SESSION_DURATION_MINUTES.min,
+    max: SESSION_DURATION_MINUTES.max,
+    fallback: SESSION_DURATION_MINUTES.default,
   })
   const maxSessionDurationMinutes = integer(
     options.maxSessionDurationMinutes,

@@ -1,4 +1,7 @@
 // Request bodies: read with a size cap, parse JSON or HTML forms, validate every field before any upstream call.
+import { ORGANIZATION_NAME_MAX_LENGTH, ORGANIZATION_SLUG_PATTERN } from '../wire/organizations.js'
+import { OTP_LOCALES } from '../wire/otp-email.js'
+import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
 import { AuthError } from './errors.js'
 
 /** Field kinds the auth routes accept. */
@@ -14,16 +17,13 @@ export type FieldKind =
 /** A field spec: kind, and whether the field may be left out. */
 export type FieldSpec = Readonly<Record<string, { kind: FieldKind; optional?: boolean }>>
 
-/** Languages Stytch sends OTP emails in (spec section 3). */
-export const OTP_LOCALES = ['en', 'es', 'fr', 'pt-br'] as const
-
 // WHATWG HTML's "valid e-mail address": ASCII only, so IDN domains must arrive in punycode and no
 // CR/LF or other control character can reach an email header.
 const EMAIL =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/
 const CODE = /^\d{6}$/
-// An organization id (organization-test-<uuid>) or slug: 2–128 of [A-Za-z0-9-._~] (spec 4.1).
-const ORGANIZATION_ID = /^[A-Za-z0-9\-._~]{2,128}$/
+// An organization id (organization-test-<uuid>) or slug: both fit the slug alphabet and length.
+const ORGANIZATION_ID = ORGANIZATION_SLUG_PATTERN
 // Stytch's organization ids: organization-test-<uuid> and organization-live-<uuid>.
 const ORGANIZATION_ID_SHAPE = /^organization-(test|live)-/i
 // Any printable text without control characters.
@@ -189,11 +189,11 @@ function checkField(name: string, kind: FieldKind, value: unknown, limits: Field
     if (
       typeof number !== 'number' ||
       !Number.isInteger(number) ||
-      number < 5 ||
+      number < SESSION_DURATION_MINUTES.min ||
       number > limits.maxSessionDurationMinutes
     ) {
       throw invalid(
-        `"${name}" must be an integer from 5 to ${limits.maxSessionDurationMinutes} minutes.`,
+        `"${name}" must be an integer from ${SESSION_DURATION_MINUTES.min} to ${limits.maxSessionDurationMinutes} minutes.`,
       )
     }
     return number
@@ -224,8 +224,14 @@ function checkField(name: string, kind: FieldKind, value: unknown, limits: Field
       return value
     case 'organizationName': {
       const trimmed = value.trim()
-      if (trimmed.length < 1 || trimmed.length > 128 || CONTROL.test(trimmed)) {
-        throw invalid(`"${name}" must be 1 to 128 printable characters.`)
+      if (
+        trimmed.length < 1 ||
+        trimmed.length > ORGANIZATION_NAME_MAX_LENGTH ||
+        CONTROL.test(trimmed)
+      ) {
+        throw invalid(
+          `"${name}" must be 1 to ${ORGANIZATION_NAME_MAX_LENGTH} printable characters.`,
+        )
       }
       return trimmed
     }

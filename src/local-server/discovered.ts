@@ -1,10 +1,7 @@
 // Which organizations an email can enter (spec 5, 6) and how each looks in discovery (spec 7).
-import type {
-  AuthenticationFactor,
-  DiscoveredOrganization,
-  Membership,
-  Organization,
-} from '../core/stytch-api/wire.js'
+import type { DiscoveredOrganization, Membership } from '../wire/discovery.js'
+import type { Organization } from '../wire/organizations.js'
+import type { AuthenticationFactor } from '../wire/sessions.js'
 import type { ServerContext } from './context.js'
 import { emailDomain, emailKey, lowerAscii } from './ids.js'
 import { renderMember } from './members.js'

@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Member } from '../core/stytch-api/wire.js'
+import type { Member } from '../wire/members.js'
 import type { ServerContext } from './context.js'
 import {
   checkAllowedHosts,

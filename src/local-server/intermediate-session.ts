@@ -1,5 +1,6 @@
 // Intermediate session tokens (spec 11): 10-minute bags of verified factors, single use.
-import type { AuthenticationFactor } from '../core/stytch-api/wire.js'
+import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../wire/discovery.js'
+import type { AuthenticationFactor } from '../wire/sessions.js'
 import type { ServerContext } from './context.js'
 import { istNotFound } from './errors.js'
 import {
@@ -9,8 +10,6 @@ import {
   sha256Hex,
 } from './ids.js'
 import type { IntermediateSessionRecord } from './store.js'
-
-export const IST_LIFETIME_MS = 10 * 60 * 1000
 
 export function mintIntermediateSession(
   ctx: ServerContext,
@@ -27,7 +26,7 @@ export function mintIntermediateSession(
     emailKey: emailKey(input.emailAddress),
     factors: input.factors,
     organizationIdHint: input.organizationIdHint,
-    expiresAtMs: ctx.now() + IST_LIFETIME_MS,
+    expiresAtMs: ctx.now() + INTERMEDIATE_SESSION_LIFETIME_SECONDS * 1000,
   }
   ctx.store.putIntermediateSession(record)
   return { token, record }

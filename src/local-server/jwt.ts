@@ -1,6 +1,6 @@
 // Compact RS256 JWS: signs session JWTs and checks incoming ones against the published keys.
 import { sign, verify } from 'node:crypto'
-import type { SessionJwtHeader } from '../core/stytch-api/wire.js'
+import type { SessionJwtHeader } from '../wire/jwt.js'
 import { StytchHttpError, sessionNotFound } from './errors.js'
 import type { KeyRing } from './keys.js'
 

@@ -1,9 +1,6 @@
 // Finishing a login (3.2, 3.6, 3.7, 3.10): a session when the org is satisfied, else an IST.
-import type {
-  AuthenticatedResponseBase,
-  AuthenticationFactor,
-  Organization,
-} from '../core/stytch-api/wire.js'
+import type { Organization } from '../wire/organizations.js'
+import type { AuthenticatedResponseBase, AuthenticationFactor } from '../wire/sessions.js'
 import { mergeCustomClaims } from './claims.js'
 import type { ServerContext } from './context.js'
 import { emailKey, rfc3339 } from './ids.js'

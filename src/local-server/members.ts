@@ -1,5 +1,6 @@
 // Member records: creation with defaults, effective roles and the wire rendering (spec 4.2).
-import type { Member, MemberRole, Organization } from '../core/stytch-api/wire.js'
+import type { Member, MemberRole } from '../wire/members.js'
+import type { Organization } from '../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { memberNotFound } from './errors.js'
 import { emailDomain, emailKey, looksLikeId, lowerAscii, newId, rfc3339 } from './ids.js'

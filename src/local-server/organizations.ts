@@ -1,5 +1,9 @@
 // Organization records: lookup by id/slug/external id, settings validation, defaults (spec 3.13).
-import type { Organization } from '../core/stytch-api/wire.js'
+import {
+  ORGANIZATION_NAME_MAX_LENGTH,
+  ORGANIZATION_SLUG_PATTERN,
+  type Organization,
+} from '../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { badRequest, organizationNotFound, StytchHttpError } from './errors.js'
 import { looksLikeId, newId, rfc3339 } from './ids.js'
@@ -37,7 +41,6 @@ const AUTH_METHODS = [
   'github_oauth',
   'hubspot_oauth',
 ]
-const SLUG_PATTERN = /^[A-Za-z0-9\-._~]{2,128}$/
 const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9._|-]{1,128}$/
 const DOMAIN_PATTERN =
   /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/
@@ -51,7 +54,9 @@ export function findOrganization(ctx: ServerContext, reference: string): Organiz
   if (looksLikeId('organization', reference)) return ctx.store.getOrganization(reference)
   return (
     ctx.store.getOrganization(reference) ??
-    (SLUG_PATTERN.test(reference) ? ctx.store.findOrganizationBySlug(reference) : undefined) ??
+    (ORGANIZATION_SLUG_PATTERN.test(reference)
+      ? ctx.store.findOrganizationBySlug(reference)
+      : undefined) ??
     (EXTERNAL_ID_PATTERN.test(reference)
       ? ctx.store.findOrganizationByExternalId(reference)
       : undefined)
@@ -152,7 +157,7 @@ export function checkOrganizationName(name: string | undefined): string {
   if (name === undefined || name.trim() === '') {
     throw new StytchHttpError(400, 'organization_name_missing', 'organization_name is required.')
   }
-  if (name.length > 128) {
+  if (name.length > ORGANIZATION_NAME_MAX_LENGTH) {
     throw new StytchHttpError(400, 'invalid_organization_name', 'organization_name is too long.')
   }
   return name
@@ -165,7 +170,7 @@ export function checkOrganizationName(name: string | undefined): string {
  * let one organization pass for another wherever a caller trusts the string it looked up.
  */
 export function checkOrganizationSlug(slug: string): string {
-  if (!SLUG_PATTERN.test(slug)) {
+  if (!ORGANIZATION_SLUG_PATTERN.test(slug)) {
     throw new StytchHttpError(
       400,
       'invalid_organization_slug',

@@ -1,10 +1,6 @@
 // What an organization still demands of a login: primary_required / mfa_required (spec 7).
-import type {
-  AuthenticationFactor,
-  MfaRequired,
-  Organization,
-  PrimaryRequired,
-} from '../core/stytch-api/wire.js'
+import type { Organization } from '../wire/organizations.js'
+import type { AuthenticationFactor, MfaRequired, PrimaryRequired } from '../wire/sessions.js'
 import type { MemberRecord } from './store.js'
 
 /** Primary method name of a factor (`email_otp` for email OTP). */

@@ -1,5 +1,5 @@
 // Organization search (spec 3.15): AND/OR query over the documented filters, cursor pagination.
-import type { Organization, OrganizationsSearchResponse } from '../core/stytch-api/wire.js'
+import type { Organization, OrganizationsSearchResponse } from '../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { badRequest } from './errors.js'
 import { lowerAscii } from './ids.js'

@@ -1,5 +1,12 @@
 // Member sessions: creation, lookup by token or JWT, the MemberSession view and JWT minting.
-import type { AuthenticationFactor, MemberSession, Organization } from '../core/stytch-api/wire.js'
+
+import { SESSION_JWT_LIFETIME_SECONDS } from '../wire/jwt.js'
+import type { Organization } from '../wire/organizations.js'
+import {
+  type AuthenticationFactor,
+  type MemberSession,
+  SESSION_DURATION_MINUTES,
+} from '../wire/sessions.js'
 import type { ServerContext } from './context.js'
 import { badRequest, StytchHttpError, sessionNotFound } from './errors.js'
 import { emailKey, looksLikeSessionToken, newId, newSessionToken, rfc3339 } from './ids.js'
@@ -7,11 +14,6 @@ import { signJwt, verifyJwtIgnoringExpiry } from './jwt.js'
 import { memberRoleIds } from './members.js'
 import type { MemberRecord, SessionRecord } from './store.js'
 import { type JsonObject, optString } from './validate.js'
-
-/** Default session length when a call creates a session without a duration (spec 10.2). */
-export const DEFAULT_SESSION_MINUTES = 60
-/** Session JWTs live five minutes regardless of the session (spec 9.1). */
-export const JWT_LIFETIME_SECONDS = 300
 
 export interface SessionArguments {
   session_token?: string | undefined
@@ -92,7 +94,7 @@ export function createSession(
     organizationId: member.member.organization_id,
     startedAtMs: now,
     lastAccessedAtMs: now,
-    expiresAtMs: now + (durationMinutes ?? DEFAULT_SESSION_MINUTES) * 60_000,
+    expiresAtMs: now + (durationMinutes ?? SESSION_DURATION_MINUTES.default) * 60_000,
     factors,
     customClaims,
   }
@@ -132,7 +134,7 @@ export function mintSessionJwt(
   const payload: Record<string, unknown> = Object.create(null)
   for (const [key, value] of Object.entries(record.customClaims)) payload[key] = value
   payload.aud = [ctx.projectId]
-  payload.exp = iat + JWT_LIFETIME_SECONDS
+  payload.exp = iat + SESSION_JWT_LIFETIME_SECONDS
   payload.iat = iat
   payload.iss = `stytch.com/${ctx.projectId}`
   payload.nbf = iat

@@ -1,7 +1,7 @@
 // Durable LocalStore: one SQLite file per data dir (libsql, WAL), shared safely by processes.
 import { mkdirSync, type Stats, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Organization } from '../core/stytch-api/wire.js'
+import type { Organization } from '../wire/organizations.js'
 import { StytchHttpError } from './errors.js'
 import { emailKey } from './ids.js'
 import type { KeyStorage, StoredSigningKey } from './keys.js'

@@ -1,4 +1,6 @@
 // Typed readers for request fields: absent and null are alike (spec 1.3), wrong types are 400s.
+import { OTP_LOCALES } from '../wire/otp-email.js'
+import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
 import { badRequest, StytchHttpError } from './errors.js'
 
 /** A parsed JSON request body (always an object). */
@@ -111,8 +113,6 @@ export function reqEmail(body: JsonObject, field = 'email_address'): string {
   return value
 }
 
-/** Locales accepted by the email OTP endpoints (spec 3 common fields). */
-export const OTP_LOCALES = ['en', 'es', 'pt-br', 'fr'] as const
 /** Locales accepted by the exchange endpoints (SDK 14.2.0 list). */
 export const EXCHANGE_LOCALES = [
   ...OTP_LOCALES,
@@ -140,13 +140,13 @@ export function optLocale(body: JsonObject, allowed: readonly string[]): string 
   return value
 }
 
-/** `session_duration_minutes`: 5..527040 (spec 10.2). */
+/** `session_duration_minutes` within Stytch's bounds (5..527040). */
 export function optSessionDuration(body: JsonObject): number | undefined {
   return optIntInRange(
     body,
     'session_duration_minutes',
-    5,
-    527040,
+    SESSION_DURATION_MINUTES.min,
+    SESSION_DURATION_MINUTES.max,
     'invalid_session_duration_minutes',
   )
 }

@@ -7,6 +7,7 @@ import * as onExpress from '../../src/express/index.js'
 import type { Auth, RequireSessionOptions } from '../../src/index.js'
 import * as onKoa from '../../src/koa/index.js'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
+import { STYTCH_PATHS, stytchPath } from '../../src/wire/paths.js'
 import { createTestClock, type TestClock } from './clock.js'
 import { callStytch } from './local-api.js'
 import { startUpstreamProxy, type UpstreamProxy } from './upstream-proxy.js'
@@ -141,7 +142,7 @@ export async function createStack(
     clock,
     handlerRuns: () => runs,
     upstream: (route) => local.requestCount(route),
-    jwksFetches: () => proxy.count(`/v1/b2b/sessions/jwks/${local.projectId}`),
+    jwksFetches: () => proxy.count(stytchPath('sessionsJwks', { project_id: local.projectId })),
     close: async () => {
       await testApp.auth.close()
       await proxy.close()
@@ -162,7 +163,7 @@ export async function seedOrganization(
   memberEmail?: string,
   settings: Record<string, unknown> = {},
 ): Promise<SeededOrganization> {
-  const created = await callStytch(local, 'POST', '/v1/b2b/organizations', {
+  const created = await callStytch(local, 'POST', STYTCH_PATHS.organizationsCreate, {
     organization_name: `${slug} Inc`,
     organization_slug: slug,
     ...settings,
@@ -174,7 +175,7 @@ export async function seedOrganization(
     const member = await callStytch(
       local,
       'POST',
-      `/v1/b2b/organizations/${organizationId}/members`,
+      stytchPath('membersCreate', { organization_id: organizationId }),
       {
         email_address: memberEmail,
       },

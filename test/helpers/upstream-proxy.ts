@@ -1,6 +1,10 @@
 // A loopback proxy in front of the local server that can inject upstream faults and publish extra JWKS keys.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { STYTCH_PATHS } from '../../src/wire/paths.js'
+
+/** `/v1/b2b/sessions/jwks/`: every project's JWKS path starts with it. */
+const JWKS_PATH_PREFIX = STYTCH_PATHS.sessionsJwks.replace('{project_id}', '')
 
 /** What the proxy does instead of forwarding, for requests whose path starts with a prefix. */
 export type Fault =
@@ -68,7 +72,7 @@ export async function startUpstreamProxy(target: string): Promise<UpstreamProxy>
       body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
     })
     let text = await upstream.text()
-    if (path.startsWith('/v1/b2b/sessions/jwks/') && extraKeys.length > 0 && upstream.ok) {
+    if (path.startsWith(JWKS_PATH_PREFIX) && extraKeys.length > 0 && upstream.ok) {
       const body = JSON.parse(text) as { keys: unknown[] }
       body.keys.push(...extraKeys)
       text = JSON.stringify(body)

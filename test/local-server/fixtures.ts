@@ -1,30 +1,32 @@
 // Shared set-up for the local-server suites: a server on an injected clock and login shortcuts.
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
+import { STYTCH_PATHS, stytchPath } from '../../src/wire/paths.js'
 import { createTestClock, type TestClock } from '../helpers/clock.js'
 import { callStytch, type StytchCallResult } from '../helpers/local-api.js'
 import { LOCAL_STORES, type LocalStoreCase } from '../helpers/local-stores.js'
 
-// Paths, written out literally: the wire is the contract (spec section 2).
+// Short names for the paths of the one table in src/wire/paths.ts; the schema index in
+// test/fixtures pins that table to the documented endpoints (test/wire/paths.test.ts).
 export const P = {
-  loginOrSignup: '/v1/b2b/otps/email/login_or_signup',
-  otpAuthenticate: '/v1/b2b/otps/email/authenticate',
-  discoverySend: '/v1/b2b/otps/email/discovery/send',
-  discoveryAuthenticate: '/v1/b2b/otps/email/discovery/authenticate',
-  discoveryList: '/v1/b2b/discovery/organizations',
-  discoveryCreate: '/v1/b2b/discovery/organizations/create',
-  istExchange: '/v1/b2b/discovery/intermediate_sessions/exchange',
-  sessionsAuthenticate: '/v1/b2b/sessions/authenticate',
-  sessionsRevoke: '/v1/b2b/sessions/revoke',
-  sessionsExchange: '/v1/b2b/sessions/exchange',
-  sessionsGet: '/v1/b2b/sessions',
-  jwks: (projectId: string) => `/v1/b2b/sessions/jwks/${encodeURIComponent(projectId)}`,
-  orgCreate: '/v1/b2b/organizations',
-  org: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}`,
-  orgSearch: '/v1/b2b/organizations/search',
-  membersCreate: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}/members`,
-  memberGet: (id: string) => `/v1/b2b/organizations/${encodeURIComponent(id)}/member`,
-  rbacPolicy: '/v1/b2b/rbac/policy',
-  rbacOrg: (id: string) => `/v1/b2b/rbac/organizations/${encodeURIComponent(id)}`,
+  loginOrSignup: STYTCH_PATHS.otpEmailLoginOrSignup,
+  otpAuthenticate: STYTCH_PATHS.otpEmailAuthenticate,
+  discoverySend: STYTCH_PATHS.otpEmailDiscoverySend,
+  discoveryAuthenticate: STYTCH_PATHS.otpEmailDiscoveryAuthenticate,
+  discoveryList: STYTCH_PATHS.discoveryOrganizations,
+  discoveryCreate: STYTCH_PATHS.discoveryOrganizationsCreate,
+  istExchange: STYTCH_PATHS.discoveryIntermediateSessionsExchange,
+  sessionsAuthenticate: STYTCH_PATHS.sessionsAuthenticate,
+  sessionsRevoke: STYTCH_PATHS.sessionsRevoke,
+  sessionsExchange: STYTCH_PATHS.sessionsExchange,
+  sessionsGet: STYTCH_PATHS.sessionsGet,
+  jwks: (projectId: string) => stytchPath('sessionsJwks', { project_id: projectId }),
+  orgCreate: STYTCH_PATHS.organizationsCreate,
+  org: (id: string) => stytchPath('organizationsGet', { organization_id: id }),
+  orgSearch: STYTCH_PATHS.organizationsSearch,
+  membersCreate: (id: string) => stytchPath('membersCreate', { organization_id: id }),
+  memberGet: (id: string) => stytchPath('membersGet', { organization_id: id }),
+  rbacPolicy: STYTCH_PATHS.rbacPolicy,
+  rbacOrg: (id: string) => stytchPath('rbacOrgPolicy', { organization_id: id }),
 } as const
 
 export interface Harness {

@@ -1,4 +1,7 @@
 // What every flow step receives and returns, and the shared handling of a sign-in answer.
+
+import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../../wire/discovery.js'
+import type { AuthenticatedResponseBase } from '../../wire/sessions.js'
 import type { ResolvedConfig } from '../config.js'
 import type { CookieKind } from '../cookies.js'
 import { AuthError } from '../errors.js'
@@ -13,7 +16,6 @@ import {
 } from '../model.js'
 import type { SessionVerifier } from '../session-jwt/verify.js'
 import type { StytchB2BApi } from '../stytch-api/endpoints.js'
-import type { AuthenticatedResponseBase } from '../stytch-api/wire.js'
 import type { SessionRefresher } from './refresh.js'
 
 /** The parts of the core a flow uses. */
@@ -121,9 +123,6 @@ export function sessionCookies(
   ]
 }
 
-/** Stytch's IST lifetime when the answer does not say (spec 11). */
-const IST_LIFETIME_SECONDS = 600
-
 /**
  * Turns an answer that may log the member in (OTP authenticate, IST exchange, discovery create,
  * session exchange) into cookies and a body. Logged in: session cookies set, IST cookie cleared.
@@ -176,7 +175,9 @@ export function loginResult(
     })
   }
   const expiresAt = Date.parse(response.intermediate_session_token_expires_at ?? '')
-  const maxAge = Number.isNaN(expiresAt) ? IST_LIFETIME_SECONDS : (expiresAt - now()) / 1000
+  const maxAge = Number.isNaN(expiresAt)
+    ? INTERMEDIATE_SESSION_LIFETIME_SECONDS
+    : (expiresAt - now()) / 1000
   return {
     status: 200,
     headers: {},

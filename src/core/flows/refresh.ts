@@ -1,9 +1,9 @@
 // Refresh of an expired session JWT through its session token, bounded so that no request pattern
 // can turn into a flood of upstream calls, and so that only a definitive answer logs anyone out.
 import { LRUCache } from 'lru-cache'
+import type { SessionsAuthenticateResponse } from '../../wire/sessions.js'
 import { isAuthError } from '../errors.js'
 import type { StytchB2BApi } from '../stytch-api/endpoints.js'
-import type { SessionsAuthenticateResponse } from '../stytch-api/wire.js'
 
 /** What a refresh attempt decided. */
 export type RefreshOutcome =

@@ -2,11 +2,9 @@
 import { type KeyObject, verify as verifySignature } from 'node:crypto'
 import { decodeProtectedHeader } from 'jose'
 import { LRUCache } from 'lru-cache'
-import type { SessionJwtPayload } from '../stytch-api/wire.js'
+import { SESSION_JWT_LIFETIME_SECONDS, type SessionJwtPayload } from '../../wire/jwt.js'
 import { type JwksStore, JwksUnavailableError } from './jwks-store.js'
 
-/** Stytch session JWTs live exactly this long (spec 9.1). */
-export const SESSION_JWT_LIFETIME_SECONDS = 300
 /** How often expired entries are swept out of the verified-token cache. */
 const SWEEP_INTERVAL_MS = 60_000
 /** No Stytch JWT comes close; longer strings are refused before any parsing. */

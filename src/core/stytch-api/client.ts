@@ -1,6 +1,7 @@
 // request(): one call to the Stytch API with Basic auth, a deadline, and upstream error mapping.
+
+import type { StytchErrorBody } from '../../wire/errors.js'
 import { type AuthErrorCode, StytchApiError } from '../errors.js'
-import type { StytchErrorBody } from './wire.js'
 
 export interface StytchCredentials {
   projectId: string

@@ -1,28 +1,33 @@
 // The Stytch B2B calls the flows make, typed with the wire shapes.
+
+import type {
+  DiscoveryIntermediateSessionsExchangeRequest,
+  DiscoveryIntermediateSessionsExchangeResponse,
+  DiscoveryOrganizationsCreateRequest,
+  DiscoveryOrganizationsCreateResponse,
+  DiscoveryOrganizationsListRequest,
+  DiscoveryOrganizationsListResponse,
+} from '../../wire/discovery.js'
+import type {
+  OtpEmailAuthenticateRequest,
+  OtpEmailAuthenticateResponse,
+  OtpEmailDiscoveryAuthenticateRequest,
+  OtpEmailDiscoveryAuthenticateResponse,
+  OtpEmailDiscoverySendRequest,
+  OtpEmailDiscoverySendResponse,
+  OtpEmailLoginOrSignupRequest,
+  OtpEmailLoginOrSignupResponse,
+} from '../../wire/otp-email.js'
+import { STYTCH_PATHS } from '../../wire/paths.js'
+import type {
+  SessionsAuthenticateRequest,
+  SessionsAuthenticateResponse,
+  SessionsExchangeRequest,
+  SessionsExchangeResponse,
+  SessionsRevokeRequest,
+  SessionsRevokeResponse,
+} from '../../wire/sessions.js'
 import type { StytchClient } from './client.js'
-import {
-  type DiscoveryIntermediateSessionsExchangeRequest,
-  type DiscoveryIntermediateSessionsExchangeResponse,
-  type DiscoveryOrganizationsCreateRequest,
-  type DiscoveryOrganizationsCreateResponse,
-  type DiscoveryOrganizationsListRequest,
-  type DiscoveryOrganizationsListResponse,
-  type OtpEmailAuthenticateRequest,
-  type OtpEmailAuthenticateResponse,
-  type OtpEmailDiscoveryAuthenticateRequest,
-  type OtpEmailDiscoveryAuthenticateResponse,
-  type OtpEmailDiscoverySendRequest,
-  type OtpEmailDiscoverySendResponse,
-  type OtpEmailLoginOrSignupRequest,
-  type OtpEmailLoginOrSignupResponse,
-  type SessionsAuthenticateRequest,
-  type SessionsAuthenticateResponse,
-  type SessionsExchangeRequest,
-  type SessionsExchangeResponse,
-  type SessionsRevokeRequest,
-  type SessionsRevokeResponse,
-  STYTCH_PATHS,
-} from './wire.js'
 
 export interface StytchB2BApi {
   otpLoginOrSignup(body: OtpEmailLoginOrSignupRequest): Promise<OtpEmailLoginOrSignupResponse>

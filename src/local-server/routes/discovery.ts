@@ -1,5 +1,5 @@
 // Discovery routes: list organizations (3.5), create one (3.6), enter one with an IST (3.7).
-import type { DiscoveryOrganizationsListResponse } from '../../core/stytch-api/wire.js'
+import type { DiscoveryOrganizationsListResponse } from '../../wire/discovery.js'
 import { mergeCustomClaims, readCustomClaims } from '../claims.js'
 import type { RouteHandler, ServerContext } from '../context.js'
 import { discoverOrganizations, eligibleByEmailDomain, visibleMembership } from '../discovered.js'

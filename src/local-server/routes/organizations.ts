@@ -1,5 +1,5 @@
 // Organization and member routes (3.13-3.17) and the RBAC policy routes (3.18).
-import type { Organization } from '../../core/stytch-api/wire.js'
+import type { Organization } from '../../wire/organizations.js'
 import type { RouteHandler } from '../context.js'
 import { badRequest, memberNotFound, StytchHttpError } from '../errors.js'
 import { emailKey, looksLikeId, lowerAscii } from '../ids.js'

@@ -1,9 +1,10 @@
 // Email OTP routes: org-scoped send/authenticate (3.1, 3.2) and discovery send/authenticate (3.3, 3.4).
-import type {
-  OtpEmailAuthenticateResponse,
-  OtpEmailDiscoveryAuthenticateResponse,
-  OtpEmailLoginOrSignupResponse,
-} from '../../core/stytch-api/wire.js'
+import {
+  OTP_LOCALES,
+  type OtpEmailAuthenticateResponse,
+  type OtpEmailDiscoveryAuthenticateResponse,
+  type OtpEmailLoginOrSignupResponse,
+} from '../../wire/otp-email.js'
 import { mergeCustomClaims, readCustomClaims } from '../claims.js'
 import type { RouteHandler, ServerContext } from '../context.js'
 import { discoverOrganizations } from '../discovered.js'
@@ -18,7 +19,6 @@ import { allowsEmailOtp } from '../policy.js'
 import { checkSendRate } from '../send-limit.js'
 import { readSessionArguments, resolveSession } from '../session.js'
 import {
-  OTP_LOCALES,
   optLocale,
   optOtpExpiration,
   optSessionDuration,

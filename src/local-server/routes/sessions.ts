@@ -1,8 +1,5 @@
 // Session routes: authenticate (3.8), revoke (3.9), exchange (3.10), JWKS (3.11), list (3.12).
-import type {
-  AuthenticationFactor,
-  SessionsAuthenticateResponse,
-} from '../../core/stytch-api/wire.js'
+import type { AuthenticationFactor, SessionsAuthenticateResponse } from '../../wire/sessions.js'
 import { mergeCustomClaims, readCustomClaims } from '../claims.js'
 import type { RouteHandler, ServerContext } from '../context.js'
 import { visibleMembership } from '../discovered.js'

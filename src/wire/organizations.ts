@@ -1,0 +1,107 @@
+// Organizations: the Organization object and the org calls
+// (https://stytch.com/docs/api-reference/b2b/api/organizations/organization-object).
+import type { Rfc3339, StytchResponseBase } from './common.js'
+import type { RolePermission } from './rbac.js'
+
+/** An organization slug: 2 to 128 of the URL-safe characters A-Z a-z 0-9 - . _ ~ */
+export const ORGANIZATION_SLUG_PATTERN = /^[A-Za-z0-9\-._~]{2,128}$/
+
+/** An organization name is at most 128 characters long. */
+export const ORGANIZATION_NAME_MAX_LENGTH = 128
+
+export type JitProvisioning = 'ALL_ALLOWED' | 'RESTRICTED' | 'NOT_ALLOWED'
+export type EmailJitProvisioning = 'RESTRICTED' | 'NOT_ALLOWED'
+export type AllowedType = 'ALL_ALLOWED' | 'RESTRICTED' | 'NOT_ALLOWED'
+export type AuthMethods = 'ALL_ALLOWED' | 'RESTRICTED'
+export type MfaPolicy = 'REQUIRED_FOR_ALL' | 'OPTIONAL'
+
+export interface ActiveSsoConnection {
+  connection_id: string
+  display_name: string
+  identity_provider: string
+}
+
+export interface ActiveScimConnection {
+  connection_id: string
+  display_name: string
+  bearer_token_last_four: string
+  bearer_token_expires_at?: Rfc3339 | null
+}
+
+export interface EmailImplicitRoleAssignment {
+  domain: string
+  role_id: string
+}
+
+export interface CustomRole {
+  role_id: string
+  description: string
+  permissions: RolePermission[]
+}
+
+/** The Organization object. */
+export interface Organization {
+  organization_id: string
+  organization_name: string
+  organization_logo_url: string
+  organization_slug: string
+  sso_jit_provisioning: JitProvisioning
+  sso_jit_provisioning_allowed_connections: string[]
+  sso_active_connections: ActiveSsoConnection[]
+  email_allowed_domains: string[]
+  email_jit_provisioning: EmailJitProvisioning
+  email_invites: AllowedType
+  auth_methods: AuthMethods
+  allowed_auth_methods: string[]
+  mfa_policy: MfaPolicy
+  rbac_email_implicit_role_assignments: EmailImplicitRoleAssignment[]
+  mfa_methods: AuthMethods
+  allowed_mfa_methods: string[]
+  oauth_tenant_jit_provisioning: EmailJitProvisioning
+  claimed_email_domains: string[]
+  first_party_connected_apps_allowed_type: AllowedType
+  allowed_first_party_connected_apps: string[]
+  third_party_connected_apps_allowed_type: AllowedType
+  allowed_third_party_connected_apps: string[]
+  custom_roles: CustomRole[]
+  trusted_metadata?: Record<string, unknown> | null
+  created_at?: Rfc3339 | null
+  updated_at?: Rfc3339 | null
+  organization_external_id?: string | null
+  sso_default_connection_id?: string | null
+  scim_active_connection?: ActiveScimConnection | null
+  allowed_oauth_tenants?: Record<string, unknown> | null
+}
+
+/** Organization settings accepted by organization create and discovery organization create. */
+export interface OrganizationSettingsInput {
+  organization_logo_url?: string
+  trusted_metadata?: Record<string, unknown>
+  sso_jit_provisioning?: JitProvisioning
+  email_allowed_domains?: string[]
+  email_jit_provisioning?: EmailJitProvisioning
+  email_invites?: AllowedType
+  auth_methods?: AuthMethods
+  allowed_auth_methods?: string[]
+  mfa_policy?: MfaPolicy
+  rbac_email_implicit_role_assignments?: EmailImplicitRoleAssignment[]
+  mfa_methods?: AuthMethods
+  allowed_mfa_methods?: string[]
+  oauth_tenant_jit_provisioning?: EmailJitProvisioning
+  allowed_oauth_tenants?: Record<string, unknown>
+  first_party_connected_apps_allowed_type?: AllowedType
+  allowed_first_party_connected_apps?: string[]
+  third_party_connected_apps_allowed_type?: AllowedType
+  allowed_third_party_connected_apps?: string[]
+}
+
+export interface ResultsMetadata {
+  total: number
+  next_cursor?: string | null
+}
+
+/** Answer of POST /v1/b2b/organizations/search. */
+export interface OrganizationsSearchResponse extends StytchResponseBase {
+  organizations: Organization[]
+  results_metadata: ResultsMetadata
+}

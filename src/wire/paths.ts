@@ -1,0 +1,38 @@
+// The path table: every Stytch B2B path this package calls or the local server answers, written once.
+
+/** Every Stytch path used by this package; `{x}` marks a path parameter. */
+export const STYTCH_PATHS = {
+  otpEmailLoginOrSignup: '/v1/b2b/otps/email/login_or_signup',
+  otpEmailAuthenticate: '/v1/b2b/otps/email/authenticate',
+  otpEmailDiscoverySend: '/v1/b2b/otps/email/discovery/send',
+  otpEmailDiscoveryAuthenticate: '/v1/b2b/otps/email/discovery/authenticate',
+  discoveryOrganizations: '/v1/b2b/discovery/organizations',
+  discoveryOrganizationsCreate: '/v1/b2b/discovery/organizations/create',
+  discoveryIntermediateSessionsExchange: '/v1/b2b/discovery/intermediate_sessions/exchange',
+  sessionsAuthenticate: '/v1/b2b/sessions/authenticate',
+  sessionsRevoke: '/v1/b2b/sessions/revoke',
+  sessionsExchange: '/v1/b2b/sessions/exchange',
+  sessionsJwks: '/v1/b2b/sessions/jwks/{project_id}',
+  sessionsGet: '/v1/b2b/sessions',
+  organizationsCreate: '/v1/b2b/organizations',
+  organizationsGet: '/v1/b2b/organizations/{organization_id}',
+  organizationsSearch: '/v1/b2b/organizations/search',
+  membersCreate: '/v1/b2b/organizations/{organization_id}/members',
+  membersGet: '/v1/b2b/organizations/{organization_id}/member',
+  rbacPolicy: '/v1/b2b/rbac/policy',
+  rbacOrgPolicy: '/v1/b2b/rbac/organizations/{organization_id}',
+} as const
+
+export type StytchPathName = keyof typeof STYTCH_PATHS
+
+/**
+ * A path of the table with its `{param}` placeholders filled in, each value percent-encoded.
+ * @example stytchPath('membersGet', { organization_id: id }) // '/v1/b2b/organizations/<id>/member'
+ */
+export function stytchPath(name: StytchPathName, params: Record<string, string> = {}): string {
+  return STYTCH_PATHS[name].replace(/\{([a-z_]+)\}/g, (placeholder, key: string) => {
+    const value = params[key]
+    if (value === undefined) throw new TypeError(`${name}: missing path parameter ${placeholder}`)
+    return encodeURIComponent(value)
+  })
+}
