@@ -1,9 +1,10 @@
 // The session of a request: local JWT verification, refresh of an expired JWT, switch organization, log out.
+
+import type { SessionJwtPayload } from '../../wire/jwt.js'
 import { AuthError, isAuthError, StytchApiError } from '../errors.js'
 import { type AuthRequest, header } from '../http.js'
 import { sessionFromClaims, sessionFromResponse } from '../model.js'
 import type { VerifyOutcome } from '../session-jwt/verify.js'
-import type { SessionJwtPayload } from '../stytch-api/wire.js'
 import {
   clearAllCookies,
   cookiesOf,
