@@ -319,7 +319,7 @@ function validateBaseUrl(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new TypeError('"baseUrl" must be an absolute http(s) URL')
   }
-  // Stytch serves every path at the host root (spec 1.1): a path part would be dropped anyway.
+  // Stytch serves every path at the host root: a path part would be dropped anyway.
   return url.origin
 }
 

@@ -1,4 +1,4 @@
-// session_custom_claims rules (spec 10.3): reserved keys ignored, null deletes, 4 KB cap.
+// session_custom_claims rules: reserved keys ignored, null deletes, 4 KB cap.
 import { StytchHttpError } from './errors.js'
 import { type JsonObject, optObject } from './validate.js'
 

@@ -1,4 +1,4 @@
-// Which organizations an email can enter (spec 5, 6) and how each looks in discovery (spec 7).
+// Which organizations an email can enter and how each looks in discovery.
 import type { DiscoveredOrganization, Membership } from '../wire/discovery.js'
 import type { Organization } from '../wire/organizations.js'
 import type { AuthenticationFactor } from '../wire/sessions.js'
@@ -16,7 +16,7 @@ const MEMBERSHIP_OF: Record<string, Membership['type'] | undefined> = {
 
 /**
  * True when `email` may JIT-join `organization` by domain: email JIT RESTRICTED, the domain is
- * allowed, and another member of the org already has a verified email at that domain (spec 6.3).
+ * allowed, and another member of the org already has a verified email at that domain.
  */
 export function eligibleByEmailDomain(
   ctx: ServerContext,

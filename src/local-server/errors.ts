@@ -1,4 +1,4 @@
-// Stytch error envelope (spec 8.1) and the error thrown by route handlers to produce it.
+// Stytch error envelope and the error thrown by route handlers to produce it.
 import type { StytchErrorBody } from '../wire/errors.js'
 
 /** Thrown by handlers; the router turns it into the Stytch envelope with this status. */

@@ -1,4 +1,4 @@
-// Identifier, opaque token and timestamp formats of the local server (spec 1.4, 1.5).
+// Identifier, opaque token and timestamp formats of the local server.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 
 /** `<kind>-test-<uuid v4>`, e.g. `member-test-…`. */
@@ -23,14 +23,14 @@ export function newRequestId(): string {
 }
 
 /**
- * Session token: 33 CSPRNG bytes as 44 URL-safe base64 characters, never padded (spec 1.5).
+ * Session token: 33 CSPRNG bytes as 44 URL-safe base64 characters, never padded.
  * The IST format below always ends in `=`, so the two kinds cannot be confused.
  */
 export function newSessionToken(): string {
   return randomBytes(33).toString('base64url')
 }
 
-/** Intermediate session token: 32 CSPRNG bytes as 44 characters of padded base64 (spec 1.5). */
+/** Intermediate session token: 32 CSPRNG bytes as 44 characters of padded base64. */
 export function newIntermediateSessionToken(): string {
   return randomBytes(32).toString('base64')
 }

@@ -1,4 +1,4 @@
-// Intermediate session tokens (spec 11): 10-minute bags of verified factors, single use.
+// Intermediate session tokens: 10-minute bags of verified factors, single use.
 import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../wire/discovery.js'
 import type { AuthenticationFactor } from '../wire/sessions.js'
 import type { ServerContext } from './context.js'

@@ -6,7 +6,7 @@ import type { KeyRing } from './keys.js'
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-/** Signs `payload` with the ring's current key; header `{alg: RS256, kid, typ: JWT}` (spec 9.1). */
+/** Signs `payload` with the ring's current key; header `{alg: RS256, kid, typ: JWT}`. */
 export function signJwt(keys: KeyRing, payload: Record<string, unknown>): string {
   const key = keys.current()
   const header: SessionJwtHeader = { alg: 'RS256', kid: key.kid, typ: 'JWT' }
@@ -33,7 +33,7 @@ function decodeJson(part: string): Record<string, unknown> {
 /**
  * Returns the payload of a JWT that this server signed for this project with a still-published
  * key. `exp` is deliberately not checked: sessions/authenticate accepts an expired JWT while its
- * session lives (spec 3.8). Garbage → 400 `unable_to_parse_session_jwt`; a well-formed token
+ * session lives. Garbage → 400 `unable_to_parse_session_jwt`; a well-formed token
  * that fails the checks → 404 `session_not_found`.
  */
 export function verifyJwtIgnoringExpiry(

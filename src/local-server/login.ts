@@ -19,9 +19,9 @@ export interface LoginInput {
   sessionDurationMinutes?: number | undefined
   /** Validated request claims; merged into a new or existing session. */
   customClaims?: JsonObject | undefined
-  /** A valid session passed in: factors are added to it and MFA is not demanded (spec 3.2). */
+  /** A valid session passed in: factors are added to it and MFA is not demanded. */
   existingSession?: SessionRecord | undefined
-  /** The IST passed in: consumed on a full login, returned unchanged otherwise (spec 3.7). */
+  /** The IST passed in: consumed on a full login, returned unchanged otherwise. */
   intermediateSession?: { token: string; record: IntermediateSessionRecord } | undefined
 }
 
@@ -39,7 +39,7 @@ function forMember(member: MemberRecord, factors: AuthenticationFactor[]): Authe
 /**
  * Evaluates the org's requirements for `input.factors`. Satisfied: activates the member, creates
  * (or extends) the session, consumes the IST. Not satisfied: returns an IST holding the factors,
- * with `session_duration_minutes` and custom claims ignored (spec 3.2 item 4, 3.7 item 3).
+ * with `session_duration_minutes` and custom claims ignored.
  */
 export function completeLogin(ctx: ServerContext, input: LoginInput): LoginResult {
   const { organization } = input
@@ -49,7 +49,7 @@ export function completeLogin(ctx: ServerContext, input: LoginInput): LoginResul
     skipMfa: input.existingSession !== undefined,
   })
   if (verdict.primary_required === null) {
-    // Email factors prove the address: pending/invited members become active (spec 3.2, 5).
+    // Email factors prove the address: pending/invited members become active.
     const proves = factors.some(
       (f) =>
         f.email_factor !== null &&
@@ -141,7 +141,7 @@ export function completeLogin(ctx: ServerContext, input: LoginInput): LoginResul
   }
 }
 
-/** An email OTP factor verified now (spec 4.4). */
+/** An email OTP factor verified now. */
 export function emailOtpFactor(
   ctx: ServerContext,
   emailAddress: string,

@@ -1,4 +1,4 @@
-// Member records: creation with defaults, effective roles and the wire rendering (spec 4.2).
+// Member records: creation with defaults, effective roles and the wire rendering.
 import type { Member, MemberRole } from '../wire/members.js'
 import type { Organization } from '../wire/organizations.js'
 import type { ServerContext } from './context.js'

@@ -1,4 +1,4 @@
-// Organization records: lookup by id/slug/external id, settings validation, defaults (spec 3.13).
+// Organization records: lookup by id/slug/external id, settings validation, defaults.
 import {
   ORGANIZATION_NAME_MAX_LENGTH,
   ORGANIZATION_SLUG_PATTERN,
@@ -225,7 +225,7 @@ export function unusedSlug(ctx: ServerContext, base: string): string {
   return `${base}-${newId('x').slice(7, 15)}`
 }
 
-/** Full Organization with Stytch's defaults (spec 3.13) applied under `settings`. */
+/** Full Organization with Stytch's defaults applied under `settings`. */
 export function buildOrganization(
   ctx: ServerContext,
   input: {

@@ -4,7 +4,7 @@ import type { ServerContext } from './context.js'
 import { StytchHttpError } from './errors.js'
 import { emailKey, rfc3339 } from './ids.js'
 
-/** Consecutive failures before a lock, and its length (spec 12.3 defaults). */
+/** Consecutive failures before a lock, and its length. */
 export const MAX_FAILED_ATTEMPTS = 10
 export const LOCK_DURATION_MS = 60 * 60 * 1000
 export const DEFAULT_OTP_EXPIRATION_MINUTES = 10
@@ -31,7 +31,7 @@ export function issueOtp(ctx: ServerContext, slot: string, expirationMinutes: nu
   return code
 }
 
-/** Lock state of an email at `now`, for `Member.is_locked` (spec 4.2). */
+/** Lock state of an email at `now`, for `Member.is_locked`. */
 export function lockState(
   ctx: ServerContext,
   email: string,

@@ -1,4 +1,4 @@
-// What an organization still demands of a login: primary_required / mfa_required (spec 7).
+// What an organization still demands of a login: primary_required / mfa_required.
 import type { Organization } from '../wire/organizations.js'
 import type { AuthenticationFactor, MfaRequired, PrimaryRequired } from '../wire/sessions.js'
 import type { MemberRecord } from './store.js'
@@ -22,8 +22,8 @@ export interface Requirements {
 }
 
 /**
- * Evaluates held factors against the org's auth-method and MFA policies (spec 7 steps 1-3).
- * `skipMfa` models a valid session passed into the call (spec 3.2 item 5).
+ * Evaluates held factors against the org's auth-method and MFA policies.
+ * `skipMfa` models a valid session passed into the call.
  */
 export function evaluateRequirements(
   organization: Organization,
@@ -66,7 +66,7 @@ export function evaluateRequirements(
   }
 }
 
-/** True when the org accepts email OTP as a primary factor for this member (spec 3.2 item 7). */
+/** True when the org accepts email OTP as a primary factor for this member. */
 export function allowsEmailOtp(organization: Organization, member: MemberRecord | null): boolean {
   return (
     organization.auth_methods !== 'RESTRICTED' ||

@@ -1,4 +1,4 @@
-// Default RBAC policy (stytch_admin, stytch_member) and authorization checks (spec 3.8, 3.18).
+// Default RBAC policy (stytch_admin, stytch_member) and authorization checks.
 import type { Organization } from '../wire/organizations.js'
 import type { PolicyRole, RbacPolicy } from '../wire/rbac.js'
 import { ADMIN_ROLE, MEMBER_ROLE } from './members.js'

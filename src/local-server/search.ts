@@ -1,4 +1,4 @@
-// Organization search (spec 3.15): AND/OR query over the documented filters, cursor pagination.
+// Organization search: AND/OR query over the documented filters, cursor pagination.
 import type { Organization, OrganizationsSearchResponse } from '../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { badRequest } from './errors.js'

@@ -121,7 +121,7 @@ export function renderMemberSession(
   }
 }
 
-/** A fresh JWT for the session: iat = nbf = now, exp = iat + 300 (spec 9.2, 9.3, 9.4). */
+/** A fresh JWT for the session: iat = nbf = now, exp = iat + 300. */
 export function mintSessionJwt(
   ctx: ServerContext,
   record: SessionRecord,

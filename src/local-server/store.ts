@@ -31,7 +31,7 @@ export interface IntermediateSessionRecord {
   emailAddress: string
   emailKey: string
   factors: AuthenticationFactor[]
-  /** Organization an org-scoped flow tied this IST to (spec 3.5 organization_id_hint). */
+  /** Organization an org-scoped flow tied this IST to. */
   organizationIdHint: string | null
   expiresAtMs: number
 }
@@ -43,7 +43,7 @@ export interface OtpRecord {
   used: boolean
 }
 
-/** Consecutive failed OTP attempts per email key, and the lock they caused (spec 12.3). */
+/** Consecutive failed OTP attempts per email key, and the lock they caused. */
 export interface AttemptRecord {
   failures: number
   lockCreatedAtMs: number | null

@@ -1,4 +1,4 @@
-// Typed readers for request fields: absent and null are alike (spec 1.3), wrong types are 400s.
+// Typed readers for request fields: absent and null are alike, wrong types are 400s.
 import { OTP_LOCALES } from '../wire/otp-email.js'
 import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
 import { badRequest, StytchHttpError } from './errors.js'
@@ -151,7 +151,7 @@ export function optSessionDuration(body: JsonObject): number | undefined {
   )
 }
 
-/** `*_expiration_minutes` of OTP sends: 2..15 (spec 12.1). */
+/** `*_expiration_minutes` of OTP sends: 2..15. */
 export function optOtpExpiration(body: JsonObject, field: string): number | undefined {
   return optIntInRange(body, field, 2, 15, 'invalid_expiration_otp')
 }

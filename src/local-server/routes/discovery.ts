@@ -133,7 +133,7 @@ export const createOrganization: RouteHandler = (ctx, { body }) => {
   }
 }
 
-/** The member the IST's email becomes in `organization`: existing, or JIT-created (spec 5). */
+/** The member the IST's email becomes in `organization`: existing, or JIT-created. */
 function memberForExchange(
   ctx: ServerContext,
   ist: IntermediateSessionRecord,

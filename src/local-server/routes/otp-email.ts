@@ -65,7 +65,7 @@ export const loginOrSignup: RouteHandler = (ctx, { body }) => {
   let record = ctx.store.findMemberByEmail(orgId, emailKey(email))
   let created = false
   if (record === undefined || record.member.status === 'deleted') {
-    // Sign-up creates a pending member only where email JIT lets this domain in (spec 3.1, 6).
+    // Sign-up creates a pending member only where email JIT lets this domain in.
     if (organization.email_jit_provisioning !== 'RESTRICTED') {
       throw new StytchHttpError(
         403,

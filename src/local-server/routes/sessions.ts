@@ -77,7 +77,7 @@ export const authenticate: RouteHandler = (ctx, { body }) => {
   const updated: SessionRecord = {
     ...session,
     lastAccessedAtMs: ctx.now(),
-    // Without session_duration_minutes the session is not extended (spec 10.2).
+    // Without session_duration_minutes the session is not extended.
     expiresAtMs: duration === undefined ? session.expiresAtMs : ctx.now() + duration * 60_000,
     customClaims: mergeCustomClaims(session.customClaims, claims),
   }
@@ -135,12 +135,12 @@ export const revoke: RouteHandler = (ctx, { body }) => {
   return {}
 }
 
-/** Factors that prove the email and so carry into another org (spec 3.10 item 2). */
+/** Factors that prove the email and so carry into another org. */
 function carriedFactors(session: SessionRecord): AuthenticationFactor[] {
   return session.factors.filter((f) => f.type === 'email_otp' || f.type === 'magic_link')
 }
 
-/** POST /v1/b2b/sessions/exchange: the original session is kept (spec 3.10 item 4). */
+/** POST /v1/b2b/sessions/exchange: the original session is kept. */
 export const exchange: RouteHandler = (ctx, { body }) => {
   const reference = reqString(body, 'organization_id')
   const args = readSessionArguments(body, true)
