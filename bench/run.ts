@@ -387,7 +387,9 @@ try {
       result:
         r.windowMs === undefined
           ? `refused > ${fmt1(SIZE.rotationCapMs / 1000)} s`
-          : `refused for ${fmt1(r.windowMs / 1000)} s`,
+          : r.failures === 0
+            ? 'accepted on the first request'
+            : `refused for ${fmt1(r.windowMs / 1000)} s`,
       range: `${r.failures} refused, ${r.failuresAfterCooldown} after 5 s`,
       ratio: `${r.fetches} JWKS fetches`,
     })
