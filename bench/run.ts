@@ -32,10 +32,12 @@ import type { ServerEnv, ServerKind } from './server.js'
 import { percentile as pct, runStoreBench } from './store.js'
 
 const COOLDOWN_MS = 5_000 // ours: jwksRefetchCooldownSeconds default
+const REFETCH_BURST = 2 // ours: unknown-kid refetches allowed back to back before one per cooldown
 const CONTENDERS = [
   'ours',
   'jose-direct',
   'express-jwt',
+  'fast-jwt',
   'stytch-sdk',
 ] as const satisfies readonly ServerKind[]
 
@@ -236,6 +238,7 @@ try {
     'ours (bearer)',
     'jose-direct',
     'express-jwt',
+    'fast-jwt',
     'stytch-sdk',
   ]) {
     loadRow('steady state', name, `steady ${name}`, toBare(`steady ${name}`))
@@ -252,7 +255,7 @@ try {
       kind,
       `miss ${kind}`,
       kind === 'ours'
-        ? `${fmt2(missRatio('ours', 'jose-direct'))}x jose-direct, ${fmt2(missRatio('ours', 'stytch-sdk'))}x sdk, ${fmt2(missRatio('ours', 'express-jwt'))}x express-jwt`
+        ? `${fmt2(missRatio('ours', 'jose-direct'))}x jose-direct, ${fmt2(missRatio('ours', 'stytch-sdk'))}x sdk, ${fmt2(missRatio('ours', 'express-jwt'))}x express-jwt, ${fmt2(missRatio('ours', 'fast-jwt'))}x fast-jwt`
         : `${fmt2(missRatio(kind, 'ours'))}x ours`,
     )
   }
@@ -356,7 +359,7 @@ try {
           burst.fetches === 1 && burst.ok === burst.total,
         )
       const flood = await unknownKidFlood(target, floodTokens, SIZE.flood)
-      const allowed = Math.ceil((flood.seconds * 1000) / COOLDOWN_MS)
+      const allowed = REFETCH_BURST + Math.floor((flood.seconds * 1000) / COOLDOWN_MS)
       rows.push({
         section: 'unknown-kid flood',
         contender: kind,
@@ -366,7 +369,7 @@ try {
       })
       if (kind === 'ours')
         judge(
-          'unknown-kid flood: at most 1 JWKS fetch per 5 s cooldown',
+          'unknown-kid flood: at most a burst of 2 JWKS fetches, then 1 per 5 s cooldown',
           `${flood.fetches} fetches in ${fmt1(flood.seconds)} s (allowed ${allowed})`,
           flood.fetches <= allowed,
         )
@@ -384,15 +387,17 @@ try {
       result:
         r.windowMs === undefined
           ? `refused > ${fmt1(SIZE.rotationCapMs / 1000)} s`
-          : `refused for ${fmt1(r.windowMs / 1000)} s`,
+          : r.failures === 0
+            ? 'accepted on the first request'
+            : `refused for ${fmt1(r.windowMs / 1000)} s`,
       range: `${r.failures} refused, ${r.failuresAfterCooldown} after 5 s`,
       ratio: `${r.fetches} JWKS fetches`,
     })
     if (kind === 'ours')
       judge(
-        'rotation: zero refused new-kid requests once the 5 s cooldown has passed',
-        `${r.failuresAfterCooldown} refused after the cooldown, accepted ${r.windowMs === undefined ? 'never' : `after ${fmt1(r.windowMs / 1000)} s`}`,
-        r.failuresAfterCooldown === 0 && r.windowMs !== undefined,
+        'rotation: a new kid right after a JWKS fetch is accepted at once (zero refused)',
+        `${r.failures} refused, accepted ${r.windowMs === undefined ? 'never' : `after ${fmt1(r.windowMs / 1000)} s`}`,
+        r.failures === 0 && r.windowMs !== undefined,
       )
   }
 

@@ -24,11 +24,12 @@ test('npm run bench -- --smoke prints the table with every row and every target'
     'ours (bearer)',
     'jose-direct',
     'express-jwt',
+    'fast-jwt',
     'stytch-sdk',
   ]) {
     expect(has('steady state', contender), contender).toBe(true)
   }
-  for (const contender of ['ours', 'jose-direct', 'express-jwt', 'stytch-sdk']) {
+  for (const contender of ['ours', 'jose-direct', 'express-jwt', 'fast-jwt', 'stytch-sdk']) {
     expect(has('cache miss', contender), contender).toBe(true)
     expect(has('cold burst', contender), contender).toBe(true)
     expect(has('unknown-kid flood', contender), contender).toBe(true)

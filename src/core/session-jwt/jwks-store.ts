@@ -1,6 +1,5 @@
-// The JWKS of one Stytch project, held in lru-cache: one fetch in flight, a TTL, stale keys during outages.
+// The JWKS of one Stytch project: one download in flight, a TTL, stale keys during outages, a refetch budget for new kids.
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import { LRUCache } from 'lru-cache'
 import { readLimited } from '../stytch-api/client.js'
 
 export interface JwksStoreOptions {
@@ -25,7 +24,8 @@ export interface JwksStats {
 
 export interface JwksStore {
   /**
-   * The verification key for `kid`. An unknown `kid` refetches the JWKS at most once per cooldown.
+   * The verification key for `kid`. An unknown `kid` waits for the download in flight or spends
+   * one refetch from a small budget (a burst of 2, then one per cooldown).
    * Resolves `undefined` when no published key has that `kid`; rejects when no key set can be had.
    */
   getKey(kid: string): Promise<KeyObject | undefined>
@@ -39,11 +39,6 @@ export interface JwksStore {
   stats(): JwksStats
 }
 
-interface KeySet {
-  keys: Map<string, KeyObject>
-  fetchedAt: number
-}
-
 /** Raised when no usable key set can be had (endpoint down past the stale window). */
 export class JwksUnavailableError extends Error {
   override name = 'JwksUnavailableError'
@@ -52,94 +47,106 @@ export class JwksUnavailableError extends Error {
 // Stytch signs with 2048-bit RSA keys; anything smaller is refused.
 const MIN_RSA_BITS = 2048
 const KID = /^[A-Za-z0-9._:-]{1,256}$/
+/** Unknown-`kid` refetches allowed back to back before the one-per-cooldown rate applies. */
+const REFETCH_BURST = 2
 
+/**
+ * The key set as one small state machine, in the manner of jose's `createRemoteJWKSet`:
+ * `keys` and `fetchedAt` (the last good download), `pending` (the one download in flight).
+ *
+ * - fresh (age < TTL): keys are used as they are, synchronously (`keyNow`);
+ * - stale (TTL <= age < TTL + max stale): keys are still used, and a download is started in the
+ *   background at most once per cooldown;
+ * - none, or past the stale window: the request waits for a download; if it fails, fail closed.
+ *
+ * An unknown `kid` waits for the download in flight, if any; otherwise it spends one unit of a
+ * refetch budget (a burst of 2, refilled at one per cooldown). A key published just after a
+ * download is therefore accepted at once, while a flood of made-up `kid`s still costs about one
+ * download per cooldown. A failed download keeps the previous keys (their age decides their use);
+ * a successful one replaces them whole, so a key removed from the JWKS is refused at once.
+ */
 export function createJwksStore(options: JwksStoreOptions): JwksStore {
+  const { now, ttlMs, maxStaleMs, refetchCooldownMs } = options
   const stats = { fetches: 0, failures: 0 }
-  let lastFetchStartedAt = Number.NEGATIVE_INFINITY
-  let current: KeySet | undefined
+  let keys: ReadonlyMap<string, KeyObject> | undefined
+  let fetchedAt = Number.NEGATIVE_INFINITY
+  let pending: Promise<void> | undefined
+  let lastAttemptAt = Number.NEGATIVE_INFINITY
+  const budget = refetchBudget(REFETCH_BURST, refetchCooldownMs, now)
 
-  // One entry (this project's key set); lru-cache gives one fetch in flight and keeps the stale
-  // value when a refetch fails (allowStaleOnFetchRejection).
-  const cache = new LRUCache<string, KeySet>({
-    max: 1,
-    ttl: options.ttlMs,
-    perf: { now: options.now },
-    allowStaleOnFetchRejection: true,
-    noDeleteOnFetchRejection: true,
-    fetchMethod: async (url) => {
-      lastFetchStartedAt = options.now()
+  const isFresh = () => now() - fetchedAt < ttlMs
+  // Past the stale window the key set is no longer trusted, for cached tokens as for new ones.
+  const isUsable = () => now() - fetchedAt < ttlMs + maxStaleMs
+
+  /** Starts a download unless one is in flight; resolves when it settles (never rejects). */
+  function reload(): Promise<void> {
+    pending ??= (async () => {
+      lastAttemptAt = now()
       stats.fetches++
       try {
-        const set = await download(url, options)
-        current = set
-        return set
-      } catch (error) {
+        keys = await download(options)
+        fetchedAt = now()
+      } catch {
         stats.failures++
-        throw error
+      } finally {
+        pending = undefined
       }
-    },
-  })
-
-  let inflight: Promise<KeySet | undefined> | undefined
-  const refresh = (): Promise<KeySet | undefined> => {
-    inflight ??= cache
-      .fetch(options.url, { forceRefresh: true })
-      .catch(() => current)
-      .finally(() => {
-        inflight = undefined
-      })
-    return inflight
-  }
-
-  const usable = async (): Promise<KeySet> => {
-    const now = options.now()
-    const age = current === undefined ? Number.POSITIVE_INFINITY : now - current.fetchedAt
-    if (current !== undefined && age < options.ttlMs) return current
-    if (current !== undefined && age < options.ttlMs + options.maxStaleMs) {
-      // Stale but inside the window: answer now, revalidate in the background (once per cooldown).
-      if (now - lastFetchStartedAt >= options.refetchCooldownMs) void refresh()
-      return current
-    }
-    const set = await refresh()
-    if (set === undefined || now - set.fetchedAt >= options.ttlMs + options.maxStaleMs) {
-      throw new JwksUnavailableError(
-        'the JWKS endpoint is unavailable and no usable keys are cached',
-      )
-    }
-    return set
+    })()
+    return pending
   }
 
   return {
     async getKey(kid) {
       if (!KID.test(kid)) return undefined
-      let set = await usable()
-      let key = set.keys.get(kid)
-      // A fetch already on its way may bring the key: wait for it rather than refuse.
-      if (
-        key === undefined &&
-        (inflight !== undefined || options.now() - lastFetchStartedAt >= options.refetchCooldownMs)
-      ) {
-        set = (await refresh()) ?? set
-        key = set.keys.get(kid)
+      let reloaded = false
+      if (!isFresh()) {
+        if (isUsable()) {
+          // Stale but inside the window: answer now, revalidate in the background.
+          if (now() - lastAttemptAt >= refetchCooldownMs) void reload()
+        } else {
+          await reload()
+          reloaded = true
+          if (!isUsable()) {
+            throw new JwksUnavailableError(
+              'the JWKS endpoint is unavailable and no usable keys are cached',
+            )
+          }
+        }
       }
-      return key
+      const key = keys?.get(kid)
+      if (key !== undefined || reloaded) return key
+      // A download already on its way may bring the key: wait for it rather than refuse.
+      if (pending !== undefined) await pending
+      else if (budget.take()) await reload()
+      else return undefined
+      return isUsable() ? keys?.get(kid) : undefined
     },
-    // Past the stale window the key set is no longer trusted, for cached tokens as for new ones.
-    hasKey: (kid) =>
-      current !== undefined &&
-      options.now() - current.fetchedAt < options.ttlMs + options.maxStaleMs &&
-      current.keys.has(kid),
-    keyNow: (kid) =>
-      current !== undefined && options.now() - current.fetchedAt < options.ttlMs
-        ? current.keys.get(kid)
-        : undefined,
-    stats: () => ({ ...stats, kids: [...(current?.keys.keys() ?? [])] }),
+    hasKey: (kid) => isUsable() && keys?.has(kid) === true,
+    keyNow: (kid) => (isFresh() ? keys?.get(kid) : undefined),
+    stats: () => ({ ...stats, kids: [...(keys?.keys() ?? [])] }),
   }
 }
 
-async function download(url: string, options: JwksStoreOptions): Promise<KeySet> {
+/** A token bucket: `burst` takes at once, refilled at one per `periodMs` (0: unlimited). */
+function refetchBudget(burst: number, periodMs: number, now: () => number): { take(): boolean } {
+  let tokens = burst
+  let at = now()
+  return {
+    take() {
+      if (periodMs === 0) return true
+      const t = now()
+      tokens = Math.min(burst, tokens + Math.max(0, t - at) / periodMs)
+      at = t
+      if (tokens < 1) return false
+      tokens -= 1
+      return true
+    },
+  }
+}
+
+async function download(options: JwksStoreOptions): Promise<ReadonlyMap<string, KeyObject>> {
   // One deadline for connect, headers and body: a drip-fed answer cannot hold us longer.
-  const response = await fetch(url, {
+  const response = await fetch(options.url, {
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(options.requestTimeoutMs),
     redirect: 'error',
@@ -155,7 +162,7 @@ async function download(url: string, options: JwksStoreOptions): Promise<KeySet>
     if (imported) keys.set(imported.kid, imported.key)
   }
   if (keys.size === 0) throw new Error('JWKS has no usable RS256 key')
-  return { keys, fetchedAt: options.now() }
+  return keys
 }
 
 /** Imports one JWK if it is an RS256 signing key of at least 2048 bits; otherwise `undefined`. */

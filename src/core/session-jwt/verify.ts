@@ -1,14 +1,12 @@
-// Local verification of Stytch session JWTs: pinned RS256, issuer, audience, typ and Stytch's claims; verified tokens cached.
-import { type KeyObject, verify as verifySignature } from 'node:crypto'
-import { decodeProtectedHeader } from 'jose'
+// Local verification of Stytch session JWTs: RS256 (rs256.ts), then issuer, audience, times and Stytch's claims; verified tokens cached.
+import type { KeyObject } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { SESSION_JWT_LIFETIME_SECONDS, type SessionJwtPayload } from '../../wire/jwt.js'
 import { type JwksStore, JwksUnavailableError } from './jwks-store.js'
+import { readRs256Header, verifyRs256 } from './rs256.js'
 
 /** How often expired entries are swept out of the verified-token cache. */
 const SWEEP_INTERVAL_MS = 60_000
-/** No Stytch JWT comes close; longer strings are refused before any parsing. */
-export const MAX_JWT_LENGTH = 8192
 
 export type VerifyOutcome =
   /** Signed, current and shaped like a Stytch session JWT. */
@@ -45,11 +43,6 @@ interface CachedToken {
   kid: string
   exp: number
 }
-
-// Stytch's header is exactly { alg, kid, typ }. Anything else (jwk, jku, x5u, x5c, crit, b64, zip…)
-// is refused outright, so no header can point us at another key or change how the payload is read.
-const ALLOWED_HEADER_KEYS = new Set(['alg', 'kid', 'typ'])
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 export function createSessionVerifier(options: SessionVerifierOptions): SessionVerifier {
   const tolerance = options.clockToleranceSeconds
@@ -92,22 +85,8 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
   function precheck(jwt: string): VerifyOutcome | { kid: string } {
     const hit = cached(jwt)
     if (hit !== undefined) return { status: 'valid', claims: hit }
-    if (jwt.length > MAX_JWT_LENGTH || !COMPACT_JWS.test(jwt) || !isCanonical(jwt)) {
-      return { status: 'invalid', reason: 'not a canonical compact JWS' }
-    }
-    let header: Record<string, unknown>
-    try {
-      header = decodeProtectedHeader(jwt) as Record<string, unknown>
-    } catch {
-      return { status: 'invalid', reason: 'unreadable header' }
-    }
-    if (Object.keys(header).some((key) => !ALLOWED_HEADER_KEYS.has(key))) {
-      return { status: 'invalid', reason: 'unexpected header parameter' }
-    }
-    if (header.alg !== 'RS256' || header.typ !== 'JWT' || typeof header.kid !== 'string') {
-      return { status: 'invalid', reason: 'header is not {alg: RS256, typ: JWT, kid}' }
-    }
-    return { kid: header.kid }
+    const header = readRs256Header(jwt)
+    return 'reason' in header ? { status: 'invalid', reason: header.reason } : header
   }
 
   function verifySync(jwt: string): VerifyOutcome | undefined {
@@ -131,21 +110,12 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     return checkSigned(jwt, pre.kid, key)
   }
 
-  /** The signature with `key`, then the claims; caches what passes. */
+  /** The signature with `key` (rs256.ts), then the claims; caches what passes. */
   function checkSigned(jwt: string, kid: string, key: KeyObject): VerifyOutcome {
     const nowSeconds = options.now() / 1000
-    // RS256 with node:crypto, synchronously (~31 µs). jose's jwtVerify goes through WebCrypto,
-    // which on Node 20 hops to the libuv thread pool and costs ~110 µs per token (bench/micro.ts).
-    const lastDot = jwt.lastIndexOf('.')
-    const signatureOk = verifySignature(
-      'sha256',
-      Buffer.from(jwt.slice(0, lastDot)),
-      key,
-      Buffer.from(jwt.slice(lastDot + 1), 'base64url'),
-    )
-    if (!signatureOk) return { status: 'invalid', reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' }
-    const claims = decodeClaims(jwt)
-    if (claims === undefined) return { status: 'invalid', reason: 'payload is not a JSON object' }
+    const signed = verifyRs256(jwt, key)
+    if ('reason' in signed) return { status: 'invalid', reason: signed.reason }
+    const { claims } = signed
     // The checks jwtVerify made, in its order: issuer, audience, required claims, nbf, exp, age.
     const { iss, aud, exp, iat, nbf, sub } = claims
     if (typeof iss !== 'string' || !issuers.includes(iss)) {
@@ -182,33 +152,6 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
   }
 
   return { verify, verifySync, cachedTokens: () => cache?.size ?? 0 }
-}
-
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
-
-/** The payload as a JSON object, refusing invalid UTF-8 (as jose's jwtVerify does), or `undefined`. */
-function decodeClaims(jwt: string): Record<string, unknown> | undefined {
-  try {
-    const payload = jwt.slice(jwt.indexOf('.') + 1, jwt.lastIndexOf('.'))
-    const value: unknown = JSON.parse(STRICT_UTF8.decode(Buffer.from(payload, 'base64url')))
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Base64url segments must be in their one canonical form: otherwise flipping the unused low bits
- * of a segment's last character yields a different string for the same signed bytes, and a
- * token could slip past anything keyed by the token string (caches, deny-lists, logs).
- */
-function isCanonical(jwt: string): boolean {
-  for (const segment of jwt.split('.')) {
-    if (Buffer.from(segment, 'base64url').toString('base64url') !== segment) return false
-  }
-  return true
 }
 
 /**
