@@ -158,6 +158,7 @@ describe('POST /v1/b2b/organizations/search (3.15)', () => {
   })
 
   it('lists every organization without a query and pages with limit/cursor', async () => {
+    await c.world({ members: false })
     const all = await c.ok(E.orgSearch, {})
     expect(all.organizations.length).toBe(3)
     expect(all.results_metadata.total).toBe(3)
