@@ -57,7 +57,9 @@ describe('POST /v1/b2b/otps/email/discovery/authenticate (3.4)', () => {
     expect(body.email_address).toBe(ALICE)
     expect(body.intermediate_session_token).not.toBe('')
     if (body.intermediate_session_token_expires_at != null) {
-      expect(Date.parse(body.intermediate_session_token_expires_at)).toBe(c.clock.now() + 10 * MINUTE)
+      expect(Date.parse(body.intermediate_session_token_expires_at)).toBe(
+        c.clock.now() + 10 * MINUTE,
+      )
     }
     const byOrg = new Map<string, Wire>(
       body.discovered_organizations.map((d: Wire) => [d.organization.organization_id, d]),
@@ -221,9 +223,9 @@ describe('POST /v1/b2b/discovery/intermediate_sessions/exchange (3.7)', () => {
     const { beta } = await c.world()
     const { intermediate_session_token: ist } = await c.discoveryIst(ALICE)
     const body = await c.ok(E.istExchange, {
-        intermediate_session_token: ist,
-        organization_id: beta.organization_id,
-      })
+      intermediate_session_token: ist,
+      organization_id: beta.organization_id,
+    })
     expect(body.member_authenticated).toBe(true)
     expect(body.intermediate_session_token).toBe('')
     expect(body.organization.organization_id).toBe(beta.organization_id)
@@ -253,11 +255,11 @@ describe('POST /v1/b2b/discovery/intermediate_sessions/exchange (3.7)', () => {
     const { acme } = await c.world()
     const { intermediate_session_token: ist } = await c.discoveryIst(JOINER)
     const body = await c.ok(E.istExchange, {
-        intermediate_session_token: ist,
-        organization_id: 'acme',
-        session_duration_minutes: 30,
-        session_custom_claims: { joined: true },
-      })
+      intermediate_session_token: ist,
+      organization_id: 'acme',
+      session_duration_minutes: 30,
+      session_custom_claims: { joined: true },
+    })
     expect(body.member_authenticated).toBe(true)
     expect(body.member.email_address).toBe(JOINER)
     expect(body.member.status).toBe('active')
@@ -293,7 +295,11 @@ describe('POST /v1/b2b/discovery/intermediate_sessions/exchange (3.7)', () => {
       'organization_not_found',
     )
     c.fails(await c.call(E.istExchange, { intermediate_session_token: ist }), 400, BAD_ORG_ID)
-    c.fails(await c.call(E.istExchange, { organization_id: acme.organization_id }), 400, BAD_REQUEST)
+    c.fails(
+      await c.call(E.istExchange, { organization_id: acme.organization_id }),
+      400,
+      BAD_REQUEST,
+    )
     c.fails(
       await c.call(E.istExchange, {
         intermediate_session_token: UNKNOWN_IST,
@@ -316,14 +322,13 @@ describe('POST /v1/b2b/discovery/intermediate_sessions/exchange (3.7)', () => {
 
 describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
   it('creates an organization whose creator is an admin with a session', async () => {
-    const founderSession = await c.founderSession()
     const { intermediate_session_token: ist } = await c.discoveryIst(FOUNDER)
     const body = await c.ok(E.discoveryCreate, {
-        intermediate_session_token: ist,
-        organization_name: 'Founder Co',
-        organization_slug: 'founder-co',
-        session_custom_claims: { team: 'core' },
-      })
+      intermediate_session_token: ist,
+      organization_name: 'Founder Co',
+      organization_slug: 'founder-co',
+      session_custom_claims: { team: 'core' },
+    })
     expect(body.member_authenticated).toBe(true)
     expect(body.intermediate_session_token).toBe('')
     expect(body.organization.organization_id).toMatch(ID_PATTERN('organization'))
@@ -349,11 +354,6 @@ describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
     )
     expect(body.member_session.custom_claims).toEqual({ team: 'core' })
     await c.expectSessionJwt(body.session_jwt, body.member_session)
-    founderSession = {
-      token: body.session_token,
-      jwt: body.session_jwt,
-      session: body.member_session,
-    }
     // The IST is consumed on success (emulator choice per spec 3.6 item 8).
     c.fails(
       await c.call(E.discoveryCreate, {
@@ -368,11 +368,11 @@ describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
   it('requires MFA when the new organization demands it', async () => {
     const { intermediate_session_token: ist } = await c.discoveryIst('mfa@secure.test')
     const body = await c.ok(E.discoveryCreate, {
-        intermediate_session_token: ist,
-        organization_name: 'Secure Co',
-        organization_slug: 'secure-co',
-        mfa_policy: 'REQUIRED_FOR_ALL',
-      })
+      intermediate_session_token: ist,
+      organization_name: 'Secure Co',
+      organization_slug: 'secure-co',
+      mfa_policy: 'REQUIRED_FOR_ALL',
+    })
     expect(body.member_authenticated).toBe(false)
     expect(body.session_token).toBe('')
     expect(body.session_jwt).toBe('')
@@ -430,12 +430,14 @@ describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
 
 describe('JIT by email domain needs a verified member in discovery only (3.1, 6)', () => {
   it('hides the org from discovery until a member of the domain is verified', async () => {
-    const omega = (await c.ok(E.orgCreate, {
+    const omega = (
+      await c.ok(E.orgCreate, {
         organization_name: 'Omega',
         organization_slug: 'omega',
         email_jit_provisioning: 'RESTRICTED',
         email_allowed_domains: ['omega.test'],
-      })).organization
+      })
+    ).organization
     // An unverified member of the same domain does not vouch for it.
     await c.ok(E.membersCreate.at('omega'), { email_address: 'first@omega.test' })
     const before = await c.discoveryIst('second@omega.test')
@@ -451,15 +453,15 @@ describe('JIT by email domain needs a verified member in discovery only (3.1, 6)
 
     // Org-scoped login_or_signup only needs RESTRICTED + an allowed domain.
     const signup = await c.ok(E.loginOrSignup, {
-        organization_id: omega.organization_id,
-        email_address: 'second@omega.test',
-      })
+      organization_id: omega.organization_id,
+      email_address: 'second@omega.test',
+    })
     expect(signup.member_created).toBe(true)
     await c.ok(E.otpAuthenticate, {
-        organization_id: omega.organization_id,
-        email_address: 'second@omega.test',
-        code: c.latestCode('second@omega.test', 'signup'),
-      })
+      organization_id: omega.organization_id,
+      email_address: 'second@omega.test',
+      code: c.latestCode('second@omega.test', 'signup'),
+    })
 
     // Now a verified member shares the domain: a third address may join by discovery.
     const after = await c.discoveryIst('third@omega.test')
@@ -490,7 +492,6 @@ describe('IST lifetime (11)', () => {
     )
   })
 })
-
 
 describe('coverage floor', () => {
   coverageFloor('discovery')

@@ -2,6 +2,7 @@
 // body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
 // server of its own (see kit.ts).
 
+import { createHash, X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   conformanceSuite,
@@ -83,14 +84,9 @@ describe('GET /v1/b2b/rbac/policy and /v1/b2b/rbac/organizations/{id} (3.18)', (
     const { acme } = await c.world()
     const body = await c.ok(E.rbacOrg.at(acme.organization_id))
     expect(Array.isArray(body.org_policy.roles)).toBe(true)
-    c.fails(
-      await c.call(E.rbacOrg.at(UNKNOWN_ORG)),
-      404,
-      'organization_not_found',
-    )
+    c.fails(await c.call(E.rbacOrg.at(UNKNOWN_ORG)), 404, 'organization_not_found')
   })
 })
-
 
 describe('coverage floor', () => {
   coverageFloor('jwks-rbac')

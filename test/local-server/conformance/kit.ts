@@ -64,7 +64,11 @@ export const E = {
   orgCreate: fixed('POST', P.orgCreate),
   orgGet: templated('GET', '/v1/b2b/organizations/{organization_id}', P.org),
   orgSearch: fixed('POST', P.orgSearch),
-  membersCreate: templated('POST', '/v1/b2b/organizations/{organization_id}/members', P.membersCreate),
+  membersCreate: templated(
+    'POST',
+    '/v1/b2b/organizations/{organization_id}/members',
+    P.membersCreate,
+  ),
   memberGet: templated('GET', '/v1/b2b/organizations/{organization_id}/member', P.memberGet),
   rbacPolicy: fixed('GET', P.rbacPolicy),
   rbacOrg: templated('GET', '/v1/b2b/rbac/organizations/{organization_id}', P.rbacOrg),
@@ -270,7 +274,11 @@ export class Conformance {
   }
 
   /** Calls `endpoint`, asserts a valid 200 success body and returns it. */
-  async ok(endpoint: Endpoint, input?: Record<string, unknown>, options?: CallOptions): Promise<Wire> {
+  async ok(
+    endpoint: Endpoint,
+    input?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<Wire> {
     return this.expectOk(await this.call(endpoint, input, options))
   }
 
@@ -479,7 +487,8 @@ export class Conformance {
       await this.ok(E.orgCreate, { organization_name: 'Beta Inc', organization_slug: 'beta' })
     ).organization
     const gamma = (await this.ok(E.orgCreate, { organization_name: 'Gamma Org' })).organization
-    if (options.members === false) return { acme, beta, gamma, aliceAcme: null, bobAcme: null, carolBeta: null }
+    if (options.members === false)
+      return { acme, beta, gamma, aliceAcme: null, bobAcme: null, carolBeta: null }
     const create = E.membersCreate.at(acme.organization_id)
     const aliceAcme = (await this.ok(create, { email_address: ALICE, name: 'Alice' })).member
     const bobAcme = (await this.ok(create, { email_address: BOB, create_member_as_pending: true }))
@@ -517,22 +526,28 @@ export interface Floor {
  * coverage.test.ts).
  */
 export const FLOORS = {
-  organizations: { endpoints: [E.orgCreate, E.orgGet, E.orgSearch], responses: 0, jwts: 0 },
-  members: { endpoints: [E.membersCreate, E.memberGet], responses: 0, jwts: 0 },
-  'otp-email': { endpoints: [E.loginOrSignup, E.otpAuthenticate], responses: 0, jwts: 0 },
+  organizations: { endpoints: [E.orgCreate, E.orgGet, E.orgSearch], responses: 45, jwts: 0 },
+  members: { endpoints: [E.membersCreate, E.memberGet], responses: 57, jwts: 0 },
+  'otp-email': { endpoints: [E.loginOrSignup, E.otpAuthenticate], responses: 158, jwts: 6 },
   discovery: {
-    endpoints: [E.discoverySend, E.discoveryAuthenticate, E.discoveryList, E.discoveryCreate, E.istExchange],
-    responses: 0,
-    jwts: 0,
+    endpoints: [
+      E.discoverySend,
+      E.discoveryAuthenticate,
+      E.discoveryList,
+      E.discoveryCreate,
+      E.istExchange,
+    ],
+    responses: 151,
+    jwts: 8,
   },
   sessions: {
     endpoints: [E.sessionsAuthenticate, E.sessionsExchange, E.sessionsGet, E.sessionsRevoke],
-    responses: 0,
-    jwts: 0,
+    responses: 217,
+    jwts: 31,
   },
-  'jwks-rbac': { endpoints: [E.jwks, E.rbacPolicy, E.rbacOrg], responses: 0, jwts: 0 },
-  policies: { endpoints: [], responses: 0, jwts: 0 },
-  'wire-rules': { endpoints: [], responses: 0, jwts: 0 },
+  'jwks-rbac': { endpoints: [E.jwks, E.rbacPolicy, E.rbacOrg], responses: 25, jwts: 2 },
+  policies: { endpoints: [], responses: 94, jwts: 5 },
+  'wire-rules': { endpoints: [], responses: 219, jwts: 6 },
 } as const satisfies Record<string, Floor>
 
 export type SuiteName = keyof typeof FLOORS

@@ -15,7 +15,6 @@ import {
   ID_PATTERN,
   UNKNOWN_MEMBER,
   UNKNOWN_ORG,
-  VERIFIED,
   type Wire,
 } from './kit.js'
 
@@ -56,9 +55,9 @@ describe('POST /v1/b2b/organizations/{organization_id}/members (3.16)', () => {
     expect(alice.organization.organization_id).toBe(acme.organization_id)
 
     const bob = await c.ok(E.membersCreate.at(acme.organization_id), {
-        email_address: BOB,
-        create_member_as_pending: true,
-      })
+      email_address: BOB,
+      create_member_as_pending: true,
+    })
     expect(bob.member.status).toBe('pending')
 
     const carol = await c.ok(E.membersCreate.at('beta'), { email_address: CAROL })
@@ -68,7 +67,11 @@ describe('POST /v1/b2b/organizations/{organization_id}/members (3.16)', () => {
   it('rejects a missing, mistyped or malformed email', async () => {
     const { acme } = await c.world()
     c.fails(await c.call(E.membersCreate.at(acme.organization_id), {}), 400, BAD_EMAIL)
-    c.fails(await c.call(E.membersCreate.at(acme.organization_id), { email_address: 7 }), 400, BAD_EMAIL)
+    c.fails(
+      await c.call(E.membersCreate.at(acme.organization_id), { email_address: 7 }),
+      400,
+      BAD_EMAIL,
+    )
     c.fails(
       await c.call(E.membersCreate.at(acme.organization_id), { email_address: 'not-an-email' }),
       400,
@@ -96,7 +99,9 @@ describe('POST /v1/b2b/organizations/{organization_id}/members (3.16)', () => {
 describe('GET /v1/b2b/organizations/{organization_id}/member (3.17)', () => {
   it('finds a member by member_id and by email_address', async () => {
     const { acme, aliceAcme } = await c.world()
-    const byId = await c.ok(E.memberGet.at(acme.organization_id), { member_id: aliceAcme.member_id })
+    const byId = await c.ok(E.memberGet.at(acme.organization_id), {
+      member_id: aliceAcme.member_id,
+    })
     expect(byId.member_id).toBe(aliceAcme.member_id)
     expect(byId.member).toEqual(aliceAcme)
     expect(byId.organization.organization_id).toBe(acme.organization_id)
@@ -126,7 +131,10 @@ describe('GET /v1/b2b/organizations/{organization_id}/member (3.17)', () => {
       404,
       'organization_not_found',
     )
-    c.fails(await c.call(E.memberGet.at(acme.organization_id)), 400, [...BAD_REQUEST, 'member_not_found'])
+    c.fails(await c.call(E.memberGet.at(acme.organization_id)), 400, [
+      ...BAD_REQUEST,
+      'member_not_found',
+    ])
   })
 })
 
@@ -146,11 +154,11 @@ describe('external ids and slugs stand in for ids (1.3)', () => {
     await c.world()
     await externallyKnown()
     const body = await c.ok(E.orgSearch, {
-        query: {
-          operator: 'AND',
-          operands: [{ filter_name: 'member_emails', filter_value: [CAROL] }],
-        },
-      })
+      query: {
+        operator: 'AND',
+        operands: [{ filter_name: 'member_emails', filter_value: [CAROL] }],
+      },
+    })
     const slugs = body.organizations.map((o: Wire) => o.organization_slug).sort()
     expect(slugs).toEqual(['beta', 'externally-known'])
   })
@@ -163,7 +171,6 @@ describe('members by external id', () => {
     expect(body.member_sessions).toEqual([])
   })
 })
-
 
 describe('coverage floor', () => {
   coverageFloor('members')

@@ -36,7 +36,10 @@ describe('POST /v1/b2b/organizations (3.13)', () => {
   })
 
   it('applies the documented defaults when no policy field is sent', async () => {
-    const body = await c.ok(E.orgCreate, { organization_name: 'Beta Inc', organization_slug: 'beta' })
+    const body = await c.ok(E.orgCreate, {
+      organization_name: 'Beta Inc',
+      organization_slug: 'beta',
+    })
     const beta = body.organization
     expect(beta.organization_slug).toBe('beta')
     expect(beta.sso_jit_provisioning).toBe('ALL_ALLOWED')
@@ -79,9 +82,11 @@ describe('POST /v1/b2b/organizations (3.13)', () => {
     c.fails(await c.call(E.orgCreate, { organization_name: 'n'.repeat(129) }), 400, [
       'invalid_organization_name',
     ])
-    c.fails(await c.call(E.orgCreate, { organization_name: 'Short', organization_slug: 'a' }), 400, [
-      'invalid_organization_slug',
-    ])
+    c.fails(
+      await c.call(E.orgCreate, { organization_name: 'Short', organization_slug: 'a' }),
+      400,
+      ['invalid_organization_slug'],
+    )
     c.fails(
       await c.call(E.orgCreate, { organization_name: 'Long', organization_slug: 's'.repeat(129) }),
       400,
@@ -117,11 +122,7 @@ describe('GET /v1/b2b/organizations/{organization_id} (3.14)', () => {
   })
 
   it('answers 404 organization_not_found for an unknown id', async () => {
-    c.fails(
-      await c.call(E.orgGet.at(UNKNOWN_ORG)),
-      404,
-      'organization_not_found',
-    )
+    c.fails(await c.call(E.orgGet.at(UNKNOWN_ORG)), 404, 'organization_not_found')
   })
 })
 
@@ -129,28 +130,28 @@ describe('POST /v1/b2b/organizations/search (3.15)', () => {
   it('filters by organization_ids, slugs and fuzzy name', async () => {
     const { acme, beta } = await c.world()
     const byIds = await c.ok(E.orgSearch, {
-        query: {
-          operator: 'AND',
-          operands: [{ filter_name: 'organization_ids', filter_value: [beta.organization_id] }],
-        },
-      })
+      query: {
+        operator: 'AND',
+        operands: [{ filter_name: 'organization_ids', filter_value: [beta.organization_id] }],
+      },
+    })
     expect(byIds.organizations.map((o: Wire) => o.organization_id)).toEqual([beta.organization_id])
     expect(byIds.results_metadata.total).toBe(1)
 
     const bySlug = await c.ok(E.orgSearch, {
-        query: {
-          operator: 'AND',
-          operands: [{ filter_name: 'organization_slugs', filter_value: ['acme'] }],
-        },
-      })
+      query: {
+        operator: 'AND',
+        operands: [{ filter_name: 'organization_slugs', filter_value: ['acme'] }],
+      },
+    })
     expect(bySlug.organizations.map((o: Wire) => o.organization_id)).toEqual([acme.organization_id])
 
     const fuzzy = await c.ok(E.orgSearch, {
-        query: {
-          operator: 'AND',
-          operands: [{ filter_name: 'organization_name_fuzzy', filter_value: 'acm' }],
-        },
-      })
+      query: {
+        operator: 'AND',
+        operands: [{ filter_name: 'organization_name_fuzzy', filter_value: 'acm' }],
+      },
+    })
     expect(fuzzy.organizations.map((o: Wire) => o.organization_id)).toContain(acme.organization_id)
     expect(fuzzy.organizations.map((o: Wire) => o.organization_id)).not.toContain(
       beta.organization_id,
@@ -178,7 +179,8 @@ describe('POST /v1/b2b/organizations/search (3.15)', () => {
 
 describe('null is the same as absent when creating organizations and members', () => {
   it('accepts null optional fields when creating organizations and members', async () => {
-    const org = (await c.ok(E.orgCreate, {
+    const org = (
+      await c.ok(E.orgCreate, {
         organization_name: 'Nullable',
         organization_slug: 'nullable',
         organization_logo_url: null,
@@ -187,18 +189,21 @@ describe('null is the same as absent when creating organizations and members', (
         email_allowed_domains: null,
         email_jit_provisioning: null,
         mfa_policy: null,
-      })).organization
+      })
+    ).organization
     expect(org.email_jit_provisioning).toBe('NOT_ALLOWED')
     expect(org.mfa_policy).toBe('OPTIONAL')
     expect(org.email_allowed_domains).toEqual([])
-    const member = (await c.ok(E.membersCreate.at(org.organization_id), {
+    const member = (
+      await c.ok(E.membersCreate.at(org.organization_id), {
         email_address: CAROL,
         name: null,
         external_id: null,
         create_member_as_pending: null,
         roles: null,
         trusted_metadata: null,
-      })).member
+      })
+    ).member
     expect(member.status).toBe('active')
     expect(member.name).toBe('')
     await c.ok(E.orgSearch, { query: null, limit: null, cursor: null })

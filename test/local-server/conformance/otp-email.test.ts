@@ -32,7 +32,10 @@ describe('POST /v1/b2b/otps/email/login_or_signup (3.1)', () => {
   it('sends a login OTP to an active member', async () => {
     const { acme, aliceAcme } = await c.world()
     c.local.outbox.clear()
-    const body = await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
+    const body = await c.ok(E.loginOrSignup, {
+      organization_id: acme.organization_id,
+      email_address: ALICE,
+    })
     expect(body.member_created).toBe(false)
     expect(body.member_id).toBe(aliceAcme.member_id)
     expect(body.member.status).toBe('active')
@@ -54,7 +57,10 @@ describe('POST /v1/b2b/otps/email/login_or_signup (3.1)', () => {
 
   it('creates a pending member when email JIT by domain allows it', async () => {
     const { acme } = await c.world()
-    const body = await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: NEWBIE })
+    const body = await c.ok(E.loginOrSignup, {
+      organization_id: acme.organization_id,
+      email_address: NEWBIE,
+    })
     expect(body.member_created).toBe(true)
     expect(body.member_id).toMatch(ID_PATTERN('member'))
     expect(body.member.email_address).toBe(NEWBIE)
@@ -73,7 +79,10 @@ describe('POST /v1/b2b/otps/email/login_or_signup (3.1)', () => {
       JIT_REFUSED,
     )
     c.fails(
-      await c.call(E.loginOrSignup, { organization_id: beta.organization_id, email_address: NEWBIE }),
+      await c.call(E.loginOrSignup, {
+        organization_id: beta.organization_id,
+        email_address: NEWBIE,
+      }),
       [400, 403],
       JIT_REFUSED,
     )
@@ -82,9 +91,16 @@ describe('POST /v1/b2b/otps/email/login_or_signup (3.1)', () => {
 
   it('validates its input', async () => {
     const { acme } = await c.world()
-    c.fails(await c.call(E.loginOrSignup, { organization_id: acme.organization_id }), 400, BAD_EMAIL)
     c.fails(
-      await c.call(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ['x'] }),
+      await c.call(E.loginOrSignup, { organization_id: acme.organization_id }),
+      400,
+      BAD_EMAIL,
+    )
+    c.fails(
+      await c.call(E.loginOrSignup, {
+        organization_id: acme.organization_id,
+        email_address: ['x'],
+      }),
       400,
       BAD_EMAIL,
     )
@@ -138,12 +154,12 @@ describe('POST /v1/b2b/otps/email/authenticate (3.2)', () => {
     await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
     const code = c.latestCode(ALICE, 'login')
     const body = await c.ok(E.otpAuthenticate, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        code,
-        session_duration_minutes: 120,
-        session_custom_claims: { plan: 'pro', seats: 5 },
-      })
+      organization_id: acme.organization_id,
+      email_address: ALICE,
+      code,
+      session_duration_minutes: 120,
+      session_custom_claims: { plan: 'pro', seats: 5 },
+    })
     expect(body.member_authenticated).toBe(true)
     expect(body.member_id).toBe(aliceAcme.member_id)
     expect(body.organization_id).toBe(acme.organization_id)
@@ -186,7 +202,11 @@ describe('POST /v1/b2b/otps/email/authenticate (3.2)', () => {
     const { acme, bobAcme } = await c.world()
     await c.ok(E.loginOrSignup, { organization_id: 'acme', email_address: BOB })
     const code = c.latestCode(BOB, 'signup')
-    const body = await c.ok(E.otpAuthenticate, { organization_id: 'acme', email_address: BOB, code })
+    const body = await c.ok(E.otpAuthenticate, {
+      organization_id: 'acme',
+      email_address: BOB,
+      code,
+    })
     expect(body.member_authenticated).toBe(true)
     expect(body.member.member_id).toBe(bobAcme.member_id)
     expect(body.member.status).toBe('active')
@@ -206,10 +226,10 @@ describe('POST /v1/b2b/otps/email/authenticate (3.2)', () => {
     await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: NEWBIE })
     const code = c.latestCode(NEWBIE, 'signup')
     const body = await c.ok(E.otpAuthenticate, {
-        organization_id: acme.organization_id,
-        email_address: NEWBIE,
-        code,
-      })
+      organization_id: acme.organization_id,
+      email_address: NEWBIE,
+      code,
+    })
     expect(body.member.status).toBe('active')
     expect(body.member.email_address_verified).toBe(true)
     await c.expectSessionJwt(body.session_jwt, body.member_session)
@@ -234,10 +254,10 @@ describe('POST /v1/b2b/otps/email/authenticate (3.2)', () => {
       )
     }
     const body = await c.ok(E.otpAuthenticate, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        code: second,
-      })
+      organization_id: acme.organization_id,
+      email_address: ALICE,
+      code: second,
+    })
     expect(body.member_authenticated).toBe(true)
   })
 
@@ -295,11 +315,13 @@ describe('user lock after repeated wrong codes (12.3)', () => {
         email_address: email,
         code: guess,
       })
-    for (let i = 0; i < 9; i += 1) c.fails(await attempt(wrongCode(code)), 404, 'otp_code_not_found')
+    for (let i = 0; i < 9; i += 1)
+      c.fails(await attempt(wrongCode(code)), 404, 'otp_code_not_found')
     const tenth = await attempt(wrongCode(code))
     c.fails(tenth, [404, 429], ['otp_code_not_found', 'user_lock_limit_reached'])
     c.fails(await attempt(code), 429, 'user_lock_limit_reached')
-    const member = (await c.ok(E.memberGet.at(acme.organization_id), { email_address: email })).member
+    const member = (await c.ok(E.memberGet.at(acme.organization_id), { email_address: email }))
+      .member
     expect(member.is_locked).toBe(true)
     expect(Date.parse(member.lock_expires_at) - Date.parse(member.lock_created_at)).toBe(
       60 * MINUTE,
@@ -316,16 +338,19 @@ describe('org-scoped OTP for an invited member (3.1, 3.2)', () => {
       email_address: email,
       status: 'invited',
     })
-    const sent = await c.ok(E.loginOrSignup, { organization_id: beta.organization_id, email_address: email })
+    const sent = await c.ok(E.loginOrSignup, {
+      organization_id: beta.organization_id,
+      email_address: email,
+    })
     expect(sent.member_created).toBe(false)
     expect(sent.member_id).toBe(seeded.member_id)
     expect(sent.member.status).toBe('invited')
     expect(c.local.outbox.latest(email)?.kind).toBe('signup')
     const body = await c.ok(E.otpAuthenticate, {
-        organization_id: beta.organization_id,
-        email_address: email,
-        code: c.latestCode(email, 'signup'),
-      })
+      organization_id: beta.organization_id,
+      email_address: email,
+      code: c.latestCode(email, 'signup'),
+    })
     expect(body.member.status).toBe('active')
     expect(body.member.email_address_verified).toBe(true)
     expect(body.member_authenticated).toBe(true)
@@ -338,16 +363,16 @@ describe('OTP lifetimes chosen by the caller (12.1)', () => {
     const { acme } = await c.world()
     const signupEmail = `late-signup@${ACME_DOMAIN}`
     await c.ok(E.loginOrSignup, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        login_expiration_minutes: 2,
-      })
+      organization_id: acme.organization_id,
+      email_address: ALICE,
+      login_expiration_minutes: 2,
+    })
     const loginCode = c.latestCode(ALICE, 'login')
     await c.ok(E.loginOrSignup, {
-        organization_id: acme.organization_id,
-        email_address: signupEmail,
-        signup_expiration_minutes: 2,
-      })
+      organization_id: acme.organization_id,
+      email_address: signupEmail,
+      signup_expiration_minutes: 2,
+    })
     const signupCode = c.latestCode(signupEmail, 'signup')
     await c.ok(E.discoverySend, { email_address: CAROL, discovery_expiration_minutes: 2 })
     const discoveryCode = c.latestCode(CAROL, 'discovery')
@@ -380,7 +405,6 @@ describe('OTP lifetimes chosen by the caller (12.1)', () => {
     await c.ok(E.discoveryAuthenticate, { email_address: CAROL, code })
   })
 })
-
 
 describe('coverage floor', () => {
   coverageFloor('otp-email')

@@ -19,31 +19,38 @@ import {
 const c = conformanceSuite('policies')
 
 describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 7)', () => {
-  let vault: Wire
-  let ssoOnly: Wire
-  let vaultIst = ''
-
-  it('seeds an MFA-required and an SSO-only organization', async () => {
-    vault = (await c.ok(E.orgCreate, {
+  /** Vault (MFA required for all) and SSO Only (auth methods restricted to SSO), Alice in both. */
+  async function policyOrgs(): Promise<{ vault: Wire; ssoOnly: Wire }> {
+    const vault = (
+      await c.ok(E.orgCreate, {
         organization_name: 'Vault',
         organization_slug: 'vault',
         mfa_policy: 'REQUIRED_FOR_ALL',
-      })).organization
-    expect(vault.mfa_policy).toBe('REQUIRED_FOR_ALL')
-    ssoOnly = (await c.ok(E.orgCreate, {
+      })
+    ).organization
+    const ssoOnly = (
+      await c.ok(E.orgCreate, {
         organization_name: 'SSO Only',
         organization_slug: 'sso-only',
         auth_methods: 'RESTRICTED',
         allowed_auth_methods: ['sso'],
-      })).organization
-    expect(ssoOnly.auth_methods).toBe('RESTRICTED')
-    expect(ssoOnly.allowed_auth_methods).toEqual(['sso'])
+      })
+    ).organization
     for (const org of [vault, ssoOnly]) {
       await c.ok(E.membersCreate.at(org.organization_id), { email_address: ALICE })
     }
+    return { vault, ssoOnly }
+  }
+
+  it('creates an MFA-required and an SSO-only organization', async () => {
+    const { vault, ssoOnly } = await policyOrgs()
+    expect(vault.mfa_policy).toBe('REQUIRED_FOR_ALL')
+    expect(ssoOnly.auth_methods).toBe('RESTRICTED')
+    expect(ssoOnly.allowed_auth_methods).toEqual(['sso'])
   })
 
   it('org-scoped OTP ends in an IST and mfa_required when MFA is required', async () => {
+    const { vault } = await policyOrgs()
     const body = await c.orgLogin(vault.organization_id, ALICE, {
       session_duration_minutes: 90,
       session_custom_claims: { ignored: true },
@@ -58,10 +65,11 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     expect(body.mfa_required.member_options ?? null).toBeNull()
     expect(body.mfa_required.secondary_auth_initiated ?? null).toBeNull()
     if (body.intermediate_session_token_expires_at != null) {
-      expect(Date.parse(body.intermediate_session_token_expires_at)).toBe(c.clock.now() + 10 * MINUTE)
+      expect(Date.parse(body.intermediate_session_token_expires_at)).toBe(
+        c.clock.now() + 10 * MINUTE,
+      )
     }
     const ist = body.intermediate_session_token
-    vaultIst = ist
 
     // An IST from an org-scoped login carries that org as the hint (spec 3.5).
     const listed = await c.ok(E.discoveryList, { intermediate_session_token: ist })
@@ -70,9 +78,9 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     // Exchanging it still needs MFA: same IST back, not consumed (spec 3.7 item 3).
     for (let i = 0; i < 2; i += 1) {
       const exchanged = await c.ok(E.istExchange, {
-          intermediate_session_token: ist,
-          organization_id: vault.organization_id,
-        })
+        intermediate_session_token: ist,
+        organization_id: vault.organization_id,
+      })
       expect(exchanged.member_authenticated).toBe(false)
       expect(exchanged.intermediate_session_token).toBe(ist)
       expect(exchanged.session_token).toBe('')
@@ -98,6 +106,7 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
   })
 
   it('discovery marks what each organization still requires', async () => {
+    const { vault, ssoOnly } = await policyOrgs()
     const body = await c.discoveryIst(ALICE)
     const byOrg = new Map<string, Wire>(
       body.discovered_organizations.map((d: Wire) => [d.organization.organization_id, d]),
@@ -111,9 +120,9 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     expect(inSso.primary_required).toEqual({ allowed_auth_methods: ['sso'] })
 
     const exchanged = await c.ok(E.istExchange, {
-        intermediate_session_token: body.intermediate_session_token,
-        organization_id: ssoOnly.organization_id,
-      })
+      intermediate_session_token: body.intermediate_session_token,
+      organization_id: ssoOnly.organization_id,
+    })
     expect(exchanged.member_authenticated).toBe(false)
     expect(exchanged.intermediate_session_token).toBe(body.intermediate_session_token)
     expect(exchanged.primary_required).toEqual({ allowed_auth_methods: ['sso'] })
@@ -121,6 +130,7 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
   })
 
   it('refuses email OTP where the organization does not allow it', async () => {
+    const { ssoOnly } = await policyOrgs()
     const send = await c.call(E.loginOrSignup, {
       organization_id: ssoOnly.organization_id,
       email_address: ALICE,
@@ -145,10 +155,11 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
   it('session exchange into an MFA organization ends in an IST', async () => {
     const w = await c.world()
     const aliceSession = await c.aliceSession(w)
+    const { vault } = await policyOrgs()
     const body = await c.ok(E.sessionsExchange, {
-        session_token: aliceSession.token,
-        organization_id: 'vault',
-      })
+      session_token: aliceSession.token,
+      organization_id: 'vault',
+    })
     expect(body.member_authenticated).toBe(false)
     expect(body.session_token).toBe('')
     expect(body.session_jwt).toBe('')
@@ -159,6 +170,9 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
 
   it('refuses an org-scoped IST for another organization (11)', async () => {
     const { acme } = await c.world()
+    const { vault } = await policyOrgs()
+    const vaultLogin = await c.orgLogin(vault.organization_id, ALICE)
+    const vaultIst = vaultLogin.intermediate_session_token
     await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
     c.fails(
       await c.call(E.otpAuthenticate, {
@@ -222,7 +236,6 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     aliceSession = { ...aliceSession, jwt: body.session_jwt, session: body.member_session }
   })
 })
-
 
 describe('coverage floor', () => {
   coverageFloor('policies')

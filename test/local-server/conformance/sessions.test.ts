@@ -2,8 +2,10 @@
 // body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
 // server of its own (see kit.ts).
 
+import { generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import {
+  JIT_REFUSED,
   BAD_DURATION,
   BAD_ORG_ID,
   BAD_REQUEST,
@@ -47,9 +49,9 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
     const w = await c.world()
     let aliceSession = await c.aliceSession(w)
     const body = await c.ok(E.sessionsAuthenticate, {
-        session_jwt: aliceSession.jwt,
-        session_duration_minutes: 30,
-      })
+      session_jwt: aliceSession.jwt,
+      session_duration_minutes: 30,
+    })
     expect(body.member_session.member_session_id).toBe(aliceSession.session.member_session_id)
     expect(Date.parse(body.member_session.expires_at)).toBe(c.clock.now() + 30 * MINUTE)
     await c.expectSessionJwt(body.session_jwt, body.member_session)
@@ -60,9 +62,9 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
     const w = await c.world()
     let aliceSession = await c.aliceSession(w)
     const body = await c.ok(E.sessionsAuthenticate, {
-        session_token: aliceSession.token,
-        session_custom_claims: { plan: null, tier: 'gold', seats: 6 },
-      })
+      session_token: aliceSession.token,
+      session_custom_claims: { plan: null, tier: 'gold', seats: 6 },
+    })
     expect(body.member_session.custom_claims).toEqual({ tier: 'gold', seats: 6 })
     await c.expectSessionJwt(body.session_jwt, body.member_session)
     const { payload } = decodeJwt(body.session_jwt)
@@ -139,13 +141,13 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
     const grant = grants[0]
     if (!grant) return
     const body = await c.ok(E.sessionsAuthenticate, {
-        session_token: founderSession.token,
-        authorization_check: {
-          organization_id: founderSession.session.organization_id,
-          resource_id: grant.resource,
-          action: grant.action === '*' ? 'any-action' : grant.action,
-        },
-      })
+      session_token: founderSession.token,
+      authorization_check: {
+        organization_id: founderSession.session.organization_id,
+        resource_id: grant.resource,
+        action: grant.action === '*' ? 'any-action' : grant.action,
+      },
+    })
     expect(body.verdict.authorized).toBe(true)
     expect(body.verdict.granting_roles).toContain(grant.role)
   })
@@ -228,9 +230,9 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
       'session_not_found',
     )
     const listed = await c.ok(E.sessionsGet, {
-        organization_id: acme.organization_id,
-        member_id: body.member_id,
-      })
+      organization_id: acme.organization_id,
+      member_id: body.member_id,
+    })
     expect(listed.member_sessions.map((x: Wire) => x.member_session_id)).not.toContain(
       body.member_session.member_session_id,
     )
@@ -243,9 +245,9 @@ describe('POST /v1/b2b/sessions/exchange (3.10)', () => {
     const bobSession = await c.session(acme.organization_id, BOB)
     // Bob was seeded as invited in Beta; his Acme session switches him in.
     const body = await c.ok(E.sessionsExchange, {
-        session_token: bobSession.token,
-        organization_id: beta.organization_id,
-      })
+      session_token: bobSession.token,
+      organization_id: beta.organization_id,
+    })
     expect(body.member_authenticated).toBe(true)
     expect(body.intermediate_session_token).toBe('')
     expect(body.organization.organization_id).toBe(beta.organization_id)
@@ -268,11 +270,11 @@ describe('POST /v1/b2b/sessions/exchange (3.10)', () => {
     const fresh = await c.ok(E.sessionsAuthenticate, { session_token: aliceSession.token })
     aliceSession = { ...aliceSession, jwt: fresh.session_jwt, session: fresh.member_session }
     const body = await c.ok(E.sessionsExchange, {
-        session_jwt: aliceSession.jwt,
-        organization_id: 'beta',
-        session_duration_minutes: 15,
-        session_custom_claims: { switched: 'yes' },
-      })
+      session_jwt: aliceSession.jwt,
+      organization_id: 'beta',
+      session_duration_minutes: 15,
+      session_custom_claims: { switched: 'yes' },
+    })
     expect(body.member_authenticated).toBe(true)
     expect(body.organization.organization_id).toBe(beta.organization_id)
     expectMemberSession(body.member_session, {
@@ -317,7 +319,11 @@ describe('POST /v1/b2b/sessions/exchange (3.10)', () => {
       404,
       'session_not_found',
     )
-    c.fails(await c.call(E.sessionsExchange, { session_token: aliceSession.token }), 400, BAD_ORG_ID)
+    c.fails(
+      await c.call(E.sessionsExchange, { session_token: aliceSession.token }),
+      400,
+      BAD_ORG_ID,
+    )
     c.fails(await c.call(E.sessionsExchange, { organization_id: beta.organization_id }), 400, [
       ...BAD_REQUEST,
       'no_session_arguments',
@@ -331,9 +337,9 @@ describe('GET /v1/b2b/sessions (3.12)', () => {
     const { acme, aliceAcme } = w
     const aliceSession = await c.aliceSession(w)
     const body = await c.ok(E.sessionsGet, {
-        organization_id: acme.organization_id,
-        member_id: aliceAcme.member_id,
-      })
+      organization_id: acme.organization_id,
+      member_id: aliceAcme.member_id,
+    })
     const ids = body.member_sessions.map((s: Wire) => s.member_session_id)
     expect(ids).toContain(aliceSession.session.member_session_id)
     for (const s of body.member_sessions) {
@@ -344,7 +350,11 @@ describe('GET /v1/b2b/sessions (3.12)', () => {
 
   it('validates its query', async () => {
     const { acme, aliceAcme } = await c.world()
-    c.fails(await c.call(E.sessionsGet, { organization_id: acme.organization_id }), 400, BAD_REQUEST)
+    c.fails(
+      await c.call(E.sessionsGet, { organization_id: acme.organization_id }),
+      400,
+      BAD_REQUEST,
+    )
     c.fails(
       await c.call(E.sessionsGet, {
         organization_id: acme.organization_id,
@@ -402,12 +412,16 @@ describe('POST /v1/b2b/sessions/revoke (3.9)', () => {
     const d2 = await c.orgLogin(acme.organization_id, BOB)
     await c.ok(E.sessionsRevoke, { member_id: bobAcme.member_id })
     for (const token of [d1.session_token, d2.session_token, bobSession.token]) {
-      c.fails(await c.call(E.sessionsAuthenticate, { session_token: token }), 404, 'session_not_found')
+      c.fails(
+        await c.call(E.sessionsAuthenticate, { session_token: token }),
+        404,
+        'session_not_found',
+      )
     }
     const left = await c.ok(E.sessionsGet, {
-        organization_id: acme.organization_id,
-        member_id: bobAcme.member_id,
-      })
+      organization_id: acme.organization_id,
+      member_id: bobAcme.member_id,
+    })
     expect(left.member_sessions).toEqual([])
   })
 
@@ -415,7 +429,10 @@ describe('POST /v1/b2b/sessions/revoke (3.9)', () => {
     const w = await c.world()
     const { aliceAcme } = w
     const aliceSession = await c.aliceSession(w)
-    c.fails(await c.call(E.sessionsRevoke, {}), 400, [...BAD_REQUEST, 'no_session_revoke_arguments'])
+    c.fails(await c.call(E.sessionsRevoke, {}), 400, [
+      ...BAD_REQUEST,
+      'no_session_revoke_arguments',
+    ])
     c.fails(
       await c.call(E.sessionsRevoke, {
         session_token: aliceSession.token,
@@ -476,7 +493,6 @@ describe('custom claims limits (10.3)', () => {
     )
   })
 })
-
 
 describe('coverage floor', () => {
   coverageFloor('sessions')

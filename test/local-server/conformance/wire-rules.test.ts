@@ -3,8 +3,10 @@
 // server of its own (see kit.ts).
 
 import { describe, expect, it } from 'vitest'
+import { basicAuth, callStytch } from '../../helpers/local-api.js'
 import {
   ALICE,
+  type Endpoint,
   BAD_REQUEST,
   conformanceSuite,
   coverageFloor,
@@ -14,27 +16,14 @@ import {
 
 const c = conformanceSuite('wire-rules')
 
-describe('transport errors on every endpoint (1.2, 8.2)', () => {
-  const routes = (): Array<{ method: 'GET' | 'POST'; path: string }> => [
-    { method: 'POST', path: P.loginOrSignup },
-    { method: 'POST', path: P.otpAuthenticate },
-    { method: 'POST', path: P.discoverySend },
-    { method: 'POST', path: P.discoveryAuthenticate },
-    { method: 'POST', path: P.discoveryList },
-    { method: 'POST', path: P.discoveryCreate },
-    { method: 'POST', path: P.istExchange },
-    { method: 'POST', path: P.sessionsAuthenticate },
-    { method: 'POST', path: P.sessionsRevoke },
-    { method: 'POST', path: P.sessionsExchange },
-    { method: 'GET', path: P.sessionsGet },
-    { method: 'POST', path: P.orgCreate },
-    { method: 'GET', path: E.orgGet.at(acme.organization_id) },
-    { method: 'POST', path: P.orgSearch },
-    { method: 'POST', path: E.membersCreate.at(acme.organization_id) },
-    { method: 'GET', path: E.memberGet.at(acme.organization_id) },
-    { method: 'GET', path: P.rbacPolicy },
-    { method: 'GET', path: E.rbacOrg.at(acme.organization_id) },
-  ]
+describe('transport errors on every endpoint', () => {
+  /** Every endpoint but the JWKS (which needs no credentials), bound to a real organization. */
+  async function endpoints(): Promise<Endpoint[]> {
+    const { acme } = await c.world({ members: false })
+    return Object.values(E)
+      .filter((e) => e !== E.jwks)
+      .map((e) => ('at' in e ? e.at(acme.organization_id) : e))
+  }
 
   it('answers 401 unauthorized_credentials for missing or wrong credentials', async () => {
     const wrong = [
@@ -44,10 +33,11 @@ describe('transport errors on every endpoint (1.2, 8.2)', () => {
       `Bearer ${c.local.secret}`,
       'Basic !!!not-base64!!!',
     ]
-    for (const route of routes()) {
+    for (const endpoint of await endpoints()) {
       for (const authorization of wrong) {
-        const body = route.method === 'POST' ? {} : undefined
-        const res = await callStytch(local, route.method, route.path, body, { authorization })
+        const res = await c.call(endpoint, endpoint.method === 'POST' ? {} : undefined, {
+          authorization,
+        })
         c.fails(res, 401, 'unauthorized_credentials')
         expect(res.body.error_message).toBe('Unauthorized credentials.')
       }
@@ -55,25 +45,23 @@ describe('transport errors on every endpoint (1.2, 8.2)', () => {
   })
 
   it('answers 400 bad_request for malformed JSON and non-object bodies', async () => {
-    for (const route of routes().filter((r) => r.method === 'POST')) {
+    for (const endpoint of (await endpoints()).filter((e) => e.method === 'POST')) {
       for (const rawBody of ['{"email_address": ', '[]', '"text"', 'null']) {
-        c.fails(await post(route.path, undefined, { rawBody }), 400, BAD_REQUEST)
+        c.fails(await c.call(endpoint, undefined, { rawBody }), 400, BAD_REQUEST)
       }
     }
   })
 
   it('answers 405 method_not_allowed for a wrong method on a known path', async () => {
     // GET /organizations/search would read as organizations.get of an org named "search".
-    for (const route of routes().filter((r) => r.path !== P.orgSearch)) {
+    for (const endpoint of (await endpoints()).filter((e) => e !== E.orgSearch)) {
       // PATCH: a method no Stytch endpoint uses, so no real route can exist there.
-      const method = route.method === 'POST' ? 'GET' : 'PATCH'
-      c.fails(
-        await callStytch(local, method, route.path, method === 'PATCH' ? {} : undefined),
-        405,
-        'method_not_allowed',
-      )
+      const method = endpoint.method === 'POST' ? 'GET' : 'PATCH'
+      const body = method === 'PATCH' ? {} : undefined
+      c.fails(await callStytch(c.local, method, endpoint.path, body), 405, 'method_not_allowed')
     }
-    c.fails(await callStytch(local, 'POST', E.jwks.at(c.local.projectId), {}), 405, 'method_not_allowed')
+    const jwks = E.jwks.at(c.local.projectId)
+    c.fails(await callStytch(c.local, 'POST', jwks.path, {}), 405, 'method_not_allowed')
   })
 
   it('answers 404 route_not_found for unknown paths', async () => {
@@ -83,8 +71,8 @@ describe('transport errors on every endpoint (1.2, 8.2)', () => {
       '/v1/b2b/discovery/organizations/list',
       '/v2/b2b/organizations',
     ]) {
-      c.fails(await post(path, {}), 404, 'route_not_found')
-      c.fails(await get(path), 404, 'route_not_found')
+      c.fails(await callStytch(c.local, 'POST', path, {}), 404, 'route_not_found')
+      c.fails(await callStytch(c.local, 'GET', path), 404, 'route_not_found')
     }
   })
 })
@@ -95,26 +83,26 @@ describe('null is the same as absent for optional inputs (1.3)', () => {
     const { acme, beta, aliceAcme } = w
     const aliceSession = await c.aliceSession(w)
     await c.ok(E.loginOrSignup, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        login_template_id: null,
-        signup_template_id: null,
-        locale: null,
-        login_expiration_minutes: null,
-        signup_expiration_minutes: null,
-      })
+      organization_id: acme.organization_id,
+      email_address: ALICE,
+      login_template_id: null,
+      signup_template_id: null,
+      locale: null,
+      login_expiration_minutes: null,
+      signup_expiration_minutes: null,
+    })
     const login = await c.ok(E.otpAuthenticate, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        code: c.latestCode(ALICE, 'login'),
-        session_token: null,
-        session_jwt: null,
-        intermediate_session_token: null,
-        session_duration_minutes: null,
-        session_custom_claims: null,
-        locale: null,
-        telemetry_id: null,
-      })
+      organization_id: acme.organization_id,
+      email_address: ALICE,
+      code: c.latestCode(ALICE, 'login'),
+      session_token: null,
+      session_jwt: null,
+      intermediate_session_token: null,
+      session_duration_minutes: null,
+      session_custom_claims: null,
+      locale: null,
+      telemetry_id: null,
+    })
     expect(login.member_authenticated).toBe(true)
     expect(login.member_session.member_session_id).not.toBe(aliceSession.session.member_session_id)
     expectMemberSession(login.member_session, {
@@ -125,56 +113,55 @@ describe('null is the same as absent for optional inputs (1.3)', () => {
     })
 
     await c.ok(E.discoverySend, {
-        email_address: ALICE,
-        login_template_id: null,
-        locale: null,
-        discovery_expiration_minutes: null,
-      })
+      email_address: ALICE,
+      login_template_id: null,
+      locale: null,
+      discovery_expiration_minutes: null,
+    })
     const discovered = await c.ok(E.discoveryAuthenticate, {
-        email_address: ALICE,
-        code: c.latestCode(ALICE, 'discovery'),
-      })
+      email_address: ALICE,
+      code: c.latestCode(ALICE, 'discovery'),
+    })
     const ist = discovered.intermediate_session_token
     await c.ok(E.discoveryList, {
-        intermediate_session_token: ist,
-        session_token: null,
-        session_jwt: null,
-      })
+      intermediate_session_token: ist,
+      session_token: null,
+      session_jwt: null,
+    })
     await c.ok(E.discoveryList, {
-        intermediate_session_token: null,
-        session_token: login.session_token,
-        session_jwt: null,
-      })
+      intermediate_session_token: null,
+      session_token: login.session_token,
+      session_jwt: null,
+    })
     const authed = await c.ok(E.sessionsAuthenticate, {
-        session_token: login.session_token,
-        session_jwt: null,
-        session_duration_minutes: null,
-        session_custom_claims: null,
-        authorization_check: null,
-      })
+      session_token: login.session_token,
+      session_jwt: null,
+      session_duration_minutes: null,
+      session_custom_claims: null,
+      authorization_check: null,
+    })
     expect(authed.member_session.expires_at).toBe(login.member_session.expires_at)
     const exchanged = await c.ok(E.sessionsExchange, {
-        organization_id: beta.organization_id,
-        session_token: null,
-        session_jwt: login.session_jwt,
-        session_duration_minutes: null,
-        session_custom_claims: null,
-        locale: null,
-      })
+      organization_id: beta.organization_id,
+      session_token: null,
+      session_jwt: login.session_jwt,
+      session_duration_minutes: null,
+      session_custom_claims: null,
+      locale: null,
+    })
     expect(exchanged.member_authenticated).toBe(true)
     await c.ok(E.sessionsRevoke, {
-        session_token: login.session_token,
-        session_jwt: null,
-        member_session_id: null,
-        member_id: null,
-      })
+      session_token: login.session_token,
+      session_jwt: null,
+      member_session_id: null,
+      member_id: null,
+    })
     c.fails(
       await c.call(E.sessionsAuthenticate, { session_token: login.session_token }),
       404,
       'session_not_found',
     )
   })
-
 })
 
 describe('single use under concurrency (11, 12.1)', () => {
@@ -184,7 +171,7 @@ describe('single use under concurrency (11, 12.1)', () => {
     const code = c.latestCode(ALICE, 'login')
     const otpRuns = await Promise.all(
       Array.from({ length: 5 }, () =>
-        post(P.otpAuthenticate, {
+        c.call(E.otpAuthenticate, {
           organization_id: acme.organization_id,
           email_address: ALICE,
           code,
@@ -201,7 +188,7 @@ describe('single use under concurrency (11, 12.1)', () => {
     const { intermediate_session_token: ist } = await c.discoveryIst(ALICE)
     const exchanges = await Promise.all(
       Array.from({ length: 5 }, () =>
-        post(P.istExchange, {
+        c.call(E.istExchange, {
           intermediate_session_token: ist,
           organization_id: acme.organization_id,
         }),
@@ -216,7 +203,7 @@ describe('single use under concurrency (11, 12.1)', () => {
     const { intermediate_session_token: createIst } = await c.discoveryIst('racer@race.test')
     const creates = await Promise.all(
       ['race-1', 'race-2', 'race-3'].map((slug) =>
-        post(P.discoveryCreate, {
+        c.call(E.discoveryCreate, {
           intermediate_session_token: createIst,
           organization_name: slug,
           organization_slug: slug,
@@ -230,7 +217,6 @@ describe('single use under concurrency (11, 12.1)', () => {
     }
   })
 })
-
 
 describe('coverage floor', () => {
   coverageFloor('wire-rules')
