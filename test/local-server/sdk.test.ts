@@ -580,7 +580,7 @@ describe('official stytch SDK against the local server', () => {
     })
   })
 
-  it('lists sessions and checks RBAC locally with the served policy (3.12, 3.18)', async () => {
+  it('lists sessions and checks RBAC locally with the served policy', async () => {
     const w = await seed()
     const { acmeId, betaId } = w
     // Two Beta sessions for Alice: the invite accepted through discovery, then a switch from Acme.

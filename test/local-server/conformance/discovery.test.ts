@@ -1,6 +1,7 @@
-// Wire conformance of the local server, discovery: OTP send/authenticate, organizations list/create, IST exchange. Every endpoint is called over real HTTP and every
-// body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
-// server of its own (see kit.ts).
+// Wire conformance of the local server, discovery: OTP send/authenticate, organizations
+// list/create, IST exchange. Every endpoint is called over real HTTP and every body is checked
+// against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a server of its
+// own (see kit.ts).
 
 import { describe, expect, it } from 'vitest'
 import {
@@ -31,7 +32,7 @@ import {
 
 const c = conformanceSuite('discovery')
 
-describe('POST /v1/b2b/otps/email/discovery/send (3.3)', () => {
+describe('POST /v1/b2b/otps/email/discovery/send', () => {
   it('sends a discovery OTP to any address', async () => {
     const body = await c.ok(E.discoverySend, { email_address: STRANGER })
     expect(Object.keys(body).sort()).toEqual(['request_id', 'status_code'])
@@ -50,7 +51,7 @@ describe('POST /v1/b2b/otps/email/discovery/send (3.3)', () => {
   })
 })
 
-describe('POST /v1/b2b/otps/email/discovery/authenticate (3.4)', () => {
+describe('POST /v1/b2b/otps/email/discovery/authenticate', () => {
   it('returns an IST and every organization the email can enter', async () => {
     const { acme, beta, aliceAcme } = await c.world()
     const body = await c.discoveryIst(ALICE)
@@ -75,7 +76,7 @@ describe('POST /v1/b2b/otps/email/discovery/authenticate (3.4)', () => {
     for (const d of body.discovered_organizations) {
       expect(d.mfa_required?.secondary_auth_initiated ?? null).toBeNull()
     }
-    // Discovery never changes a member (spec 3.4 item 5).
+    // Discovery never changes a member.
     const stillInvited = await c.ok(E.memberGet.at('beta'), { email_address: ALICE })
     expect(stillInvited.member.status).toBe('invited')
   })
@@ -117,7 +118,7 @@ describe('POST /v1/b2b/otps/email/discovery/authenticate (3.4)', () => {
   })
 })
 
-describe('POST /v1/b2b/discovery/organizations (3.5)', () => {
+describe('POST /v1/b2b/discovery/organizations', () => {
   it('lists by IST without consuming it, and by session token or JWT', async () => {
     const w = await c.world()
     const { acme, beta } = w
@@ -218,7 +219,7 @@ describe('POST /v1/b2b/discovery/organizations (3.5)', () => {
   })
 })
 
-describe('POST /v1/b2b/discovery/intermediate_sessions/exchange (3.7)', () => {
+describe('POST /v1/b2b/discovery/intermediate_sessions/exchange', () => {
   it('accepts an invite: invited -> active, session in the target org, IST consumed', async () => {
     const { beta } = await c.world()
     const { intermediate_session_token: ist } = await c.discoveryIst(ALICE)
@@ -320,7 +321,7 @@ describe('POST /v1/b2b/discovery/intermediate_sessions/exchange (3.7)', () => {
   })
 })
 
-describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
+describe('POST /v1/b2b/discovery/organizations/create', () => {
   it('creates an organization whose creator is an admin with a session', async () => {
     const { intermediate_session_token: ist } = await c.discoveryIst(FOUNDER)
     const body = await c.ok(E.discoveryCreate, {
@@ -334,7 +335,7 @@ describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
     expect(body.organization.organization_id).toMatch(ID_PATTERN('organization'))
     expect(body.organization.organization_name).toBe('Founder Co')
     expect(body.organization.organization_slug).toBe('founder-co')
-    // No auth-setting field sent: email_invites defaults to ALL_ALLOWED (3.6 item 7, 3.13).
+    // No auth-setting field sent: email_invites defaults to ALL_ALLOWED.
     expect(body.organization.email_invites).toBe('ALL_ALLOWED')
     expect(body.organization.email_jit_provisioning).toBe('NOT_ALLOWED')
     expect(body.member.email_address).toBe(FOUNDER)
@@ -354,7 +355,7 @@ describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
     )
     expect(body.member_session.custom_claims).toEqual({ team: 'core' })
     await c.expectSessionJwt(body.session_jwt, body.member_session)
-    // The IST is consumed on success (emulator choice per spec 3.6 item 8).
+    // The IST is consumed on success: the local server's choice; Stytch does not document it.
     c.fails(
       await c.call(E.discoveryCreate, {
         intermediate_session_token: ist,
@@ -428,7 +429,7 @@ describe('POST /v1/b2b/discovery/organizations/create (3.6)', () => {
   })
 })
 
-describe('JIT by email domain needs a verified member in discovery only (3.1, 6)', () => {
+describe('JIT by email domain needs a verified member in discovery only', () => {
   it('hides the org from discovery until a member of the domain is verified', async () => {
     const omega = (
       await c.ok(E.orgCreate, {
@@ -475,7 +476,7 @@ describe('JIT by email domain needs a verified member in discovery only (3.1, 6)
   })
 })
 
-describe('IST lifetime (11)', () => {
+describe('IST lifetime', () => {
   it('expires an IST after 10 minutes', async () => {
     await c.world()
     const { intermediate_session_token: ist } = await c.discoveryIst(ALICE)

@@ -1,6 +1,6 @@
-// Wire conformance of the local server, JWKS and RBAC policies. Every endpoint is called over real HTTP and every
-// body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
-// server of its own (see kit.ts).
+// Wire conformance of the local server, JWKS and RBAC policies. Every endpoint is called over real
+// HTTP and every body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas);
+// each test gets a server of its own (see kit.ts).
 
 import { createHash, X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
@@ -17,7 +17,7 @@ import {
 
 const c = conformanceSuite('jwks-rbac')
 
-describe('GET /v1/b2b/sessions/jwks/{project_id} (3.11, 9.5)', () => {
+describe('GET /v1/b2b/sessions/jwks/{project_id}', () => {
   it('serves RS256 signing keys with and without credentials', async () => {
     const anonymous = await c.ok(E.jwks.at(c.local.projectId), {}, { authorization: null })
     const authed = await c.ok(E.jwks.at(c.local.projectId))
@@ -34,7 +34,7 @@ describe('GET /v1/b2b/sessions/jwks/{project_id} (3.11, 9.5)', () => {
       expect(key.kid).toMatch(ID_PATTERN('jwk'))
       expect(key.x5c.length).toBeGreaterThanOrEqual(1)
       expect(key).not.toHaveProperty('d')
-      // x5c[0] is a DER certificate for this very key; x5tS256 is its SHA-256 thumbprint (9.5).
+      // x5c[0] is a DER certificate for this very key; x5tS256 is its SHA-256 thumbprint.
       const der = Buffer.from(key.x5c[0], 'base64')
       const certKey = new X509Certificate(der).publicKey.export({ format: 'jwk' })
       expect({ n: certKey.n, e: certKey.e }).toEqual({ n: key.n, e: key.e })
@@ -73,7 +73,7 @@ describe('GET /v1/b2b/sessions/jwks/{project_id} (3.11, 9.5)', () => {
   })
 })
 
-describe('GET /v1/b2b/rbac/policy and /v1/b2b/rbac/organizations/{id} (3.18)', () => {
+describe('GET /v1/b2b/rbac/policy and /v1/b2b/rbac/organizations/{id}', () => {
   it('serves the project policy with the default roles', async () => {
     const body = await c.ok(E.rbacPolicy)
     const roleIds = (body.policy?.roles ?? []).map((r: Wire) => r.role_id)

@@ -1,6 +1,6 @@
-// Wire conformance of the local server, organizations: create, get, search. Every endpoint is called over real HTTP and every
-// body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
-// server of its own (see kit.ts).
+// Wire conformance of the local server, organizations: create, get, search. Every endpoint is
+// called over real HTTP and every body is checked against the Stytch JSON Schemas
+// (test/fixtures/stytch-schemas); each test gets a server of its own (see kit.ts).
 
 import { describe, expect, it } from 'vitest'
 import {
@@ -17,7 +17,7 @@ import {
 
 const c = conformanceSuite('organizations')
 
-describe('POST /v1/b2b/organizations (3.13)', () => {
+describe('POST /v1/b2b/organizations', () => {
   it('creates an organization with the requested policy and Stytch defaults', async () => {
     const body = await c.ok(E.orgCreate, {
       organization_name: 'Acme Corp',
@@ -112,7 +112,7 @@ describe('POST /v1/b2b/organizations (3.13)', () => {
   })
 })
 
-describe('GET /v1/b2b/organizations/{organization_id} (3.14)', () => {
+describe('GET /v1/b2b/organizations/{organization_id}', () => {
   it('finds an organization by id and by slug', async () => {
     const { acme } = await c.world()
     const byId = await c.ok(E.orgGet.at(acme.organization_id))
@@ -126,7 +126,7 @@ describe('GET /v1/b2b/organizations/{organization_id} (3.14)', () => {
   })
 })
 
-describe('POST /v1/b2b/organizations/search (3.15)', () => {
+describe('POST /v1/b2b/organizations/search', () => {
   it('filters by organization_ids, slugs and fuzzy name', async () => {
     const { acme, beta } = await c.world()
     const byIds = await c.ok(E.orgSearch, {

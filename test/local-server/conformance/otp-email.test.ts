@@ -1,6 +1,7 @@
-// Wire conformance of the local server, email OTP, organization-scoped: login_or_signup and authenticate. Every endpoint is called over real HTTP and every
-// body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
-// server of its own (see kit.ts).
+// Wire conformance of the local server, email OTP, organization-scoped: login_or_signup and
+// authenticate. Every endpoint is called over real HTTP and every body is checked against the
+// Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a server of its own (see
+// kit.ts).
 
 import { describe, expect, it } from 'vitest'
 import {
@@ -28,7 +29,7 @@ import {
 
 const c = conformanceSuite('otp-email')
 
-describe('POST /v1/b2b/otps/email/login_or_signup (3.1)', () => {
+describe('POST /v1/b2b/otps/email/login_or_signup', () => {
   it('sends a login OTP to an active member', async () => {
     const { acme, aliceAcme } = await c.world()
     c.local.outbox.clear()
@@ -133,7 +134,7 @@ describe('POST /v1/b2b/otps/email/login_or_signup (3.1)', () => {
   })
 })
 
-describe('POST /v1/b2b/otps/email/authenticate (3.2)', () => {
+describe('POST /v1/b2b/otps/email/authenticate', () => {
   it('rejects a wrong code with 404 otp_code_not_found', async () => {
     const { acme } = await c.world()
     await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
@@ -242,7 +243,7 @@ describe('POST /v1/b2b/otps/email/authenticate (3.2)', () => {
     await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
     const second = c.latestCode(ALICE, 'login')
     if (first !== second) {
-      // Superseded: which error is UNCONFIRMED (spec 12.1); either OTP error is acceptable.
+      // Superseded: Stytch does not document which error; either OTP error is acceptable.
       c.fails(
         await c.call(E.otpAuthenticate, {
           organization_id: acme.organization_id,
@@ -302,7 +303,7 @@ describe('POST /v1/b2b/otps/email/authenticate (3.2)', () => {
   })
 })
 
-describe('user lock after repeated wrong codes (12.3)', () => {
+describe('user lock after repeated wrong codes', () => {
   it('answers 429 user_lock_limit_reached after 10 consecutive wrong codes', async () => {
     const { acme } = await c.world()
     const email = `locky@${ACME_DOMAIN}`
@@ -329,7 +330,7 @@ describe('user lock after repeated wrong codes (12.3)', () => {
   })
 })
 
-describe('org-scoped OTP for an invited member (3.1, 3.2)', () => {
+describe('org-scoped OTP for an invited member', () => {
   it('sends a signup code, keeps the invite until authenticate, then activates', async () => {
     const { beta } = await c.world()
     const email = 'invitee@elsewhere.test'
@@ -358,7 +359,7 @@ describe('org-scoped OTP for an invited member (3.1, 3.2)', () => {
   })
 })
 
-describe('OTP lifetimes chosen by the caller (12.1)', () => {
+describe('OTP lifetimes chosen by the caller', () => {
   it('honours login, signup and discovery expiration minutes', async () => {
     const { acme } = await c.world()
     const signupEmail = `late-signup@${ACME_DOMAIN}`

@@ -1,6 +1,6 @@
-// Wire conformance of the local server, MFA and auth-method policies of organizations. Every endpoint is called over real HTTP and every
-// body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
-// server of its own (see kit.ts).
+// Wire conformance of the local server, MFA and auth-method policies of organizations. Every
+// endpoint is called over real HTTP and every body is checked against the Stytch JSON Schemas
+// (test/fixtures/stytch-schemas); each test gets a server of its own (see kit.ts).
 
 import { describe, expect, it } from 'vitest'
 import {
@@ -18,7 +18,7 @@ import {
 
 const c = conformanceSuite('policies')
 
-describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 7)', () => {
+describe('MFA and auth-method policies', () => {
   /** Vault (MFA required for all) and SSO Only (auth methods restricted to SSO), Alice in both. */
   async function policyOrgs(): Promise<{ vault: Wire; ssoOnly: Wire }> {
     const vault = (
@@ -61,7 +61,7 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     expect(body.intermediate_session_token).not.toBe('')
     expect(body.member_session ?? null).toBeNull()
     expect(body.mfa_required).toBeTruthy()
-    // Alice has neither a phone nor TOTP (spec 7 item 2).
+    // Alice has neither a phone nor TOTP.
     expect(body.mfa_required.member_options ?? null).toBeNull()
     expect(body.mfa_required.secondary_auth_initiated ?? null).toBeNull()
     if (body.intermediate_session_token_expires_at != null) {
@@ -71,11 +71,11 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     }
     const ist = body.intermediate_session_token
 
-    // An IST from an org-scoped login carries that org as the hint (spec 3.5).
+    // An IST from an org-scoped login carries that org as the hint.
     const listed = await c.ok(E.discoveryList, { intermediate_session_token: ist })
     expect(listed.organization_id_hint).toBe(vault.organization_id)
 
-    // Exchanging it still needs MFA: same IST back, not consumed (spec 3.7 item 3).
+    // Exchanging it still needs MFA: same IST back, not consumed.
     for (let i = 0; i < 2; i += 1) {
       const exchanged = await c.ok(E.istExchange, {
         intermediate_session_token: ist,
@@ -168,7 +168,7 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     expect(body.organization.organization_id).toBe(vault.organization_id)
   })
 
-  it('refuses an org-scoped IST for another organization (11)', async () => {
+  it('refuses an org-scoped IST for another organization', async () => {
     const { acme } = await c.world()
     const { vault } = await policyOrgs()
     const vaultLogin = await c.orgLogin(vault.organization_id, ALICE)
@@ -211,7 +211,7 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
       code: c.latestCode(ALICE, 'login'),
       session_token: betaLogin.session_token,
     })
-    // The spec names no error type for this case; any 4xx Stytch envelope will do.
+    // Stytch documents no error type for this case; any 4xx Stytch envelope will do.
     expect([400, 401, 403, 404], show(res)).toContain(res.status)
     c.fails(
       res,
@@ -220,7 +220,7 @@ describe('MFA and auth-method policies (3.2 items 4-7, 3.7 item 3, 3.10 item 3, 
     )
   })
 
-  it('adds the OTP factor to a session passed in and extends it (3.2 item 5)', async () => {
+  it('adds the OTP factor to a session passed in and extends it', async () => {
     const w = await c.world()
     const { acme } = w
     let aliceSession = await c.aliceSession(w)

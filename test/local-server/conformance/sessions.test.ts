@@ -1,6 +1,6 @@
-// Wire conformance of the local server, sessions: authenticate, exchange, get, revoke, custom claims. Every endpoint is called over real HTTP and every
-// body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
-// server of its own (see kit.ts).
+// Wire conformance of the local server, sessions: authenticate, exchange, get, revoke, custom
+// claims. Every endpoint is called over real HTTP and every body is checked against the Stytch JSON
+// Schemas (test/fixtures/stytch-schemas); each test gets a server of its own (see kit.ts).
 
 import { generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -25,7 +25,7 @@ import {
 
 const c = conformanceSuite('sessions')
 
-describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
+describe('POST /v1/b2b/sessions/authenticate', () => {
   it('authenticates by token without extending the session, and mints a fresh JWT', async () => {
     const w = await c.world()
     const { acme, aliceAcme } = w
@@ -35,7 +35,7 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
     expect(body.member_session.member_session_id).toBe(aliceSession.session.member_session_id)
     expect(body.member_session.expires_at).toBe(aliceSession.session.expires_at)
     expect(body.member_session.started_at).toBe(aliceSession.session.started_at)
-    // last_accessed_at follows each successful authenticate (spec 3.8, INFERRED).
+    // last_accessed_at follows each successful authenticate: inferred, not documented by Stytch.
     expect(Date.parse(body.member_session.last_accessed_at)).toBe(c.clock.now())
     expect(body.member.member_id).toBe(aliceAcme.member_id)
     expect(body.organization.organization_id).toBe(acme.organization_id)
@@ -239,7 +239,7 @@ describe('POST /v1/b2b/sessions/authenticate (3.8)', () => {
   })
 })
 
-describe('POST /v1/b2b/sessions/exchange (3.10)', () => {
+describe('POST /v1/b2b/sessions/exchange', () => {
   it('switches organization for an existing member and accepts an invite', async () => {
     const { acme, beta } = await c.world()
     const bobSession = await c.session(acme.organization_id, BOB)
@@ -331,7 +331,7 @@ describe('POST /v1/b2b/sessions/exchange (3.10)', () => {
   })
 })
 
-describe('GET /v1/b2b/sessions (3.12)', () => {
+describe('GET /v1/b2b/sessions', () => {
   it("lists a member's active sessions", async () => {
     const w = await c.world()
     const { acme, aliceAcme } = w
@@ -374,7 +374,7 @@ describe('GET /v1/b2b/sessions (3.12)', () => {
   })
 })
 
-describe('POST /v1/b2b/sessions/revoke (3.9)', () => {
+describe('POST /v1/b2b/sessions/revoke', () => {
   it('revokes by token, session id, JWT and member id', async () => {
     const { acme, bobAcme } = await c.world()
     const bobSession = await c.session(acme.organization_id, BOB)
@@ -454,7 +454,7 @@ describe('POST /v1/b2b/sessions/revoke (3.9)', () => {
   })
 })
 
-describe('custom claims limits (10.3)', () => {
+describe('custom claims limits', () => {
   it('never lets a custom claim replace a registered claim', async () => {
     const w = await c.world()
     const aliceSession = await c.aliceSession(w)

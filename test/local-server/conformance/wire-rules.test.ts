@@ -1,6 +1,7 @@
-// Wire conformance of the local server, rules every endpoint follows: credentials, bodies, methods, nulls, single use. Every endpoint is called over real HTTP and every
-// body is checked against the Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a
-// server of its own (see kit.ts).
+// Wire conformance of the local server, rules every endpoint follows: credentials, bodies, methods,
+// nulls, single use. Every endpoint is called over real HTTP and every body is checked against the
+// Stytch JSON Schemas (test/fixtures/stytch-schemas); each test gets a server of its own (see
+// kit.ts).
 
 import { describe, expect, it } from 'vitest'
 import { basicAuth, callStytch } from '../../helpers/local-api.js'
@@ -77,7 +78,7 @@ describe('transport errors on every endpoint', () => {
   })
 })
 
-describe('null is the same as absent for optional inputs (1.3)', () => {
+describe('null is the same as absent for optional inputs', () => {
   it('accepts null optional fields on OTP, discovery and session calls', async () => {
     const w = await c.world()
     const { acme, beta, aliceAcme } = w
@@ -164,7 +165,7 @@ describe('null is the same as absent for optional inputs (1.3)', () => {
   })
 })
 
-describe('single use under concurrency (11, 12.1)', () => {
+describe('single use under concurrency', () => {
   it('lets exactly one of several parallel calls use an OTP code or an IST', async () => {
     const { acme } = await c.world()
     await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
