@@ -494,6 +494,4 @@ describe('IST lifetime', () => {
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('discovery')
-})
+coverageFloor('discovery')

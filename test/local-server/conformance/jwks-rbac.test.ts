@@ -88,6 +88,4 @@ describe('GET /v1/b2b/rbac/policy and /v1/b2b/rbac/organizations/{id}', () => {
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('jwks-rbac')
-})
+coverageFloor('jwks-rbac')

@@ -170,6 +170,4 @@ describe('external ids and slugs stand in for ids', () => {
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('members')
-})
+coverageFloor('members')

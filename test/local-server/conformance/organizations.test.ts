@@ -210,6 +210,4 @@ describe('null is the same as absent when creating organizations and members', (
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('organizations')
-})
+coverageFloor('organizations')

@@ -407,6 +407,4 @@ describe('OTP lifetimes chosen by the caller', () => {
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('otp-email')
-})
+coverageFloor('otp-email')

@@ -237,6 +237,4 @@ describe('MFA and auth-method policies', () => {
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('policies')
-})
+coverageFloor('policies')

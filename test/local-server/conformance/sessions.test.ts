@@ -494,6 +494,4 @@ describe('custom claims limits', () => {
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('sessions')
-})
+coverageFloor('sessions')

@@ -219,6 +219,4 @@ describe('single use under concurrency', () => {
   })
 })
 
-describe('coverage floor', () => {
-  coverageFloor('wire-rules')
-})
+coverageFloor('wire-rules')
