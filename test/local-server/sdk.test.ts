@@ -60,6 +60,13 @@ afterWholeFile(() => {
   expect(completedSteps.size, 'distinct SDK steps passed').toBeGreaterThanOrEqual(36)
 })
 
+/** `[organization_id, membership type]` of each discovered organization. */
+function membershipTypes(
+  discovered: Array<{ organization?: { organization_id: string }; membership?: { type: string } }>,
+): Array<[string | undefined, string | undefined]> {
+  return discovered.map((d) => [d.organization?.organization_id, d.membership?.type])
+}
+
 /** The organizations and members every flow starts from. */
 interface Seeded {
   acmeId: string
@@ -248,10 +255,7 @@ describe('official stytch SDK against the local server', () => {
       })
       expect(res.email_address).toBe(ALICE)
       expect(res.intermediate_session_token).not.toBe('')
-      const types = res.discovered_organizations.map((d) => [
-        d.organization?.organization_id,
-        d.membership?.type,
-      ])
+      const types = membershipTypes(res.discovered_organizations)
       expect(types).toHaveLength(2)
       expect(types).toEqual(
         expect.arrayContaining([
@@ -292,10 +296,7 @@ describe('official stytch SDK against the local server', () => {
         session_token: aliceBetaSession.token,
       })
       expect(res.email_address).toBe(ALICE)
-      const types = res.discovered_organizations.map((d) => [
-        d.organization?.organization_id,
-        d.membership?.type,
-      ])
+      const types = membershipTypes(res.discovered_organizations)
       expect(types).toHaveLength(2)
       expect(types).toEqual(
         expect.arrayContaining([

@@ -323,13 +323,7 @@ describe('POST /v1/b2b/discovery/intermediate_sessions/exchange', () => {
 
 describe('POST /v1/b2b/discovery/organizations/create', () => {
   it('creates an organization whose creator is an admin with a session', async () => {
-    const { intermediate_session_token: ist } = await c.discoveryIst(FOUNDER)
-    const body = await c.ok(E.discoveryCreate, {
-      intermediate_session_token: ist,
-      organization_name: 'Founder Co',
-      organization_slug: 'founder-co',
-      session_custom_claims: { team: 'core' },
-    })
+    const { ist, body } = await c.createFounderOrg()
     expect(body.member_authenticated).toBe(true)
     expect(body.intermediate_session_token).toBe('')
     expect(body.organization.organization_id).toMatch(ID_PATTERN('organization'))

@@ -458,8 +458,8 @@ export class Conformance {
     })
   }
 
-  /** Founder Co, created through discovery by FOUNDER (an admin), and its creator's session. */
-  async founderSession(): Promise<Login> {
+  /** Founder Co, created through discovery by FOUNDER; returns the IST used and the create body. */
+  async createFounderOrg(): Promise<{ ist: string; body: Wire }> {
     const { intermediate_session_token: ist } = await this.discoveryIst(FOUNDER)
     const body = await this.ok(E.discoveryCreate, {
       intermediate_session_token: ist,
@@ -467,7 +467,22 @@ export class Conformance {
       organization_slug: 'founder-co',
       session_custom_claims: { team: 'core' },
     })
+    return { ist, body }
+  }
+
+  /** Founder Co's creator (an admin) and their session. */
+  async founderSession(): Promise<Login> {
+    const { body } = await this.createFounderOrg()
     return { token: body.session_token, jwt: body.session_jwt, session: body.member_session }
+  }
+
+  /** Neither the session token nor the JWT of `login` authenticates any more. */
+  async expectSessionGone(login: { session_token: string; session_jwt?: string }): Promise<void> {
+    const selectors: Record<string, string>[] = [{ session_token: login.session_token }]
+    if (login.session_jwt !== undefined) selectors.push({ session_jwt: login.session_jwt })
+    for (const selector of selectors) {
+      this.fails(await this.call(E.sessionsAuthenticate, selector), 404, 'session_not_found')
+    }
   }
 
   /**

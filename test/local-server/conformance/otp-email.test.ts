@@ -25,9 +25,19 @@ import {
   STRANGER,
   UNKNOWN_ORG,
   wrongCode,
+  type Wire,
 } from './kit.js'
 
 const c = conformanceSuite('otp-email')
+
+/** An org-scoped OTP authenticate with nothing but the organization, the email and the code. */
+function authenticate(org: Wire, email: string, code: string) {
+  return c.call(E.otpAuthenticate, {
+    organization_id: org.organization_id,
+    email_address: email,
+    code,
+  })
+}
 
 describe('POST /v1/b2b/otps/email/login_or_signup', () => {
   it('sends a login OTP to an active member', async () => {
@@ -188,15 +198,7 @@ describe('POST /v1/b2b/otps/email/authenticate', () => {
     const { acme } = await c.world()
     await c.orgLogin(acme.organization_id, ALICE)
     const code = c.latestCode(ALICE, 'login')
-    c.fails(
-      await c.call(E.otpAuthenticate, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        code,
-      }),
-      401,
-      'unable_to_auth_otp_code',
-    )
+    c.fails(await authenticate(acme, ALICE, code), 401, 'unable_to_auth_otp_code')
   })
 
   it('activates a pending member (signup) with the default 60 minute session', async () => {
@@ -267,15 +269,7 @@ describe('POST /v1/b2b/otps/email/authenticate', () => {
     await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
     const code = c.latestCode(ALICE, 'login')
     c.clock.advance(10 * MINUTE + 1000)
-    c.fails(
-      await c.call(E.otpAuthenticate, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        code,
-      }),
-      401,
-      'unable_to_auth_otp_code',
-    )
+    c.fails(await authenticate(acme, ALICE, code), 401, 'unable_to_auth_otp_code')
   })
 
   it('validates its input', async () => {
