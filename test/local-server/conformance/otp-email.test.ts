@@ -42,7 +42,6 @@ function authenticate(org: Wire, email: string, code: string) {
 describe('POST /v1/b2b/otps/email/login_or_signup', () => {
   it('sends a login OTP to an active member', async () => {
     const { acme, aliceAcme } = await c.world()
-    c.local.outbox.clear()
     const body = await c.ok(E.loginOrSignup, {
       organization_id: acme.organization_id,
       email_address: ALICE,
