@@ -1,11 +1,10 @@
 // Shared kit of the wire-conformance suites: one descriptor per endpoint, a fresh local server per
 // test, and the checks every body goes through (JSON Schemas in test/fixtures/stytch-schemas).
 
-import { afterAll, afterEach, beforeEach, expect } from 'vitest'
 import { createLocalJWKSet, type JWK, jwtVerify } from 'jose'
+import { afterAll, afterEach, beforeEach, expect } from 'vitest'
 import { type LocalServer, startLocalServer } from '../../../src/local-server/index.js'
 import { createTestClock, type TestClock } from '../../helpers/clock.js'
-import { afterWholeFile } from '../../helpers/whole-file.js'
 import { type CallOptions, callStytch, type StytchCallResult } from '../../helpers/local-api.js'
 import {
   decodeJwt,
@@ -16,6 +15,7 @@ import {
   expectStytchError,
   schemaStats,
 } from '../../helpers/schemas.js'
+import { afterWholeFile } from '../../helpers/whole-file.js'
 import { P } from '../fixtures.js'
 
 // ---------------------------------------------------------------------------
@@ -625,4 +625,4 @@ export function coverageFloor(name: SuiteName): void {
 
 /** Every endpoint named in index.json has exactly one descriptor. */
 export const DESCRIBED_SCHEMAS: readonly string[] = Object.values(E).map((e) => e.schema)
-export { ENDPOINT_KEYS, decodeJwt, expectStytchError }
+export { decodeJwt, ENDPOINT_KEYS, expectStytchError }

@@ -4,9 +4,9 @@
 
 import { describe, expect, it } from 'vitest'
 import {
-  BAD_REQUEST,
   ALICE,
   BAD_EMAIL,
+  BAD_REQUEST,
   BOB,
   CAROL,
   conformanceSuite,

@@ -24,8 +24,8 @@ import {
   NEWBIE,
   STRANGER,
   UNKNOWN_ORG,
-  wrongCode,
   type Wire,
+  wrongCode,
 } from './kit.js'
 
 const c = conformanceSuite('otp-email')

@@ -5,7 +5,6 @@
 import { generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import {
-  JIT_REFUSED,
   BAD_DURATION,
   BAD_ORG_ID,
   BAD_REQUEST,
@@ -15,6 +14,7 @@ import {
   decodeJwt,
   E,
   expectMemberSession,
+  JIT_REFUSED,
   MINUTE,
   NEWBIE,
   UNKNOWN_MEMBER,

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest'
 import { basicAuth, callStytch } from '../../helpers/local-api.js'
 import {
   ALICE,
-  type Endpoint,
   BAD_REQUEST,
   conformanceSuite,
   coverageFloor,
   E,
+  type Endpoint,
   expectMemberSession,
 } from './kit.js'
 
