@@ -65,11 +65,9 @@ export function checkSession(
     if (cookies.sessionJwt === undefined) return sessionCheck()
     presented = { jwt: cookies.sessionJwt, bearer: false, sessionToken: cookies.sessionToken }
   }
-  const outcome = engine.verifier.verifySync(presented.jwt)
-  return outcome === undefined
-    ? engine.verifier
-        .verify(presented.jwt)
-        .then((later) => decide(engine, request, presented, later))
+  const outcome = engine.verifier.verify(presented.jwt)
+  return outcome instanceof Promise
+    ? outcome.then((later) => decide(engine, request, presented, later))
     : decide(engine, request, presented, outcome)
 }
 

@@ -28,12 +28,12 @@ export interface SessionVerifierOptions {
 }
 
 export interface SessionVerifier {
-  verify(jwt: string): Promise<VerifyOutcome>
   /**
-   * The same answer without a promise when the key is already at hand (a fresh key set), else
-   * `undefined`: node:crypto checks RS256 synchronously, so most requests need no await at all.
+   * Verifies a session JWT. Synchronous when the answer needs no I/O (a cached token, a malformed
+   * one, or a key at hand: node:crypto checks RS256 synchronously); a promise only while the
+   * JWKS is fetched, so most requests need no await at all.
    */
-  verifySync(jwt: string): VerifyOutcome | undefined
+  verify(jwt: string): VerifyOutcome | Promise<VerifyOutcome>
   /** Verified tokens held in the cache now (for tests and health checks). */
   cachedTokens(): number
 }
@@ -89,25 +89,24 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     return 'reason' in header ? { status: 'invalid', reason: header.reason } : header
   }
 
-  function verifySync(jwt: string): VerifyOutcome | undefined {
+  function verify(jwt: string): VerifyOutcome | Promise<VerifyOutcome> {
     const pre = precheck(jwt)
     if ('status' in pre) return pre
     const key = options.jwks.keyNow(pre.kid)
-    return key === undefined ? undefined : checkSigned(jwt, pre.kid, key)
+    return key === undefined ? verifyAfterFetch(jwt, pre.kid) : checkSigned(jwt, pre.kid, key)
   }
 
-  async function verify(jwt: string): Promise<VerifyOutcome> {
-    const pre = precheck(jwt)
-    if ('status' in pre) return pre
+  /** The slow path: the key set is stale or lacks the kid, so the JWKS store may fetch. */
+  async function verifyAfterFetch(jwt: string, kid: string): Promise<VerifyOutcome> {
     let key: KeyObject | undefined
     try {
-      key = await options.jwks.getKey(pre.kid)
+      key = await options.jwks.getKey(kid)
     } catch (error) {
       if (error instanceof JwksUnavailableError) return { status: 'unavailable' }
       throw error
     }
     if (key === undefined) return { status: 'invalid', reason: 'unknown kid' }
-    return checkSigned(jwt, pre.kid, key)
+    return checkSigned(jwt, kid, key)
   }
 
   /** The signature with `key` (rs256.ts), then the claims; caches what passes. */
@@ -151,7 +150,7 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
     return { status: 'valid', claims: verified }
   }
 
-  return { verify, verifySync, cachedTokens: () => cache?.size ?? 0 }
+  return { verify, cachedTokens: () => cache?.size ?? 0 }
 }
 
 /**
