@@ -47,6 +47,26 @@ function refuse(res: Response): void {
   res.status(401).json({ error: 'unauthorized' })
 }
 
+/** `GET /protected` behind a guard that verifies the token with `memberIdOf` (the peers' shape). */
+function protect(app: Express, memberIdOf: (token: string) => Promise<string | undefined>): void {
+  app.get(
+    '/protected',
+    async function peerGuard(req: Request, res: Response, next: NextFunction) {
+      const token = tokenOf(req)
+      if (token === undefined) return refuse(res)
+      try {
+        res.locals.memberId = await memberIdOf(token)
+      } catch {
+        return refuse(res)
+      }
+      next()
+    },
+    function peer(_req, res) {
+      res.json({ memberId: res.locals.memberId })
+    },
+  )
+}
+
 /** Builds the app of one contender. */
 export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
   const app = express()
@@ -76,27 +96,14 @@ export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
     }
     case 'jose-direct': {
       const keys = createRemoteJWKSet(new URL(jwksUrl))
-      app.get(
-        '/protected',
-        async function joseGuard(req: Request, res: Response, next: NextFunction) {
-          const token = tokenOf(req)
-          if (token === undefined) return refuse(res)
-          try {
-            const { payload } = await jwtVerify(token, keys, {
-              algorithms: ['RS256'],
-              issuer,
-              audience: env.projectId,
-            })
-            res.locals.memberId = payload.sub
-          } catch {
-            return refuse(res)
-          }
-          next()
-        },
-        function jose(_req, res) {
-          res.json({ memberId: res.locals.memberId })
-        },
-      )
+      protect(app, async (token) => {
+        const { payload } = await jwtVerify(token, keys, {
+          algorithms: ['RS256'],
+          issuer,
+          audience: env.projectId,
+        })
+        return payload.sub
+      })
       break
     }
     case 'express-jwt': {
@@ -137,23 +144,7 @@ export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
         allowedAud: env.projectId,
         cache: true,
       })
-      app.get(
-        '/protected',
-        async function fastJwtGuard(req: Request, res: Response, next: NextFunction) {
-          const token = tokenOf(req)
-          if (token === undefined) return refuse(res)
-          try {
-            const payload = (await verify(token)) as { sub?: string }
-            res.locals.memberId = payload.sub
-          } catch {
-            return refuse(res)
-          }
-          next()
-        },
-        function fastJwt(_req, res) {
-          res.json({ memberId: res.locals.memberId })
-        },
-      )
+      protect(app, async (token) => ((await verify(token)) as { sub?: string }).sub)
       break
     }
     case 'stytch-sdk': {
@@ -162,22 +153,10 @@ export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
         secret: env.secret,
         env: `${env.url}/`,
       })
-      app.get(
-        '/protected',
-        async function sdkGuard(req: Request, res: Response, next: NextFunction) {
-          const token = tokenOf(req)
-          if (token === undefined) return refuse(res)
-          try {
-            const session = await client.sessions.authenticateJwtLocal({ session_jwt: token })
-            res.locals.memberId = session.member_id
-          } catch {
-            return refuse(res)
-          }
-          next()
-        },
-        function sdk(_req, res) {
-          res.json({ memberId: res.locals.memberId })
-        },
+      protect(
+        app,
+        async (token) =>
+          (await client.sessions.authenticateJwtLocal({ session_jwt: token })).member_id,
       )
       break
     }
