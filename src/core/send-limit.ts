@@ -53,7 +53,11 @@ const lastWarning = new WeakMap<object, number>()
  *   sends nothing more, so the mailbox stays protected.
  */
 export async function sendWithoutEnumeration(
-  config: { sendLimiter: SendLimiter | undefined; logger: { warn(message: string): void } },
+  config: {
+    sendLimiter: SendLimiter | undefined
+    logger: { warn(message: string): void }
+    now: () => number
+  },
   email: string,
   send: () => Promise<unknown>,
 ): Promise<void> {
@@ -68,7 +72,7 @@ export async function sendWithoutEnumeration(
     const { code, upstreamStatus } = error as { code?: unknown; upstreamStatus?: unknown }
     if (code !== 'ERR_RATE_LIMITED' && upstreamStatus !== 429) throw error
     // At most one line a minute: a flood of sends must not flood the log. No address logged.
-    const time = Date.now()
+    const time = config.now()
     if ((lastWarning.get(config.logger) ?? 0) + 60_000 <= time) {
       lastWarning.set(config.logger, time)
       config.logger.warn(

@@ -73,6 +73,14 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(await isAlive(attacker.sessionToken)).toBe(true)
   })
 
+  test("listing organizations with the victim's JWT and the attacker's token lists the victim's", async () => {
+    const listed = await request(stack.app)
+      .get('/auth/discovery/organizations')
+      .set('cookie', planted())
+    expect(listed.status).toBe(200)
+    expect(listed.body.emailAddress).toBe('ada@acme.test')
+  })
+
   test('a switch revokes the session it leaves: its cookies can no longer refresh', async () => {
     const switched = await request(stack.app)
       .post('/auth/sessions/exchange')

@@ -80,13 +80,9 @@ export async function listDiscoveredOrganizations(
   check: SessionCheck,
 ): Promise<StepResult> {
   const ist = cookiesOf(request, engine).intermediateSession
-  let body:
-    | { intermediate_session_token: string }
-    | { session_token: string }
-    | { session_jwt: string }
+  let body: { intermediate_session_token: string } | { session_jwt: string }
   if (ist !== undefined) body = { intermediate_session_token: ist }
-  else if (check.session && check.sessionToken !== undefined)
-    body = { session_token: check.sessionToken }
+  // The verified JWT, never the token cookie beside it (which nothing has tied to that JWT).
   else if (check.session && check.sessionJwt !== undefined) body = { session_jwt: check.sessionJwt }
   else if (check.failure) throw missingSession(check)
   else throw missingIntermediateSession()
