@@ -1,5 +1,5 @@
 // Starts the local Stytch-compatible server in-process, for apps run without Stytch credentials.
-import type { EmbeddedServerStarter } from './core/auth.js'
+import type { EmbeddedServerStarter } from './core/create-auth.js'
 
 /**
  * Loaded lazily, so apps with credentials never load the local server. Keeping its data in a

@@ -1,30 +1,31 @@
 // Framework-agnostic public API: the core that the Express and Koa adapters drive.
-import { type Auth, createAuth as createCoreAuth } from './core/auth.js'
-import type { StytchB2BOptions } from './core/config.js'
+import { type Auth, createAuth as createCoreAuth } from './core/create-auth.js'
+import type { StytchB2BOptions } from './core/kit/config.js'
 import { startEmbeddedServer } from './embedded.js'
 
 // The public surface, pinned name by name in test/package/exports.test.ts. Adapters import the
 // rest of the core by path; nothing else here is plumbing.
-export type { Auth, EmbeddedServer } from './core/auth.js'
+export type { Auth, EmbeddedServer } from './core/create-auth.js'
+export type { RequestFields } from './core/features/step.js'
 export type {
   CustomClaimsContext,
   Logger,
   ResolvedConfig,
   StytchB2BOptions,
-} from './core/config.js'
-export type { CookieAttributes, CookieKind, CookieOptions } from './core/cookies.js'
-export { safeReturnTo } from './core/csrf.js'
-export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/errors.js'
-export type { RequestFields, SessionCheck } from './core/flows/context.js'
-export type { RequireSessionOptions } from './core/guard.js'
-export type { AuthRequest } from './core/http.js'
+} from './core/kit/config.js'
+export type { CookieAttributes, CookieKind, CookieOptions } from './core/kit/cookies.js'
+export { safeReturnTo } from './core/kit/csrf.js'
+export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/kit/errors.js'
+export type { AuthRequest } from './core/kit/http.js'
+export type { SessionCheck } from './core/session/backend.js'
+export type { RequireSessionOptions } from './core/session/guard.js'
 export type {
   AuthDiscoveredOrganization,
   AuthMember,
   AuthMemberSession,
   AuthOrganization,
   SessionContext,
-} from './core/model.js'
+} from './core/session/model.js'
 
 /**
  * Creates the framework-agnostic core the adapters drive (for a framework of your own, or scripts):

@@ -1,18 +1,19 @@
 // What every framework adapter shares: routing of the auth paths, answers that carry their headers, the fields set on a request, the per-step middleware table.
-import { errorResponse } from './auth.js'
-import { isAuthError } from './errors.js'
-import type { RequestFields, SessionCheck } from './flows/context.js'
-import type { AuthResponse } from './http.js'
-import { matchStep, type StepName } from './steps.js'
+import type { RequestFields } from './features/step.js'
+import { errorResponse, isAuthError } from './kit/errors.js'
+import type { AuthResponse } from './kit/http.js'
+import type { SessionCheck } from './session/backend.js'
+import { matchStep, type StepName } from './step-table.js'
 
 // Everything else an adapter needs, so that it imports the core from one place.
-export type { Auth } from './auth.js'
-export type { StytchB2BOptions } from './config.js'
-export { type RequestFields, requestFields, type SessionCheck } from './flows/context.js'
-export { createGuard, type RequireSessionOptions } from './guard.js'
-export type { AuthRequest, AuthResponse } from './http.js'
-export type { BodySource } from './input.js'
-export type { StepName } from './steps.js'
+export type { Auth } from './create-auth.js'
+export { type RequestFields, requestFields } from './features/step.js'
+export type { StytchB2BOptions } from './kit/config.js'
+export type { AuthRequest, AuthResponse } from './kit/http.js'
+export type { BodySource } from './kit/input.js'
+export type { SessionCheck } from './session/backend.js'
+export { createGuard, type RequireSessionOptions } from './session/guard.js'
+export type { StepName } from './step-table.js'
 
 /** Where a request goes: nowhere of ours, a step to run, or an answer already decided (405). */
 export type Route = { step: StepName } | { answer: AuthResponse } | undefined

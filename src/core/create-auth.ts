@@ -1,19 +1,23 @@
 // createAuth(): the framework-agnostic core that both adapters drive: session checks, steps and route guards.
 
 import { stytchPath } from '../wire/paths.js'
-import { type Logger, type ResolvedConfig, resolveConfig, type StytchB2BOptions } from './config.js'
-import { checkCrossSite } from './csrf.js'
-import { type AuthError, errorBody } from './errors.js'
-import type { Engine, SessionCheck, StepResult } from './flows/context.js'
-import { createSessionRefresher } from './flows/refresh.js'
-import { checkSession } from './flows/session.js'
-import type { AuthRequest, AuthResponse } from './http.js'
-import { type BodySource, requestBody, validateFields } from './input.js'
-import { createJwksStore, type JwksStats } from './session-jwt/jwks-store.js'
-import { createSessionVerifier } from './session-jwt/verify.js'
-import { STEP_BY_NAME, type StepName } from './steps.js'
+import type { StepResult } from './features/step.js'
+import {
+  type Logger,
+  type ResolvedConfig,
+  resolveConfig,
+  type StytchB2BOptions,
+} from './kit/config.js'
+import { checkCrossSite } from './kit/csrf.js'
+import type { AuthRequest } from './kit/http.js'
+import { type BodySource, requestBody, validateFields } from './kit/input.js'
+import type { Engine, SessionCheck } from './session/backend.js'
+import { checkSession } from './session/check.js'
+import { createJwksStore, type JwksStats } from './session/jwks-store.js'
+import { createSessionRefresher } from './session/refresh.js'
+import { createSessionVerifier } from './session/verify.js'
+import { STEP_BY_NAME, type StepName } from './step-table.js'
 import { createStytchClient } from './stytch-api/client.js'
-import { createB2BApi } from './stytch-api/endpoints.js'
 
 /** A Stytch-compatible server started in-process when no credentials are configured. */
 export interface EmbeddedServer {
@@ -96,13 +100,13 @@ export function createAuth(
       cacheSize: config.verifiedJwtCacheSize,
       now: config.now,
     })
-    const api = createB2BApi(createStytchClient(credentials, config.requestTimeoutMs))
+    const stytch = createStytchClient(credentials, config.requestTimeoutMs)
     const refresher = createSessionRefresher({
-      api,
+      stytch,
       maxConcurrent: config.maxConcurrentRefreshes,
       now: config.now,
     })
-    return { config, api, verifier, refresher, jwksStats: jwks.stats, credentials }
+    return { config, stytch, verifier, refresher, jwksStats: jwks.stats, credentials }
   }
   if (config.credentials) engine = build(config.credentials)
 
@@ -167,15 +171,5 @@ export function createAuth(
     async close() {
       await embedded?.close()
     },
-  }
-}
-
-/** The JSON answer of a mounted route for an `AuthError`: `{ error: { code, message } }`, never cached. */
-export function errorResponse(error: AuthError): AuthResponse {
-  return {
-    status: error.status,
-    headers: { ...error.headers, 'cache-control': 'no-store' },
-    setCookies: [],
-    body: errorBody(error),
   }
 }

@@ -1,5 +1,9 @@
 // The path table: every Stytch B2B path this package calls or the local server answers, written once.
 
+import type * as Discovery from './discovery.js'
+import type * as OtpEmail from './otp-email.js'
+import type * as Sessions from './sessions.js'
+
 /** Every Stytch path used by this package; `{x}` marks a path parameter. */
 export const STYTCH_PATHS = {
   otpEmailLoginOrSignup: '/v1/b2b/otps/email/login_or_signup',
@@ -35,4 +39,42 @@ export function stytchPath(name: StytchPathName, params: Record<string, string> 
     if (value === undefined) throw new TypeError(`${name}: missing path parameter ${placeholder}`)
     return encodeURIComponent(value)
   })
+}
+
+/** The POST calls the middleware makes, by path name: what each sends and what it answers. */
+export interface StytchCalls {
+  otpEmailLoginOrSignup: [
+    OtpEmail.OtpEmailLoginOrSignupRequest,
+    OtpEmail.OtpEmailLoginOrSignupResponse,
+  ]
+  otpEmailAuthenticate: [
+    OtpEmail.OtpEmailAuthenticateRequest,
+    OtpEmail.OtpEmailAuthenticateResponse,
+  ]
+  otpEmailDiscoverySend: [
+    OtpEmail.OtpEmailDiscoverySendRequest,
+    OtpEmail.OtpEmailDiscoverySendResponse,
+  ]
+  otpEmailDiscoveryAuthenticate: [
+    OtpEmail.OtpEmailDiscoveryAuthenticateRequest,
+    OtpEmail.OtpEmailDiscoveryAuthenticateResponse,
+  ]
+  discoveryOrganizations: [
+    Discovery.DiscoveryOrganizationsListRequest,
+    Discovery.DiscoveryOrganizationsListResponse,
+  ]
+  discoveryOrganizationsCreate: [
+    Discovery.DiscoveryOrganizationsCreateRequest,
+    Discovery.DiscoveryOrganizationsCreateResponse,
+  ]
+  discoveryIntermediateSessionsExchange: [
+    Discovery.DiscoveryIntermediateSessionsExchangeRequest,
+    Discovery.DiscoveryIntermediateSessionsExchangeResponse,
+  ]
+  sessionsAuthenticate: [
+    Sessions.SessionsAuthenticateRequest,
+    Sessions.SessionsAuthenticateResponse,
+  ]
+  sessionsExchange: [Sessions.SessionsExchangeRequest, Sessions.SessionsExchangeResponse]
+  sessionsRevoke: [Sessions.SessionsRevokeRequest, Sessions.SessionsRevokeResponse]
 }

@@ -1,8 +1,8 @@
 // resolveConfig(): validate the options once, apply defaults, freeze.
 
-import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
+import { SESSION_DURATION_MINUTES } from '../../wire/sessions.js'
+import { createSendLimiter, type SendLimiter } from '../shared-state/send-limit.js'
 import { type CookieOptions, type CookiePolicy, createCookiePolicy } from './cookies.js'
-import { createSendLimiter, type SendLimiter } from './send-limit.js'
 
 /** What the host app may log through; defaults to one line on stderr per message. */
 export interface Logger {

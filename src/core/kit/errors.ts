@@ -1,5 +1,6 @@
 // The error model: one table of stable codes, AuthError for runtime failures, StytchApiError for upstream ones.
 
+import type { AuthResponse } from './http.js'
 /**
  * Stable error codes. Callers branch on `err.code`, never on message text (`instanceof` fails when
  * two copies of the package are loaded). Every code is listed with its HTTP status in docs/errors.md.
@@ -92,4 +93,14 @@ export function isAuthError(value: unknown): value is AuthError {
 /** The JSON body every route error answers with: `{ error: { code, message } }`. */
 export function errorBody(error: AuthError): { error: { code: AuthErrorCode; message: string } } {
   return { error: { code: error.code, message: error.message } }
+}
+
+/** The JSON answer of a mounted route for an `AuthError`: `{ error: { code, message } }`, never cached. */
+export function errorResponse(error: AuthError): AuthResponse {
+  return {
+    status: error.status,
+    headers: { ...error.headers, 'cache-control': 'no-store' },
+    setCookies: [],
+    body: errorBody(error),
+  }
 }

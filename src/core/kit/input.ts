@@ -1,7 +1,10 @@
 // Request bodies: read with a size cap, parse JSON or HTML forms, validate every field before any upstream call.
-import { ORGANIZATION_NAME_MAX_LENGTH, ORGANIZATION_SLUG_PATTERN } from '../wire/organizations.js'
-import { OTP_LOCALES } from '../wire/otp-email.js'
-import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
+import {
+  ORGANIZATION_NAME_MAX_LENGTH,
+  ORGANIZATION_SLUG_PATTERN,
+} from '../../wire/organizations.js'
+import { OTP_LOCALES } from '../../wire/otp-email.js'
+import { SESSION_DURATION_MINUTES } from '../../wire/sessions.js'
 import { AuthError } from './errors.js'
 
 /** Field kinds the auth routes accept. */

@@ -1,21 +1,12 @@
-// The session of a request: local JWT verification, refresh of an expired JWT, switch organization, log out.
+// The session of a request: local JWT verification, and a refresh when a validly signed JWT has just expired.
 
 import type { SessionJwtPayload } from '../../wire/jwt.js'
-import { AuthError, isAuthError, StytchApiError } from '../errors.js'
-import { type AuthRequest, header } from '../http.js'
-import { sessionFromClaims, sessionFromResponse } from '../model.js'
-import type { VerifyOutcome } from '../session-jwt/verify.js'
-import {
-  clearAllCookies,
-  cookiesOf,
-  customClaims,
-  type Engine,
-  loginResult,
-  type SessionCheck,
-  type StepResult,
-  sessionCookies,
-  sessionDuration,
-} from './context.js'
+import { AuthError, StytchApiError } from '../kit/errors.js'
+import { type AuthRequest, header } from '../kit/http.js'
+import type { Engine, SessionCheck } from './backend.js'
+import { sessionFromClaims, sessionFromResponse } from './model.js'
+import { clearAllCookies, cookiesOf, sessionCookies } from './session-cookies.js'
+import type { VerifyOutcome } from './verify.js'
 
 const BEARER = /^Bearer +([A-Za-z0-9_\-.]+)$/
 
@@ -170,88 +161,4 @@ function failureOf(status: 'expired' | 'invalid' | 'unavailable'): AuthError {
 /** The error to answer when a route needs a session and the request has none. */
 export function missingSession(check: SessionCheck): AuthError {
   return check.failure ?? new AuthError('ERR_SESSION_MISSING', 'Sign in to continue.')
-}
-
-/** GET {basePath}/session: the current member, organization and session. */
-export function currentSession(check: SessionCheck): StepResult {
-  if (!check.session) throw missingSession(check)
-  return { status: 200, headers: {}, setCookies: [], body: { ...check.session }, state: {} }
-}
-
-/**
- * POST {basePath}/sessions/exchange: switch the signed-in member to another organization. The
- * credential is the verified JWT, never the token cookie beside it (which nothing has tied to that
- * JWT), and once the new session is issued the previous one is revoked: Stytch keeps it otherwise.
- */
-export async function exchangeSession(
-  engine: Engine,
-  request: AuthRequest,
-  check: SessionCheck,
-  input: { organization_id: string; session_duration_minutes?: number; locale?: string },
-): Promise<StepResult> {
-  if (!check.session || check.sessionJwt === undefined) throw missingSession(check)
-  const response = await engine.api.sessionsExchange({
-    session_jwt: check.sessionJwt,
-    organization_id: input.organization_id,
-    session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
-    session_custom_claims: await customClaims(engine, 'session-exchange', input.organization_id),
-    locale: input.locale,
-  })
-  const result = loginResult(engine, request, response)
-  const previous = check.session.memberSession.memberSessionId
-  // With more factors needed the member is still signed in to the previous organization: keep it.
-  if (response.member_authenticated && response.member_session?.member_session_id !== previous) {
-    engine.refresher.revoked(previous, check.sessionToken)
-    try {
-      await engine.api.sessionsRevoke({ member_session_id: previous })
-    } catch (error) {
-      // The switch itself succeeded; the old session then lives until it expires.
-      const code = isAuthError(error) ? error.code : 'unknown error'
-      engine.config.logger.warn(
-        `switching organization: the previous session could not be revoked (${code}); it stays valid until it expires.`,
-      )
-    }
-  }
-  return result
-}
-
-/**
- * POST {basePath}/sessions/revoke: log out. Every cookie is cleared even when Stytch cannot be
- * reached; `revoked` says whether Stytch confirmed the revocation. A verified session is revoked by
- * its id; otherwise the JWT cookie names the session, and the token cookie only when it is alone
- * (a token beside a JWT of another session must not choose what gets revoked).
- */
-export async function revokeSession(
-  engine: Engine,
-  request: AuthRequest,
-  check: SessionCheck,
-): Promise<StepResult> {
-  const cookies = check.bearer ? {} : cookiesOf(request, engine)
-  const sessionId = check.session?.memberSession.memberSessionId
-  const selector =
-    sessionId !== undefined
-      ? { member_session_id: sessionId }
-      : cookies.sessionJwt !== undefined
-        ? { session_jwt: cookies.sessionJwt }
-        : cookies.sessionToken !== undefined
-          ? { session_token: cookies.sessionToken }
-          : undefined
-  if (sessionId !== undefined) engine.refresher.revoked(sessionId, cookies.sessionToken)
-  let revoked = false
-  if (selector !== undefined) {
-    try {
-      await engine.api.sessionsRevoke(selector)
-      revoked = true
-    } catch (error) {
-      // Already gone upstream counts as revoked; an outage does not, but the cookies go anyway.
-      revoked = isAuthError(error) && error.code === 'ERR_SESSION_INVALID'
-    }
-  }
-  return {
-    status: 200,
-    headers: {},
-    setCookies: check.bearer ? [] : clearAllCookies(engine, request),
-    body: { loggedOut: true, revoked },
-    state: {},
-  }
 }

@@ -1,9 +1,9 @@
 // requireSession's core: who may pass, and the 401/403/redirect answer for who may not.
-import { safeReturnTo } from './csrf.js'
-import { AuthError, errorBody } from './errors.js'
-import type { SessionCheck } from './flows/context.js'
-import { missingSession } from './flows/session.js'
-import { type AuthRequest, type AuthResponse, header } from './http.js'
+import { safeReturnTo } from '../kit/csrf.js'
+import { AuthError, errorBody } from '../kit/errors.js'
+import { type AuthRequest, type AuthResponse, header } from '../kit/http.js'
+import type { SessionCheck } from './backend.js'
+import { missingSession } from './check.js'
 
 /** Options of `requireSession()`. */
 export interface RequireSessionOptions {

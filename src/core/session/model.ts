@@ -1,9 +1,12 @@
 // The public, camelCase view of members, organizations and sessions, mapped from Stytch's wire shapes in one place.
-import type { DiscoveredOrganization as WireDiscoveredOrganization } from '../wire/discovery.js'
-import type { SessionJwtPayload } from '../wire/jwt.js'
-import type { Member as WireMember } from '../wire/members.js'
-import type { Organization as WireOrganization } from '../wire/organizations.js'
-import type { AuthenticationFactor, MemberSession as WireMemberSession } from '../wire/sessions.js'
+import type { DiscoveredOrganization as WireDiscoveredOrganization } from '../../wire/discovery.js'
+import type { SessionJwtPayload } from '../../wire/jwt.js'
+import type { Member as WireMember } from '../../wire/members.js'
+import type { Organization as WireOrganization } from '../../wire/organizations.js'
+import type {
+  AuthenticationFactor,
+  MemberSession as WireMemberSession,
+} from '../../wire/sessions.js'
 
 /** The signed-in member (`req.member`, `ctx.state.member`). */
 export interface AuthMember {

@@ -2,8 +2,8 @@
 // can turn into a flood of upstream calls, and so that only a definitive answer logs anyone out.
 import { LRUCache } from 'lru-cache'
 import type { SessionsAuthenticateResponse } from '../../wire/sessions.js'
-import { isAuthError } from '../errors.js'
-import type { StytchB2BApi } from '../stytch-api/endpoints.js'
+import { isAuthError } from '../kit/errors.js'
+import type { StytchClient } from '../stytch-api/client.js'
 
 /** What a refresh attempt decided. */
 export type RefreshOutcome =
@@ -26,7 +26,7 @@ export type RefreshOutcome =
   | { status: 'unavailable'; retryAfterSeconds: number }
 
 export interface SessionRefresherOptions {
-  api: Pick<StytchB2BApi, 'sessionsAuthenticate'>
+  stytch: Pick<StytchClient, 'call'>
   /** Most upstream refreshes in flight at once; past it requests get 503 with Retry-After. */
   maxConcurrent: number
   now: () => number
@@ -80,7 +80,7 @@ interface Refreshed {
 }
 
 export function createSessionRefresher(options: SessionRefresherOptions): SessionRefresher {
-  const { api, now } = options
+  const { stytch, now } = options
   const perf = { now }
   // One upstream call per token, however many requests carry it at once.
   const inFlight = new Map<string, Promise<Refreshed | { failure: unknown }>>()
@@ -163,7 +163,7 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     memory: number,
   ): Promise<Refreshed | { failure: unknown }> {
     state.pending++
-    const call = api.sessionsAuthenticate({ session_token: sessionToken }).then(
+    const call = stytch.call('sessionsAuthenticate', { session_token: sessionToken }).then(
       (response): Refreshed => {
         const answer = { response, sessionId: response.member_session?.member_session_id ?? '' }
         refreshed.set(sessionToken, answer, { ttl: graceFor(response, now()) })

@@ -1,6 +1,6 @@
 // The send steps' own per-address limit: the same count for every address, member or not, so a 429 reveals nothing.
 import { LRUCache } from 'lru-cache'
-import { AuthError } from './errors.js'
+import { AuthError } from '../kit/errors.js'
 
 /** Counts sends per email address in fixed windows that start at an address's first send. */
 export interface SendLimiter {

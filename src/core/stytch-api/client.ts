@@ -1,7 +1,8 @@
 // request(): one call to the Stytch API with Basic auth, a deadline, and upstream error mapping.
 
 import type { StytchErrorBody } from '../../wire/errors.js'
-import { type AuthErrorCode, StytchApiError } from '../errors.js'
+import { STYTCH_PATHS, type StytchCalls } from '../../wire/paths.js'
+import { type AuthErrorCode, StytchApiError } from '../kit/errors.js'
 
 export interface StytchCredentials {
   projectId: string
@@ -14,6 +15,11 @@ export interface StytchClient {
   readonly baseUrl: string
   /** Sends one request; resolves with the parsed JSON body of a 2xx answer, rejects with StytchApiError. */
   request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>
+  /** POSTs one of the calls of the path table, typed by its wire shapes. */
+  call<Name extends keyof StytchCalls>(
+    name: Name,
+    body: StytchCalls[Name][0],
+  ): Promise<StytchCalls[Name][1]>
 }
 
 /** Largest answer read from Stytch; real answers are a few kilobytes. */
@@ -107,7 +113,12 @@ export function createStytchClient(
     throw toApiError(parsed as Partial<StytchErrorBody>, response.status, path)
   }
 
-  return { projectId: credentials.projectId, baseUrl: credentials.baseUrl, request }
+  return {
+    projectId: credentials.projectId,
+    baseUrl: credentials.baseUrl,
+    request,
+    call: (name, body) => request('POST', STYTCH_PATHS[name], body),
+  }
 }
 
 function toApiError(body: Partial<StytchErrorBody>, status: number, path: string): StytchApiError {

@@ -1,18 +1,14 @@
 // Organization discovery by email OTP: send a code, check it, list organizations, enter or create one.
-import { AuthError } from '../errors.js'
-import type { AuthRequest } from '../http.js'
-import { discoveredOrganizationsFrom } from '../model.js'
-import { sendWithoutEnumeration } from '../send-limit.js'
-import {
-  cookiesOf,
-  customClaims,
-  type Engine,
-  loginResult,
-  type SessionCheck,
-  type StepResult,
-  sessionDuration,
-} from './context.js'
-import { missingSession } from './session.js'
+import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../../../wire/discovery.js'
+import { AuthError } from '../../kit/errors.js'
+import type { AuthRequest } from '../../kit/http.js'
+import type { Engine, SessionCheck } from '../../session/backend.js'
+import { missingSession } from '../../session/check.js'
+import { discoveredOrganizationsFrom } from '../../session/model.js'
+import { cookiesOf } from '../../session/session-cookies.js'
+import { sendWithoutEnumeration } from '../../shared-state/send-limit.js'
+import { customClaims, loginResult, sessionDuration } from '../sign-in.js'
+import type { StepResult } from '../step.js'
 
 /** POST {basePath}/otps/email/discovery/send */
 export async function sendDiscoveryCode(
@@ -22,7 +18,10 @@ export async function sendDiscoveryCode(
   // The same answer whether or not the address belongs to anyone (no account enumeration),
   // rate limits included.
   await sendWithoutEnumeration(engine.config, input.email_address, () =>
-    engine.api.discoverySend({ email_address: input.email_address, locale: input.locale }),
+    engine.stytch.call('otpEmailDiscoverySend', {
+      email_address: input.email_address,
+      locale: input.locale,
+    }),
   )
   return {
     status: 200,
@@ -39,14 +38,16 @@ export async function authenticateDiscoveryCode(
   request: AuthRequest,
   input: { email_address: string; code: string },
 ): Promise<StepResult> {
-  const response = await engine.api.discoveryAuthenticate(input)
+  const response = await engine.stytch.call('otpEmailDiscoveryAuthenticate', input)
   if (!response.intermediate_session_token || !Array.isArray(response.discovered_organizations)) {
     throw new AuthError('ERR_STYTCH_UNAVAILABLE', 'Stytch answered without a sign-in step.', {
       status: 503,
     })
   }
   const expiresAt = Date.parse(response.intermediate_session_token_expires_at ?? '')
-  const maxAge = Number.isNaN(expiresAt) ? 600 : (expiresAt - engine.config.now()) / 1000
+  const maxAge = Number.isNaN(expiresAt)
+    ? INTERMEDIATE_SESSION_LIFETIME_SECONDS
+    : (expiresAt - engine.config.now()) / 1000
   const discoveredOrganizations = discoveredOrganizationsFrom(response.discovered_organizations)
   return {
     status: 200,
@@ -86,7 +87,7 @@ export async function listDiscoveredOrganizations(
   else if (check.session && check.sessionJwt !== undefined) body = { session_jwt: check.sessionJwt }
   else if (check.failure) throw missingSession(check)
   else throw missingIntermediateSession()
-  const response = await engine.api.discoveryList(body)
+  const response = await engine.stytch.call('discoveryOrganizations', body)
   const discoveredOrganizations = discoveredOrganizationsFrom(
     response.discovered_organizations ?? [],
   )
@@ -106,7 +107,7 @@ export async function exchangeIntermediateSession(
   input: { organization_id: string; session_duration_minutes?: number; locale?: string },
 ): Promise<StepResult> {
   const ist = requireIntermediateSession(engine, request)
-  const response = await engine.api.discoveryExchange({
+  const response = await engine.stytch.call('discoveryIntermediateSessionsExchange', {
     intermediate_session_token: ist,
     organization_id: input.organization_id,
     session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
@@ -127,7 +128,7 @@ export async function createOrganization(
   },
 ): Promise<StepResult> {
   const ist = requireIntermediateSession(engine, request)
-  const response = await engine.api.discoveryCreate({
+  const response = await engine.stytch.call('discoveryOrganizationsCreate', {
     intermediate_session_token: ist,
     organization_name: input.organization_name,
     organization_slug: input.organization_slug,

@@ -1,13 +1,9 @@
 // Organization login by email OTP: send a code for one organization, then check it.
-import type { AuthRequest } from '../http.js'
-import { sendWithoutEnumeration } from '../send-limit.js'
-import {
-  customClaims,
-  type Engine,
-  loginResult,
-  type StepResult,
-  sessionDuration,
-} from './context.js'
+import type { AuthRequest } from '../../kit/http.js'
+import type { Engine } from '../../session/backend.js'
+import { sendWithoutEnumeration } from '../../shared-state/send-limit.js'
+import { customClaims, loginResult, sessionDuration } from '../sign-in.js'
+import type { StepResult } from '../step.js'
 
 /**
  * POST {basePath}/otps/email/login_or_signup. Answers the same whether the address is a member,
@@ -20,7 +16,7 @@ export async function sendLoginCode(
 ): Promise<StepResult> {
   await sendWithoutEnumeration(engine.config, input.email_address, async () => {
     try {
-      await engine.api.otpLoginOrSignup({
+      await engine.stytch.call('otpEmailLoginOrSignup', {
         organization_id: input.organization_id,
         email_address: input.email_address,
         locale: input.locale,
@@ -53,7 +49,7 @@ export async function authenticateLoginCode(
     locale?: string
   },
 ): Promise<StepResult> {
-  const response = await engine.api.otpAuthenticate({
+  const response = await engine.stytch.call('otpEmailAuthenticate', {
     organization_id: input.organization_id,
     email_address: input.email_address,
     code: input.code,

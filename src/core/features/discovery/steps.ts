@@ -1,0 +1,56 @@
+// The organization discovery steps of the step table.
+
+import { FIELD, type Step } from '../step.js'
+import {
+  authenticateDiscoveryCode,
+  createOrganization,
+  exchangeIntermediateSession,
+  listDiscoveredOrganizations,
+  sendDiscoveryCode,
+} from './flow.js'
+
+export const DISCOVERY_STEPS = [
+  {
+    name: 'sendDiscoveryCode',
+    method: 'POST',
+    path: '/otps/email/discovery/send',
+    fields: { email_address: FIELD.email, locale: FIELD.locale },
+    run: (engine, _request, input) => sendDiscoveryCode(engine, input),
+  },
+  {
+    name: 'authenticateDiscoveryCode',
+    method: 'POST',
+    path: '/otps/email/discovery/authenticate',
+    fields: { email_address: FIELD.email, code: FIELD.code },
+    run: (engine, request, input) => authenticateDiscoveryCode(engine, request, input),
+  },
+  {
+    name: 'listDiscoveredOrganizations',
+    method: 'GET',
+    path: '/discovery/organizations',
+    fields: {},
+    run: (engine, request, _input, check) => listDiscoveredOrganizations(engine, request, check),
+  },
+  {
+    name: 'exchangeIntermediateSession',
+    method: 'POST',
+    path: '/discovery/intermediate_sessions/exchange',
+    fields: {
+      organization_id: FIELD.organizationId,
+      session_duration_minutes: FIELD.sessionDuration,
+      locale: FIELD.locale,
+    },
+    run: (engine, request, input) => exchangeIntermediateSession(engine, request, input),
+  },
+  {
+    name: 'createOrganization',
+    method: 'POST',
+    path: '/discovery/organizations/create',
+    fields: {
+      organization_name: { kind: 'organizationName', optional: true },
+      organization_slug: { kind: 'organizationSlug', optional: true },
+      session_duration_minutes: FIELD.sessionDuration,
+    },
+    run: (engine, request, input) => createOrganization(engine, request, input),
+  },
+] as const satisfies readonly Step[]

@@ -1,0 +1,31 @@
+// The organization login steps (email OTP) of the step table.
+
+import { FIELD, type Step } from '../step.js'
+import { authenticateLoginCode, sendLoginCode } from './flow.js'
+
+export const EMAIL_OTP_STEPS = [
+  {
+    name: 'sendLoginCode',
+    method: 'POST',
+    path: '/otps/email/login_or_signup',
+    fields: {
+      organization_id: FIELD.organizationId,
+      email_address: FIELD.email,
+      locale: FIELD.locale,
+    },
+    run: (engine, _request, input) => sendLoginCode(engine, input),
+  },
+  {
+    name: 'authenticateLoginCode',
+    method: 'POST',
+    path: '/otps/email/authenticate',
+    fields: {
+      organization_id: FIELD.organizationId,
+      email_address: FIELD.email,
+      code: FIELD.code,
+      session_duration_minutes: FIELD.sessionDuration,
+      locale: FIELD.locale,
+    },
+    run: (engine, request, input) => authenticateLoginCode(engine, request, input),
+  },
+] as const satisfies readonly Step[]

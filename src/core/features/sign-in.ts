@@ -1,0 +1,102 @@
+// The shared handling of an answer that may sign a member in, and what every sign-in step asks Stytch for.
+
+import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../../wire/discovery.js'
+import type { AuthenticatedResponseBase } from '../../wire/sessions.js'
+import { AuthError } from '../kit/errors.js'
+import type { AuthRequest } from '../kit/http.js'
+import type { Engine } from '../session/backend.js'
+import { sessionFromResponse } from '../session/model.js'
+import { sessionCookies } from '../session/session-cookies.js'
+import type { StepResult } from './step.js'
+
+/**
+ * Turns an answer that may log the member in (OTP authenticate, IST exchange, discovery create,
+ * session exchange) into cookies and a body. Logged in: session cookies set, IST cookie cleared.
+ * More factors needed (MFA or a primary method): the IST is kept in its cookie.
+ */
+export function loginResult(
+  engine: Engine,
+  request: AuthRequest,
+  response: AuthenticatedResponseBase,
+): StepResult {
+  const { cookies, exposeTokens, now } = engine.config
+  if (response.member_authenticated) {
+    if (!response.session_token || !response.session_jwt || !response.member_session) {
+      throw new AuthError('ERR_STYTCH_UNAVAILABLE', 'Stytch answered without a session.', {
+        status: 503,
+      })
+    }
+    const session = sessionFromResponse(
+      response.member,
+      response.organization,
+      response.member_session,
+    )
+    engine.refresher.confirm(response.member_session.member_session_id, response.session_token)
+    return {
+      status: 200,
+      headers: {},
+      setCookies: [
+        ...sessionCookies(
+          engine,
+          request,
+          response.session_token,
+          response.session_jwt,
+          response.member_session.expires_at,
+        ),
+        cookies.clear('intermediateSession', request),
+      ],
+      body: {
+        memberAuthenticated: true,
+        ...session,
+        ...(exposeTokens
+          ? { sessionToken: response.session_token, sessionJwt: response.session_jwt }
+          : {}),
+      },
+      state: { session, memberAuthenticated: true },
+    }
+  }
+  if (!response.intermediate_session_token) {
+    throw new AuthError('ERR_STYTCH_UNAVAILABLE', 'Stytch answered without a session.', {
+      status: 503,
+    })
+  }
+  const expiresAt = Date.parse(response.intermediate_session_token_expires_at ?? '')
+  const maxAge = Number.isNaN(expiresAt)
+    ? INTERMEDIATE_SESSION_LIFETIME_SECONDS
+    : (expiresAt - now()) / 1000
+  return {
+    status: 200,
+    headers: {},
+    setCookies: [
+      cookies.serialize(
+        'intermediateSession',
+        response.intermediate_session_token,
+        maxAge,
+        request,
+      ),
+    ],
+    body: {
+      memberAuthenticated: false,
+      organizationId: response.organization.organization_id,
+      mfaRequired: response.mfa_required != null,
+      primaryRequired: response.primary_required?.allowed_auth_methods ?? null,
+      ...(exposeTokens ? { intermediateSessionToken: response.intermediate_session_token } : {}),
+    },
+    state: { memberAuthenticated: false },
+  }
+}
+
+/** Session duration to ask Stytch for: the browser's choice within bounds, else the default. */
+export function sessionDuration(engine: Engine, requested: number | undefined): number {
+  return requested ?? engine.config.sessionDurationMinutes
+}
+
+/** Custom claims from the host's server-side hook (never from the browser). */
+export async function customClaims(
+  engine: Engine,
+  step: 'otp-authenticate' | 'discovery-exchange' | 'discovery-create' | 'session-exchange',
+  organizationId: string | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  const hook = engine.config.sessionCustomClaims
+  return hook ? await hook({ step, organizationId }) : undefined
+}

@@ -1,0 +1,78 @@
+// What a step is: a route of the step table, what it receives, and the answer and request fields it produces.
+
+import type { AuthRequest, AuthResponse } from '../kit/http.js'
+import type { FieldSpec } from '../kit/input.js'
+import type { Engine, SessionCheck } from '../session/backend.js'
+import type {
+  AuthDiscoveredOrganization,
+  AuthMember,
+  AuthMemberSession,
+  AuthOrganization,
+  SessionContext,
+} from '../session/model.js'
+
+/** Per-request results the adapters attach to `req` / `ctx.state`. */
+export interface StepState {
+  session?: SessionContext | undefined
+  discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
+  discoveryEmailAddress?: string | undefined
+  /**
+   * Set by the sign-in steps: true when this step signed the member in, false when more factors
+   * (MFA, another primary method) are needed first and the intermediate session was kept.
+   */
+  memberAuthenticated?: boolean | undefined
+}
+
+export interface StepResult extends AuthResponse {
+  state: StepState
+}
+
+/** What the adapters attach to each request: `req.*` on Express, `ctx.state.*` on Koa. */
+export interface RequestFields {
+  /** The signed-in member, when the request carries a valid session. */
+  member?: AuthMember | undefined
+  /** The signed-in member's organization. */
+  organization?: AuthOrganization | undefined
+  /** The member session (never `req.session` / `ctx.session`, which session libraries own). */
+  memberSession?: AuthMemberSession | undefined
+  /** Organizations found by a discovery step. */
+  discoveredOrganizations?: AuthDiscoveredOrganization[] | undefined
+  /** The email address a discovery step was for. */
+  discoveryEmailAddress?: string | undefined
+  /** After a sign-in step: whether it signed the member in (false: more factors needed). */
+  memberAuthenticated?: boolean | undefined
+}
+
+/** The per-request fields to set from a step's state; unset ones are absent. */
+export function requestFields(state: StepState): RequestFields {
+  return {
+    ...(state.session ?? {}),
+    ...(state.discoveredOrganizations
+      ? { discoveredOrganizations: state.discoveredOrganizations }
+      : {}),
+    ...(state.discoveryEmailAddress ? { discoveryEmailAddress: state.discoveryEmailAddress } : {}),
+    ...(state.memberAuthenticated !== undefined
+      ? { memberAuthenticated: state.memberAuthenticated }
+      : {}),
+  }
+}
+
+/** One route of the step table: its method, path under `basePath`, accepted fields and flow. */
+export interface Step<Name extends string = string> {
+  name: Name
+  method: 'GET' | 'POST'
+  /** Path under `basePath`. */
+  path: string
+  fields: FieldSpec
+  // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
+  run(engine: Engine, request: AuthRequest, input: any, check: SessionCheck): Promise<StepResult>
+}
+
+/** Field shapes the steps accept (validated by `validateFields` before a step runs). */
+export const FIELD = {
+  email: { kind: 'email' },
+  code: { kind: 'code' },
+  organizationId: { kind: 'organizationId' },
+  sessionDuration: { kind: 'sessionDuration', optional: true },
+  locale: { kind: 'locale', optional: true },
+} as const
