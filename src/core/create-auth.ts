@@ -16,6 +16,7 @@ import { checkSession } from './session/check.js'
 import { createJwksStore, type JwksStats } from './session/jwks-store.js'
 import { createSessionRefresher } from './session/refresh.js'
 import { createSessionVerifier } from './session/verify.js'
+import { createSendLimiter } from './shared-state/send-limit.js'
 import { STEP_BY_NAME, type StepName } from './step-table.js'
 import { createStytchClient } from './stytch-api/client.js'
 
@@ -106,7 +107,9 @@ export function createAuth(
       maxConcurrent: config.maxConcurrentRefreshes,
       now: config.now,
     })
-    return { config, stytch, verifier, refresher, jwksStats: jwks.stats, credentials }
+    const sendLimiter =
+      config.sendLimit && createSendLimiter({ ...config.sendLimit, now: config.now })
+    return { config, stytch, verifier, refresher, sendLimiter, jwksStats: jwks.stats, credentials }
   }
   if (config.credentials) engine = build(config.credentials)
 

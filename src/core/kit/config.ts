@@ -1,7 +1,6 @@
 // resolveConfig(): validate the options once, apply defaults, freeze.
 
 import { SESSION_DURATION_MINUTES } from '../../wire/sessions.js'
-import { createSendLimiter, type SendLimiter } from '../shared-state/send-limit.js'
 import { type CookieOptions, type CookiePolicy, createCookiePolicy } from './cookies.js'
 
 /** What the host app may log through; defaults to one line on stderr per message. */
@@ -128,8 +127,8 @@ export interface ResolvedConfig {
   verifiedJwtCacheSize: number
   maxBodyBytes: number
   bodyTimeoutMs: number
-  /** Per-address counter of the send steps; undefined when `sendLimit: false`. */
-  sendLimiter: SendLimiter | undefined
+  /** Per-address limit of the send steps; undefined when `sendLimit: false`. */
+  sendLimit: { max: number; windowMs: number } | undefined
   now: () => number
   logger: Logger
   localDataDir: string | undefined
@@ -290,7 +289,7 @@ export function resolveConfig(
       max: 300_000,
       fallback: 10_000,
     }),
-    sendLimiter: sendLimiter(options.sendLimit, now),
+    sendLimit: sendLimit(options.sendLimit),
     now,
     logger,
     localDataDir: localDataDir === false ? undefined : localDataDir,
@@ -346,15 +345,12 @@ function boolean(value: unknown, name: string, fallback: boolean): boolean {
   return value
 }
 
-function sendLimiter(
-  value: StytchB2BOptions['sendLimit'],
-  now: () => number,
-): SendLimiter | undefined {
+function sendLimit(value: StytchB2BOptions['sendLimit']): ResolvedConfig['sendLimit'] {
   if (value === false) return undefined
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError('"sendLimit" must be { max, windowSeconds } or false')
   }
-  return createSendLimiter({
+  return {
     max: integer(value?.max, 'sendLimit.max', { min: 1, max: 10_000, fallback: 10 }),
     windowMs:
       integer(value?.windowSeconds, 'sendLimit.windowSeconds', {
@@ -362,8 +358,7 @@ function sendLimiter(
         max: 86_400,
         fallback: 600,
       }) * 1000,
-    now,
-  })
+  }
 }
 
 /** An origin exactly as a browser sends it in `Origin`: scheme://host[:port], nothing more. */

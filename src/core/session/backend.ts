@@ -2,6 +2,7 @@
 
 import type { ResolvedConfig } from '../kit/config.js'
 import type { AuthError } from '../kit/errors.js'
+import type { SendLimiter } from '../shared-state/send-limit.js'
 import type { StytchClient } from '../stytch-api/client.js'
 import type { SessionContext } from './model.js'
 import type { SessionRefresher } from './refresh.js'
@@ -13,6 +14,8 @@ export interface Engine {
   stytch: StytchClient
   verifier: SessionVerifier
   refresher: SessionRefresher
+  /** Per-address counter of the send steps; undefined when `sendLimit: false`. */
+  sendLimiter: SendLimiter | undefined
 }
 
 /** The session found on a request, computed once per request by `authenticateRequest()`. */

@@ -6,7 +6,7 @@ import type { Engine, SessionCheck } from '../../session/backend.js'
 import { missingSession } from '../../session/check.js'
 import { discoveredOrganizationsFrom } from '../../session/model.js'
 import { cookiesOf } from '../../session/session-cookies.js'
-import { sendWithoutEnumeration } from '../../shared-state/send-limit.js'
+import { sendWithoutEnumeration } from '../send-code.js'
 import { customClaims, loginResult, sessionDuration } from '../sign-in.js'
 import type { StepResult } from '../step.js'
 
@@ -17,7 +17,7 @@ export async function sendDiscoveryCode(
 ): Promise<StepResult> {
   // The same answer whether or not the address belongs to anyone (no account enumeration),
   // rate limits included.
-  await sendWithoutEnumeration(engine.config, input.email_address, () =>
+  await sendWithoutEnumeration(engine, input.email_address, () =>
     engine.stytch.call('otpEmailDiscoverySend', {
       email_address: input.email_address,
       locale: input.locale,

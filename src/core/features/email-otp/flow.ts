@@ -1,7 +1,7 @@
 // Organization login by email OTP: send a code for one organization, then check it.
 import type { AuthRequest } from '../../kit/http.js'
 import type { Engine } from '../../session/backend.js'
-import { sendWithoutEnumeration } from '../../shared-state/send-limit.js'
+import { sendWithoutEnumeration } from '../send-code.js'
 import { customClaims, loginResult, sessionDuration } from '../sign-in.js'
 import type { StepResult } from '../step.js'
 
@@ -14,7 +14,7 @@ export async function sendLoginCode(
   engine: Engine,
   input: { organization_id: string; email_address: string; locale?: string },
 ): Promise<StepResult> {
-  await sendWithoutEnumeration(engine.config, input.email_address, async () => {
+  await sendWithoutEnumeration(engine, input.email_address, async () => {
     try {
       await engine.stytch.call('otpEmailLoginOrSignup', {
         organization_id: input.organization_id,
