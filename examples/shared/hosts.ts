@@ -51,11 +51,7 @@ export function isOwnHost(
 }
 
 function isLoopbackName(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    hostname === '::1' ||
-    /^127(\.\d{1,3}){3}$/.test(hostname)
-  )
+  const name = hostname.replace(/^\[(.*)\]$/, '$1')
+  if (name === 'localhost' || name.endsWith('.localhost') || name === '::1') return true
+  return /^127(\.\d{1,3}){3}$/.test(name)
 }

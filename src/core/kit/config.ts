@@ -229,11 +229,7 @@ export function resolveConfig(
     credentials,
     embedded,
     basePath: basePath.replace(/\/+$/, '') || '/',
-    requestTimeoutMs: integer(options.requestTimeoutMs, 'requestTimeoutMs', {
-      min: 1,
-      max: 120_000,
-      fallback: 5000,
-    }),
+    requestTimeoutMs: integerOption(options, 'requestTimeoutMs'),
     cookies: createCookiePolicy(options.cookies, { production }),
     isTrustedOrigin: trustedOrigins(options.trustedOrigins),
     appOrigins,
@@ -241,54 +237,15 @@ export function resolveConfig(
     maxSessionDurationMinutes,
     sessionCustomClaims: options.sessionCustomClaims,
     exposeTokens: boolean(options.exposeTokens, 'exposeTokens', false),
-    clockToleranceSeconds: integer(options.clockToleranceSeconds, 'clockToleranceSeconds', {
-      min: 0,
-      max: 300,
-      fallback: 5,
-    }),
-    jwksCacheTtlMs:
-      integer(options.jwksCacheTtlSeconds, 'jwksCacheTtlSeconds', {
-        min: 1,
-        max: 86_400,
-        fallback: 600,
-      }) * 1000,
-    jwksRefetchCooldownMs:
-      integer(options.jwksRefetchCooldownSeconds, 'jwksRefetchCooldownSeconds', {
-        min: 0,
-        max: 3600,
-        fallback: 5,
-      }) * 1000,
-    jwksMaxStaleMs:
-      integer(options.jwksMaxStaleSeconds, 'jwksMaxStaleSeconds', {
-        min: 0,
-        max: 86_400,
-        fallback: 3600,
-      }) * 1000,
-    jwksMaxBytes: integer(options.jwksMaxBytes, 'jwksMaxBytes', {
-      min: 1024,
-      max: 10_485_760,
-      fallback: 65_536,
-    }),
-    maxConcurrentRefreshes: integer(options.maxConcurrentRefreshes, 'maxConcurrentRefreshes', {
-      min: 1,
-      max: 100_000,
-      fallback: 64,
-    }),
-    verifiedJwtCacheSize: integer(options.verifiedJwtCacheSize, 'verifiedJwtCacheSize', {
-      min: 0,
-      max: 10_000_000,
-      fallback: 10_000,
-    }),
-    maxBodyBytes: integer(options.maxBodyBytes, 'maxBodyBytes', {
-      min: 256,
-      max: 1_048_576,
-      fallback: 16_384,
-    }),
-    bodyTimeoutMs: integer(options.bodyTimeoutMs, 'bodyTimeoutMs', {
-      min: 10,
-      max: 300_000,
-      fallback: 10_000,
-    }),
+    clockToleranceSeconds: integerOption(options, 'clockToleranceSeconds'),
+    jwksCacheTtlMs: integerOption(options, 'jwksCacheTtlSeconds') * 1000,
+    jwksRefetchCooldownMs: integerOption(options, 'jwksRefetchCooldownSeconds') * 1000,
+    jwksMaxStaleMs: integerOption(options, 'jwksMaxStaleSeconds') * 1000,
+    jwksMaxBytes: integerOption(options, 'jwksMaxBytes'),
+    maxConcurrentRefreshes: integerOption(options, 'maxConcurrentRefreshes'),
+    verifiedJwtCacheSize: integerOption(options, 'verifiedJwtCacheSize'),
+    maxBodyBytes: integerOption(options, 'maxBodyBytes'),
+    bodyTimeoutMs: integerOption(options, 'bodyTimeoutMs'),
     sendLimit: sendLimit(options.sendLimit),
     now,
     logger,
@@ -320,6 +277,25 @@ function validateBaseUrl(value: string): string {
   }
   // Stytch serves every path at the host root: a path part would be dropped anyway.
   return url.origin
+}
+
+/** The plain integer options: [least, most, default], in the unit their name says. */
+const INTEGER_OPTIONS = {
+  requestTimeoutMs: [1, 120_000, 5000],
+  clockToleranceSeconds: [0, 300, 5],
+  jwksCacheTtlSeconds: [1, 86_400, 600],
+  jwksRefetchCooldownSeconds: [0, 3600, 5],
+  jwksMaxStaleSeconds: [0, 86_400, 3600],
+  jwksMaxBytes: [1024, 10_485_760, 65_536],
+  maxConcurrentRefreshes: [1, 100_000, 64],
+  verifiedJwtCacheSize: [0, 10_000_000, 10_000],
+  maxBodyBytes: [256, 1_048_576, 16_384],
+  bodyTimeoutMs: [10, 300_000, 10_000],
+} as const satisfies Partial<Record<keyof StytchB2BOptions, readonly [number, number, number]>>
+
+function integerOption(options: StytchB2BOptions, name: keyof typeof INTEGER_OPTIONS): number {
+  const [min, max, fallback] = INTEGER_OPTIONS[name]
+  return integer(options[name], name, { min, max, fallback })
 }
 
 function integer(
