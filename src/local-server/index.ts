@@ -3,31 +3,24 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Member } from '../wire/members.js'
-import type { ServerContext } from './context.js'
+import type { ServerContext } from './domain/context.js'
+import { emailKey } from './domain/ids.js'
+import { newMemberRecord, renderMember } from './domain/members.js'
+import { findOrganization } from './domain/organizations.js'
+import { createOutbox, type Outbox } from './domain/outbox.js'
 import {
   checkAllowedHosts,
   createHostCheck,
   isLoopbackHost,
   PRODUCTION_WARNING,
   remoteExposureWarning,
-} from './exposure.js'
-import { emailKey } from './ids.js'
-import { createKeyRing } from './keys.js'
-import { newMemberRecord, renderMember } from './members.js'
-import { findOrganization } from './organizations.js'
-import { createOutbox, type Outbox } from './outbox.js'
-import { createRequestListener, type RequestCounts } from './router.js'
-import { isSqliteStore, openSqliteStore, type SqliteStore } from './sqlite-store.js'
-import { createMemoryStore, type LocalStore } from './store.js'
+} from './http/exposure.js'
+import { createRequestListener, type RequestCounts } from './http/router.js'
+import { createKeyRing } from './signing/signing-keys.js'
+import { createMemoryStore, type LocalStore } from './store/local-store.js'
+import { isSqliteStore, openSqliteStore, type SqliteStore } from './store/sqlite-store.js'
 
-export type { Outbox, OutboxMessage } from './outbox.js'
-export {
-  LocalStoreError,
-  type LocalStoreErrorCode,
-  openSqliteStore,
-  type SqliteStore,
-  type SqliteStoreOptions,
-} from './sqlite-store.js'
+export type { Outbox, OutboxMessage } from './domain/outbox.js'
 export type {
   AttemptRecord,
   IntermediateSessionRecord,
@@ -35,8 +28,15 @@ export type {
   MemberRecord,
   OtpRecord,
   SessionRecord,
-} from './store.js'
-export { createMemoryStore } from './store.js'
+} from './store/local-store.js'
+export { createMemoryStore } from './store/local-store.js'
+export {
+  LocalStoreError,
+  type LocalStoreErrorCode,
+  openSqliteStore,
+  type SqliteStore,
+  type SqliteStoreOptions,
+} from './store/sqlite-store.js'
 
 export interface LocalServerOptions {
   /** TCP port; 0 picks a free one. @default 0 */

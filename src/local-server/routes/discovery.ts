@@ -1,13 +1,18 @@
 // Discovery routes: list organizations (3.5), create one (3.6), enter one with an IST (3.7).
 import type { DiscoveryOrganizationsListResponse } from '../../wire/discovery.js'
-import { mergeCustomClaims, readCustomClaims } from '../claims.js'
-import type { RouteHandler, ServerContext } from '../context.js'
-import { discoverOrganizations, eligibleByEmailDomain, visibleMembership } from '../discovered.js'
-import { StytchHttpError } from '../errors.js'
-import { emailDomain, emailKey } from '../ids.js'
-import { resolveIntermediateSession } from '../intermediate-session.js'
-import { completeLogin } from '../login.js'
-import { ADMIN_ROLE, newMemberRecord } from '../members.js'
+import type { RouteHandler, ServerContext } from '../domain/context.js'
+import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
+import {
+  discoverOrganizations,
+  eligibleByEmailDomain,
+  visibleMembership,
+} from '../domain/discovered-organizations.js'
+import { StytchHttpError } from '../domain/errors.js'
+import { emailDomain, emailKey } from '../domain/ids.js'
+import { resolveIntermediateSession } from '../domain/intermediate-sessions.js'
+import { completeLogin } from '../domain/login.js'
+import { resolveSession } from '../domain/member-sessions.js'
+import { ADMIN_ROLE, newMemberRecord } from '../domain/members.js'
 import {
   buildOrganization,
   COMMON_EMAIL_DOMAINS,
@@ -19,9 +24,7 @@ import {
   resolveOrganization,
   slugify,
   unusedSlug,
-} from '../organizations.js'
-import { resolveSession } from '../session.js'
-import type { IntermediateSessionRecord, MemberRecord } from '../store.js'
+} from '../domain/organizations.js'
 import {
   EXCHANGE_LOCALES,
   type JsonObject,
@@ -29,7 +32,8 @@ import {
   optSessionDuration,
   optString,
   reqString,
-} from '../validate.js'
+} from '../domain/request-fields.js'
+import type { IntermediateSessionRecord, MemberRecord } from '../store/local-store.js'
 
 /** POST /v1/b2b/discovery/organizations: exactly one of IST, session token, session JWT. */
 export const listOrganizations: RouteHandler = (ctx, { body }) => {

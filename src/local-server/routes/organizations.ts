@@ -1,9 +1,10 @@
 // Organization and member routes (3.13-3.17) and the RBAC policy routes (3.18).
 import type { Organization } from '../../wire/organizations.js'
-import type { RouteHandler } from '../context.js'
-import { badRequest, memberNotFound, StytchHttpError } from '../errors.js'
-import { emailKey, looksLikeId, lowerAscii } from '../ids.js'
-import { findMember, newMemberRecord, renderMember } from '../members.js'
+import type { RouteHandler } from '../domain/context.js'
+import { badRequest, memberNotFound, StytchHttpError } from '../domain/errors.js'
+import { emailKey, looksLikeId, lowerAscii } from '../domain/ids.js'
+import { findMember, newMemberRecord, renderMember } from '../domain/members.js'
+import { searchOrganizations } from '../domain/organization-search.js'
 import {
   buildOrganization,
   checkExternalId,
@@ -14,10 +15,15 @@ import {
   resolveOrganization,
   slugify,
   unusedSlug,
-} from '../organizations.js'
-import { defaultPolicy } from '../rbac.js'
-import { searchOrganizations } from '../search.js'
-import { optBoolean, optObject, optString, optStringArray, reqEmail } from '../validate.js'
+} from '../domain/organizations.js'
+import { defaultPolicy } from '../domain/rbac-policy.js'
+import {
+  optBoolean,
+  optObject,
+  optString,
+  optStringArray,
+  reqEmail,
+} from '../domain/request-fields.js'
 
 /** POST /v1/b2b/organizations */
 export const create: RouteHandler = (ctx, { body }) => {

@@ -1,21 +1,19 @@
 // Session routes: authenticate (3.8), revoke (3.9), exchange (3.10), JWKS (3.11), list (3.12).
 import type { AuthenticationFactor, SessionsAuthenticateResponse } from '../../wire/sessions.js'
-import { mergeCustomClaims, readCustomClaims } from '../claims.js'
-import type { RouteHandler, ServerContext } from '../context.js'
-import { visibleMembership } from '../discovered.js'
-import { badRequest, memberNotFound, StytchHttpError, sessionNotFound } from '../errors.js'
-import { verifyJwtIgnoringExpiry } from '../jwt.js'
-import { completeLogin } from '../login.js'
-import { findMember, memberRoleIds, renderMember } from '../members.js'
-import { resolveOrganization } from '../organizations.js'
-import { grantingRoles } from '../rbac.js'
+import type { RouteHandler, ServerContext } from '../domain/context.js'
+import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
+import { visibleMembership } from '../domain/discovered-organizations.js'
+import { badRequest, memberNotFound, StytchHttpError, sessionNotFound } from '../domain/errors.js'
+import { completeLogin } from '../domain/login.js'
 import {
   mintSessionJwt,
   readSessionArguments,
   renderMemberSession,
   resolveSession,
-} from '../session.js'
-import type { MemberRecord, SessionRecord } from '../store.js'
+} from '../domain/member-sessions.js'
+import { findMember, memberRoleIds, renderMember } from '../domain/members.js'
+import { resolveOrganization } from '../domain/organizations.js'
+import { grantingRoles } from '../domain/rbac-policy.js'
 import {
   EXCHANGE_LOCALES,
   optLocale,
@@ -23,7 +21,9 @@ import {
   optSessionDuration,
   optString,
   reqString,
-} from '../validate.js'
+} from '../domain/request-fields.js'
+import { verifyJwtIgnoringExpiry } from '../signing/jwt.js'
+import type { MemberRecord, SessionRecord } from '../store/local-store.js'
 
 /** Member and organization of a live session; a vanished member ends the session. */
 function ownerOf(ctx: ServerContext, session: SessionRecord) {

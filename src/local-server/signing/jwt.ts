@@ -1,8 +1,8 @@
 // Compact RS256 JWS: signs session JWTs and checks incoming ones against the published keys.
 import { sign, verify } from 'node:crypto'
-import type { SessionJwtHeader } from '../wire/jwt.js'
-import { StytchHttpError, sessionNotFound } from './errors.js'
-import type { KeyRing } from './keys.js'
+import type { SessionJwtHeader } from '../../wire/jwt.js'
+import { StytchHttpError, sessionNotFound } from '../domain/errors.js'
+import type { KeyRing } from './signing-keys.js'
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 

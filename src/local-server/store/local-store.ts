@@ -1,7 +1,7 @@
 // Storage contract of the local server (records + LocalStore) and its in-memory implementation.
-import type { Member } from '../wire/members.js'
-import type { Organization } from '../wire/organizations.js'
-import type { AuthenticationFactor } from '../wire/sessions.js'
+import type { Member } from '../../wire/members.js'
+import type { Organization } from '../../wire/organizations.js'
+import type { AuthenticationFactor } from '../../wire/sessions.js'
 
 /** A Member plus what the wire object does not carry. */
 export interface MemberRecord {

@@ -1,5 +1,5 @@
 // Stytch error envelope and the error thrown by route handlers to produce it.
-import type { StytchErrorBody } from '../wire/errors.js'
+import type { StytchErrorBody } from '../../wire/errors.js'
 
 /** Thrown by handlers; the router turns it into the Stytch envelope with this status. */
 export class StytchHttpError extends Error {

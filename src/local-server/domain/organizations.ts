@@ -3,11 +3,11 @@ import {
   ORGANIZATION_NAME_MAX_LENGTH,
   ORGANIZATION_SLUG_PATTERN,
   type Organization,
-} from '../wire/organizations.js'
+} from '../../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { badRequest, organizationNotFound, StytchHttpError } from './errors.js'
 import { looksLikeId, newId, rfc3339 } from './ids.js'
-import { type JsonObject, optEnum, optObject, optString, optStringArray } from './validate.js'
+import { type JsonObject, optEnum, optObject, optString, optStringArray } from './request-fields.js'
 
 /** Consumer email providers: never JIT domains, and org names derive from the local part. */
 export const COMMON_EMAIL_DOMAINS = new Set([

@@ -1,6 +1,6 @@
 // Default RBAC policy (stytch_admin, stytch_member) and authorization checks.
-import type { Organization } from '../wire/organizations.js'
-import type { PolicyRole, RbacPolicy } from '../wire/rbac.js'
+import type { Organization } from '../../wire/organizations.js'
+import type { PolicyRole, RbacPolicy } from '../../wire/rbac.js'
 import { ADMIN_ROLE, MEMBER_ROLE } from './members.js'
 
 const STYTCH_RESOURCES: { resource_id: string; description: string; actions: string[] }[] = [

@@ -1,6 +1,6 @@
 // Typed readers for request fields: absent and null are alike, wrong types are 400s.
-import { OTP_LOCALES } from '../wire/otp-email.js'
-import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
+import { OTP_LOCALES } from '../../wire/otp-email.js'
+import { SESSION_DURATION_MINUTES } from '../../wire/sessions.js'
 import { badRequest, StytchHttpError } from './errors.js'
 
 /** A parsed JSON request body (always an object). */

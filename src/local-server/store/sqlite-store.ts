@@ -1,13 +1,13 @@
 // Durable LocalStore: one SQLite file per data dir (libsql, WAL), shared safely by processes.
 import { mkdirSync, type Stats, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Organization } from '../wire/organizations.js'
-import { StytchHttpError } from './errors.js'
-import { emailKey } from './ids.js'
-import type { KeyStorage, StoredSigningKey } from './keys.js'
-import type { OutboxMessage, WritableOutbox } from './outbox.js'
+import type { Organization } from '../../wire/organizations.js'
+import { StytchHttpError } from '../domain/errors.js'
+import { emailKey } from '../domain/ids.js'
+import type { OutboxMessage, WritableOutbox } from '../domain/outbox.js'
+import type { KeyStorage, StoredSigningKey } from '../signing/signing-keys.js'
+import type { LocalStore } from './local-store.js'
 import { MIGRATIONS, SCHEMA_VERSION } from './sqlite-schema.js'
-import type { LocalStore } from './store.js'
 
 /** File name of the database inside a data dir. */
 export const DATABASE_FILE = 'local.db'

@@ -1,9 +1,9 @@
 // What every route handler receives: the server's state and the parsed request.
 import type { IncomingHttpHeaders } from 'node:http'
-import type { KeyRing } from './keys.js'
+import type { KeyRing } from '../signing/signing-keys.js'
+import type { LocalStore } from '../store/local-store.js'
 import type { WritableOutbox } from './outbox.js'
-import type { LocalStore } from './store.js'
-import type { JsonObject } from './validate.js'
+import type { JsonObject } from './request-fields.js'
 
 export interface ServerContext {
   projectId: string

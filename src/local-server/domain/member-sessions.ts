@@ -1,19 +1,19 @@
 // Member sessions: creation, lookup by token or JWT, the MemberSession view and JWT minting.
 
-import { SESSION_JWT_LIFETIME_SECONDS } from '../wire/jwt.js'
-import type { Organization } from '../wire/organizations.js'
+import { SESSION_JWT_LIFETIME_SECONDS } from '../../wire/jwt.js'
+import type { Organization } from '../../wire/organizations.js'
 import {
   type AuthenticationFactor,
   type MemberSession,
   SESSION_DURATION_MINUTES,
-} from '../wire/sessions.js'
+} from '../../wire/sessions.js'
+import { signJwt, verifyJwtIgnoringExpiry } from '../signing/jwt.js'
+import type { MemberRecord, SessionRecord } from '../store/local-store.js'
 import type { ServerContext } from './context.js'
 import { badRequest, StytchHttpError, sessionNotFound } from './errors.js'
 import { emailKey, looksLikeSessionToken, newId, newSessionToken, rfc3339 } from './ids.js'
-import { signJwt, verifyJwtIgnoringExpiry } from './jwt.js'
 import { memberRoleIds } from './members.js'
-import type { MemberRecord, SessionRecord } from './store.js'
-import { type JsonObject, optString } from './validate.js'
+import { type JsonObject, optString } from './request-fields.js'
 
 export interface SessionArguments {
   session_token?: string | undefined

@@ -8,7 +8,7 @@ import {
   randomUUID,
 } from 'node:crypto'
 import { promisify } from 'node:util'
-import type { Jwk } from '../wire/jwt.js'
+import type { Jwk } from '../../wire/jwt.js'
 import { selfSignedCertificate } from './der.js'
 
 const generateRsaKeyPair = promisify(generateKeyPair)

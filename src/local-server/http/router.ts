@@ -1,10 +1,10 @@
 // Request dispatch: route matching (404/405), Basic auth, body parsing, Stytch envelopes, counters.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { RouteRequest, ServerContext } from './context.js'
-import { errorBody, StytchHttpError } from './errors.js'
-import { hasValidBasicAuth, parseJsonObject, readBody, sendJson } from './http-io.js'
-import { newRequestId } from './ids.js'
-import { ROUTES, type RouteDefinition } from './routes/table.js'
+import type { RouteRequest, ServerContext } from '../domain/context.js'
+import { errorBody, StytchHttpError } from '../domain/errors.js'
+import { newRequestId } from '../domain/ids.js'
+import { ROUTES, type RouteDefinition } from '../routes/table.js'
+import { hasValidBasicAuth, parseJsonObject, readBody, sendJson } from './request-body.js'
 
 interface CompiledRoute extends RouteDefinition {
   regex: RegExp

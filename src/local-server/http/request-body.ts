@@ -1,8 +1,8 @@
 // Low-level HTTP I/O: JSON answers, the 1 MB body cap, safe JSON parsing and Basic auth.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { badRequest, StytchHttpError } from './errors.js'
-import type { JsonObject } from './validate.js'
+import { badRequest, StytchHttpError } from '../domain/errors.js'
+import type { JsonObject } from '../domain/request-fields.js'
 
 /** Largest accepted request body (bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024
