@@ -1,9 +1,7 @@
-// What every route handler receives: the server's state and the parsed request.
-import type { IncomingHttpHeaders } from 'node:http'
+// The server's state that every domain function reads: store, keys, outbox, clock, OTP key.
 import type { KeyRing } from '../signing/signing-keys.js'
 import type { LocalStore } from '../store/local-store.js'
 import type { WritableOutbox } from './outbox.js'
-import type { JsonObject } from './request-fields.js'
 
 export interface ServerContext {
   projectId: string
@@ -12,19 +10,6 @@ export interface ServerContext {
   outbox: WritableOutbox
   /** Epoch milliseconds; every expiry reads this clock. */
   now(): number
-  /** Server-side HMAC key for OTP hashes (random per server). */
+  /** Server-side HMAC key for OTP hashes; kept in the store so codes outlive a restart. */
   otpKey: Buffer
 }
-
-export interface RouteRequest {
-  body: JsonObject
-  query: URLSearchParams
-  params: Record<string, string>
-  headers: IncomingHttpHeaders
-}
-
-/**
- * A route: synchronous on purpose, so that no request can interleave between a check and the
- * write that depends on it. Returns the success body without `request_id` / `status_code`.
- */
-export type RouteHandler = (ctx: ServerContext, request: RouteRequest) => Record<string, unknown>

@@ -1,17 +1,8 @@
-// The emails the local server "sends": kept in memory so tests and developers can read codes.
+// The emails the local server "sends": kept in the store so tests and developers can read codes.
+import type { OutboxMessage, OutboxStore } from '../store/local-store.js'
 import { emailKey } from './ids.js'
 
-/** One email that would have been sent. */
-export interface OutboxMessage {
-  /** Recipient, as the request spelled it. */
-  to: string
-  kind: 'login' | 'signup' | 'discovery'
-  /** The 6-digit one-time passcode. */
-  code: string
-  organization_id: string | null
-  /** RFC 3339. */
-  sent_at: string
-}
+export type { OutboxMessage } from '../store/local-store.js'
 
 export interface Outbox {
   /** Messages, latest first; filtered by recipient (case-insensitive) when given. */
@@ -26,26 +17,17 @@ export interface WritableOutbox extends Outbox {
   push(message: OutboxMessage): void
 }
 
-/** Keeps at most `limit` messages so a long-running dev server does not grow forever. */
-export function createOutbox(limit = 1000): WritableOutbox {
-  const messages: OutboxMessage[] = []
-  const list = (filter: { emailAddress?: string | undefined } = {}) => {
-    const wanted = filter.emailAddress === undefined ? undefined : emailKey(filter.emailAddress)
-    return messages
-      .filter((message) => wanted === undefined || emailKey(message.to) === wanted)
-      .reverse()
-      .map((message) => ({ ...message }))
-  }
+/** The outbox of a store (which keeps at most OUTBOX_LIMIT messages). */
+export function createOutbox(store: OutboxStore): WritableOutbox {
+  const list = (filter: { emailAddress?: string | undefined } = {}) =>
+    store.listOutboxMessages(
+      filter.emailAddress === undefined ? undefined : emailKey(filter.emailAddress),
+    )
   return {
     list,
     latest: (emailAddress, kind) =>
       list({ emailAddress }).find((message) => kind === undefined || message.kind === kind),
-    clear() {
-      messages.length = 0
-    },
-    push(message) {
-      messages.push({ ...message })
-      if (messages.length > limit) messages.shift()
-    },
+    clear: () => store.clearOutbox(),
+    push: (message) => store.pushOutboxMessage(emailKey(message.to), message),
   }
 }

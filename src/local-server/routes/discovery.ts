@@ -1,6 +1,6 @@
 // Discovery routes: list organizations (3.5), create one (3.6), enter one with an IST (3.7).
 import type { DiscoveryOrganizationsListResponse } from '../../wire/discovery.js'
-import type { RouteHandler, ServerContext } from '../domain/context.js'
+import type { ServerContext } from '../domain/context.js'
 import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
 import {
   discoverOrganizations,
@@ -34,6 +34,7 @@ import {
   reqString,
 } from '../domain/request-fields.js'
 import type { IntermediateSessionRecord, MemberRecord } from '../store/local-store.js'
+import type { RouteHandler } from './handler.js'
 
 /** POST /v1/b2b/discovery/organizations: exactly one of IST, session token, session JWT. */
 export const listOrganizations: RouteHandler = (ctx, { body }) => {

@@ -1,6 +1,5 @@
 // Organization and member routes (3.13-3.17) and the RBAC policy routes (3.18).
 import type { Organization } from '../../wire/organizations.js'
-import type { RouteHandler } from '../domain/context.js'
 import { badRequest, memberNotFound, StytchHttpError } from '../domain/errors.js'
 import { emailKey, looksLikeId, lowerAscii } from '../domain/ids.js'
 import { findMember, newMemberRecord, renderMember } from '../domain/members.js'
@@ -24,6 +23,7 @@ import {
   optStringArray,
   reqEmail,
 } from '../domain/request-fields.js'
+import type { RouteHandler } from './handler.js'
 
 /** POST /v1/b2b/organizations */
 export const create: RouteHandler = (ctx, { body }) => {

@@ -6,7 +6,7 @@ import {
   type OtpEmailLoginOrSignupResponse,
 } from '../../wire/otp-email.js'
 import { allowsEmailOtp } from '../domain/auth-requirements.js'
-import type { RouteHandler, ServerContext } from '../domain/context.js'
+import type { ServerContext } from '../domain/context.js'
 import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
 import { discoverOrganizations } from '../domain/discovered-organizations.js'
 import { StytchHttpError } from '../domain/errors.js'
@@ -29,6 +29,7 @@ import {
   reqString,
 } from '../domain/request-fields.js'
 import { checkSendRate } from '../domain/send-limit.js'
+import type { RouteHandler } from './handler.js'
 
 type Body<T> = Omit<T, 'request_id' | 'status_code'>
 

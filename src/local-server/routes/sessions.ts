@@ -1,6 +1,6 @@
 // Session routes: authenticate (3.8), revoke (3.9), exchange (3.10), JWKS (3.11), list (3.12).
 import type { AuthenticationFactor, SessionsAuthenticateResponse } from '../../wire/sessions.js'
-import type { RouteHandler, ServerContext } from '../domain/context.js'
+import type { ServerContext } from '../domain/context.js'
 import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
 import { visibleMembership } from '../domain/discovered-organizations.js'
 import { badRequest, memberNotFound, StytchHttpError, sessionNotFound } from '../domain/errors.js'
@@ -10,6 +10,8 @@ import {
   readSessionArguments,
   renderMemberSession,
   resolveSession,
+  sessionIdOf,
+  verifySessionJwt,
 } from '../domain/member-sessions.js'
 import { findMember, memberRoleIds, renderMember } from '../domain/members.js'
 import { resolveOrganization } from '../domain/organizations.js'
@@ -22,8 +24,8 @@ import {
   optString,
   reqString,
 } from '../domain/request-fields.js'
-import { verifyJwtIgnoringExpiry } from '../signing/jwt.js'
 import type { MemberRecord, SessionRecord } from '../store/local-store.js'
+import type { RouteHandler } from './handler.js'
 
 /** Member and organization of a live session; a vanished member ends the session. */
 function ownerOf(ctx: ServerContext, session: SessionRecord) {
@@ -127,9 +129,7 @@ export const revoke: RouteHandler = (ctx, { body }) => {
   if (selectors.session_token !== undefined) {
     sessionId = ctx.store.findSessionByToken(selectors.session_token)?.memberSessionId
   } else if (selectors.session_jwt !== undefined) {
-    const payload = verifyJwtIgnoringExpiry(ctx.keys, ctx.projectId, selectors.session_jwt)
-    const claim = payload['https://stytch.com/session'] as { id?: unknown } | undefined
-    sessionId = typeof claim?.id === 'string' ? claim.id : undefined
+    sessionId = sessionIdOf(verifySessionJwt(ctx, selectors.session_jwt))
   }
   if (sessionId === undefined || !ctx.store.deleteSession(sessionId)) throw sessionNotFound()
   return {}

@@ -1,7 +1,7 @@
 // The route table: every Stytch path the local server answers, with its handler.
 import { STYTCH_PATHS } from '../../wire/paths.js'
-import type { RouteHandler } from '../domain/context.js'
 import * as discovery from './discovery.js'
+import type { RouteHandler } from './handler.js'
 import * as organizations from './organizations.js'
 import * as otpEmail from './otp-email.js'
 import * as sessions from './sessions.js'
