@@ -1,4 +1,4 @@
-// Finishing a login (3.2, 3.6, 3.7, 3.10): a session when the org is satisfied, else an IST.
+// Finishing a login: a session when the organization's requirements are met, else an IST.
 import type { Organization } from '../../wire/organizations.js'
 import type { AuthenticatedResponseBase, AuthenticationFactor } from '../../wire/sessions.js'
 import type {

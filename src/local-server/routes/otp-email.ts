@@ -1,4 +1,4 @@
-// Email OTP routes: org-scoped send/authenticate (3.1, 3.2) and discovery send/authenticate (3.3, 3.4).
+// Email OTP routes: org-scoped send and authenticate, discovery send and authenticate.
 import {
   OTP_LOCALES,
   type OtpEmailAuthenticateResponse,

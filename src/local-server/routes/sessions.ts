@@ -1,4 +1,4 @@
-// Session routes: authenticate (3.8), revoke (3.9), exchange (3.10), JWKS (3.11), list (3.12).
+// Session routes: authenticate, revoke, exchange, JWKS, list.
 import type { AuthenticationFactor, SessionsAuthenticateResponse } from '../../wire/sessions.js'
 import type { ServerContext } from '../domain/context.js'
 import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
@@ -18,6 +18,7 @@ import { resolveOrganization } from '../domain/organizations.js'
 import { grantingRoles } from '../domain/rbac-policy.js'
 import {
   EXCHANGE_LOCALES,
+  exactlyOneOf,
   optLocale,
   optObject,
   optSessionDuration,
@@ -97,27 +98,11 @@ export const authenticate: RouteHandler = (ctx, { body }) => {
 
 /** POST /v1/b2b/sessions/revoke: one of member_session_id, session_token, session_jwt, member_id. */
 export const revoke: RouteHandler = (ctx, { body }) => {
-  const selectors = {
-    member_session_id: optString(body, 'member_session_id') || undefined,
-    session_token: optString(body, 'session_token') || undefined,
-    session_jwt: optString(body, 'session_jwt') || undefined,
-    member_id: optString(body, 'member_id') || undefined,
-  }
-  const given = Object.values(selectors).filter((v) => v !== undefined).length
-  if (given === 0) {
-    throw new StytchHttpError(
-      400,
-      'no_session_revoke_arguments',
-      'One of member_session_id, session_token, session_jwt or member_id is required.',
-    )
-  }
-  if (given > 1) {
-    throw new StytchHttpError(
-      400,
-      'too_many_session_revoke_arguments',
-      'Pass only one of member_session_id, session_token, session_jwt or member_id.',
-    )
-  }
+  const selectors = exactlyOneOf(
+    body,
+    ['member_session_id', 'session_token', 'session_jwt', 'member_id'],
+    'session_revoke',
+  )
   if (selectors.member_id !== undefined) {
     if (ctx.store.getMember(selectors.member_id) === undefined) throw memberNotFound()
     for (const s of ctx.store.listSessionsOfMember(selectors.member_id)) {
