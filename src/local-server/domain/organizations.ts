@@ -1,49 +1,9 @@
-// Organization records: lookup by id/slug/external id, settings validation, defaults.
-import {
-  ORGANIZATION_NAME_MAX_LENGTH,
-  ORGANIZATION_SLUG_PATTERN,
-  type Organization,
-} from '../../wire/organizations.js'
+// Organizations: lookup by id, slug or external id, Stytch's defaults, and creating one.
+import { ORGANIZATION_SLUG_PATTERN, type Organization } from '../../wire/organizations.js'
 import type { ServerContext } from './context.js'
-import { badRequest, organizationNotFound, StytchHttpError } from './errors.js'
+import { organizationNotFound, StytchHttpError } from './errors.js'
 import { looksLikeId, newId, rfc3339 } from './ids.js'
-import { type JsonObject, optEnum, optObject, optString, optStringArray } from './request-fields.js'
-
-/** Consumer email providers: never JIT domains, and org names derive from the local part. */
-export const COMMON_EMAIL_DOMAINS = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'yahoo.com',
-  'outlook.com',
-  'hotmail.com',
-  'live.com',
-  'msn.com',
-  'icloud.com',
-  'me.com',
-  'mac.com',
-  'aol.com',
-  'proton.me',
-  'protonmail.com',
-  'gmx.com',
-  'yandex.com',
-  'mail.com',
-  'zoho.com',
-])
-
-const AUTH_METHODS = [
-  'sso',
-  'magic_link',
-  'email_otp',
-  'password',
-  'google_oauth',
-  'microsoft_oauth',
-  'slack_oauth',
-  'github_oauth',
-  'hubspot_oauth',
-]
-const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9._|-]{1,128}$/
-const DOMAIN_PATTERN =
-  /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/
+import { EXTERNAL_ID_PATTERN, type NewOrganizationFields } from './organization-fields.js'
 
 /**
  * Organization by id, slug or external id (Stytch accepts all three wherever an
@@ -70,144 +30,8 @@ export function resolveOrganization(ctx: ServerContext, reference: string): Orga
   return found
 }
 
-function subset(field: string, values: string[] | undefined, allowed: readonly string[]) {
-  const wrong = values?.find((value) => !allowed.includes(value))
-  if (wrong !== undefined) throw badRequest(`${field} contains an unknown value: ${wrong}.`)
-  return values
-}
-
-/** Policy fields of org create (3.13) and discovery org create (3.6), validated; absent = unset. */
-export function readOrganizationSettings(body: JsonObject): Partial<Organization> {
-  const all = ['ALL_ALLOWED', 'RESTRICTED', 'NOT_ALLOWED'] as const
-  const domains = optStringArray(body, 'email_allowed_domains')?.map((d) => d.toLowerCase())
-  for (const domain of domains ?? []) {
-    if (!DOMAIN_PATTERN.test(domain))
-      throw badRequest(`email_allowed_domains: invalid domain ${domain}.`)
-    if (COMMON_EMAIL_DOMAINS.has(domain)) {
-      throw new StytchHttpError(
-        400,
-        'organization_settings_domain_too_common',
-        `${domain} is too common to be an allowed domain.`,
-      )
-    }
-  }
-  const assignments = body.rbac_email_implicit_role_assignments
-  if (assignments !== undefined && assignments !== null) {
-    const valid =
-      Array.isArray(assignments) &&
-      assignments.every(
-        (a) =>
-          typeof a === 'object' &&
-          a !== null &&
-          typeof a.domain === 'string' &&
-          typeof a.role_id === 'string',
-      )
-    if (!valid)
-      throw badRequest('rbac_email_implicit_role_assignments must be [{domain, role_id}].')
-  }
-  const settings: Partial<Organization> = {
-    organization_logo_url: optString(body, 'organization_logo_url'),
-    trusted_metadata: optObject(body, 'trusted_metadata'),
-    sso_jit_provisioning: optEnum(body, 'sso_jit_provisioning', all),
-    email_allowed_domains: domains,
-    email_jit_provisioning: optEnum(body, 'email_jit_provisioning', ['RESTRICTED', 'NOT_ALLOWED']),
-    email_invites: optEnum(body, 'email_invites', all),
-    auth_methods: optEnum(body, 'auth_methods', ['ALL_ALLOWED', 'RESTRICTED']),
-    allowed_auth_methods: subset(
-      'allowed_auth_methods',
-      optStringArray(body, 'allowed_auth_methods'),
-      AUTH_METHODS,
-    ),
-    mfa_policy: optEnum(body, 'mfa_policy', ['OPTIONAL', 'REQUIRED_FOR_ALL']),
-    rbac_email_implicit_role_assignments: (assignments ?? undefined) as
-      | Organization['rbac_email_implicit_role_assignments']
-      | undefined,
-    mfa_methods: optEnum(body, 'mfa_methods', ['ALL_ALLOWED', 'RESTRICTED']),
-    allowed_mfa_methods: subset(
-      'allowed_mfa_methods',
-      optStringArray(body, 'allowed_mfa_methods'),
-      ['sms_otp', 'totp'],
-    ),
-    oauth_tenant_jit_provisioning: optEnum(body, 'oauth_tenant_jit_provisioning', [
-      'RESTRICTED',
-      'NOT_ALLOWED',
-    ]),
-    allowed_oauth_tenants: optObject(body, 'allowed_oauth_tenants'),
-    first_party_connected_apps_allowed_type: optEnum(
-      body,
-      'first_party_connected_apps_allowed_type',
-      all,
-    ),
-    allowed_first_party_connected_apps: optStringArray(body, 'allowed_first_party_connected_apps'),
-    third_party_connected_apps_allowed_type: optEnum(
-      body,
-      'third_party_connected_apps_allowed_type',
-      all,
-    ),
-    allowed_third_party_connected_apps: optStringArray(body, 'allowed_third_party_connected_apps'),
-  }
-  for (const key of Object.keys(settings) as (keyof Organization)[]) {
-    if (settings[key] === undefined) delete settings[key]
-  }
-  return settings
-}
-
-/** Validated name, 1..128 characters (400 `organization_name_missing` / `invalid_organization_name`). */
-export function checkOrganizationName(name: string | undefined): string {
-  if (name === undefined || name.trim() === '') {
-    throw new StytchHttpError(400, 'organization_name_missing', 'organization_name is required.')
-  }
-  if (name.length > ORGANIZATION_NAME_MAX_LENGTH) {
-    throw new StytchHttpError(400, 'invalid_organization_name', 'organization_name is too long.')
-  }
-  return name
-}
-
-/**
- * Validated slug (400 `invalid_organization_slug`). Every path that sets a slug goes through
- * here. A slug shaped like an organization id (`organization-test-…`, `organization-live-…`) is
- * refused: ids and slugs are accepted in the same `organization_id` fields, so such a slug would
- * let one organization pass for another wherever a caller trusts the string it looked up.
- */
-export function checkOrganizationSlug(slug: string): string {
-  if (!ORGANIZATION_SLUG_PATTERN.test(slug)) {
-    throw new StytchHttpError(
-      400,
-      'invalid_organization_slug',
-      'organization_slug must be 2-128 characters of A-Z a-z 0-9 - . _ ~',
-    )
-  }
-  if (looksLikeId('organization', slug)) {
-    throw new StytchHttpError(
-      400,
-      'invalid_organization_slug',
-      'organization_slug may not start with organization-test- or organization-live-: those are organization ids.',
-    )
-  }
-  return slug
-}
-
-/** Validated external id (400 `invalid_organization_external_id`), never shaped like an id. */
-export function checkExternalId(externalId: string): string {
-  if (!EXTERNAL_ID_PATTERN.test(externalId)) {
-    throw new StytchHttpError(
-      400,
-      'invalid_organization_external_id',
-      'organization_external_id must be at most 128 characters of A-Z a-z 0-9 . _ - |',
-    )
-  }
-  if (looksLikeId('organization', externalId)) {
-    throw new StytchHttpError(
-      400,
-      'invalid_organization_external_id',
-      'organization_external_id may not start with organization-test- or organization-live-: those are organization ids.',
-    )
-  }
-  return externalId
-}
-
 /** Slug from free text: lower case, runs of other characters become `-` (UNCONFIRMED rule). */
-export function slugify(text: string): string {
+function slugify(text: string): string {
   const slug = text
     .toLowerCase()
     .replace(/[^a-z0-9._~]+/g, '-')
@@ -217,7 +41,7 @@ export function slugify(text: string): string {
 }
 
 /** A slug derived from `base` that no organization uses yet: base, base-2, base-3, … */
-export function unusedSlug(ctx: ServerContext, base: string): string {
+function unusedSlug(ctx: ServerContext, base: string): string {
   for (let n = 1; n < 10_000; n += 1) {
     const candidate = n === 1 ? base : `${base}-${n}`
     if (ctx.store.findOrganizationBySlug(candidate) === undefined) return candidate
@@ -226,7 +50,7 @@ export function unusedSlug(ctx: ServerContext, base: string): string {
 }
 
 /** Full Organization with Stytch's defaults applied under `settings`. */
-export function buildOrganization(
+function buildOrganization(
   ctx: ServerContext,
   input: {
     name: string
@@ -281,7 +105,7 @@ export function buildOrganization(
 }
 
 /** Inserts, mapping a slug/external-id clash to 400 `organization_slug_already_used`. */
-export function insertOrganization(ctx: ServerContext, organization: Organization): void {
+function insertOrganization(ctx: ServerContext, organization: Organization): void {
   if (ctx.store.insertOrganization(organization)) return
   const slugTaken = ctx.store.findOrganizationBySlug(organization.organization_slug) !== undefined
   throw slugTaken
@@ -295,4 +119,25 @@ export function insertOrganization(ctx: ServerContext, organization: Organizatio
         'organization_external_id_already_used',
         'organization_external_id is already used.',
       )
+}
+
+/**
+ * Builds an organization with Stytch's defaults under the requested fields and inserts it. Without
+ * a name it takes `fallback.name`; without a slug, a free one derived from `fallback.slugFrom`.
+ */
+export function createOrganization(
+  ctx: ServerContext,
+  fields: NewOrganizationFields & { claimedEmailDomains?: string[] | undefined },
+  fallback: { name: string; slugFrom: string },
+): Organization {
+  const organization = buildOrganization(ctx, {
+    name: fields.name ?? fallback.name,
+    // UNCONFIRMED what Stytch does without a slug: derive a free one.
+    slug: fields.slug ?? unusedSlug(ctx, slugify(fallback.slugFrom)),
+    externalId: fields.externalId,
+    claimedEmailDomains: fields.claimedEmailDomains,
+    settings: fields.settings,
+  })
+  insertOrganization(ctx, organization)
+  return organization
 }
