@@ -52,7 +52,7 @@ function subset(field: string, values: string[] | undefined, allowed: readonly s
 }
 
 /** Policy fields of organizations create and discovery create, validated; absent = unset. */
-export function readOrganizationSettings(body: JsonObject): Partial<Organization> {
+function readOrganizationSettings(body: JsonObject): Partial<Organization> {
   const all = ['ALL_ALLOWED', 'RESTRICTED', 'NOT_ALLOWED'] as const
   const domains = optStringArray(body, 'email_allowed_domains')?.map((d) => d.toLowerCase())
   for (const domain of domains ?? []) {
@@ -162,11 +162,11 @@ function checkReference(
 }
 
 /** Validated slug (400 `invalid_organization_slug`). Every path that sets a slug goes through here. */
-export const checkOrganizationSlug = (slug: string) =>
+const checkOrganizationSlug = (slug: string) =>
   checkReference('slug', slug, ORGANIZATION_SLUG_PATTERN, '2-128 characters of A-Z a-z 0-9 - . _ ~')
 
 /** Validated external id (400 `invalid_organization_external_id`). */
-export const checkExternalId = (externalId: string) =>
+const checkExternalId = (externalId: string) =>
   checkReference(
     'external_id',
     externalId,

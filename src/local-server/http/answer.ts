@@ -21,7 +21,7 @@ export function sendJson(
 }
 
 /** Builds the wire envelope; `error_url` follows the documented form. */
-export function errorBody(
+function errorBody(
   requestId: string,
   status: number,
   errorType: string,
