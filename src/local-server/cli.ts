@@ -2,7 +2,7 @@
 // Command line entry `stytch-b2b-local`: runs the local Stytch B2B server until SIGINT/SIGTERM.
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { isLoopbackHost } from './exposure.js'
+import { isLoopbackHost } from './http/exposure.js'
 import { startLocalServer } from './index.js'
 
 /** Default port: fixed so that a developer's .env can point at it across restarts. */

@@ -3,40 +3,46 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Member } from '../wire/members.js'
-import type { ServerContext } from './context.js'
+import type { ServerContext } from './domain/context.js'
+import { emailKey } from './domain/ids.js'
+import { newMemberRecord, renderMember } from './domain/members.js'
+import { findOrganization } from './domain/organizations.js'
+import { createOutbox, type Outbox } from './domain/outbox.js'
 import {
   checkAllowedHosts,
   createHostCheck,
   isLoopbackHost,
   PRODUCTION_WARNING,
   remoteExposureWarning,
-} from './exposure.js'
-import { emailKey } from './ids.js'
-import { createKeyRing } from './keys.js'
-import { newMemberRecord, renderMember } from './members.js'
-import { findOrganization } from './organizations.js'
-import { createOutbox, type Outbox } from './outbox.js'
-import { createRequestListener, type RequestCounts } from './router.js'
-import { isSqliteStore, openSqliteStore, type SqliteStore } from './sqlite-store.js'
-import { createMemoryStore, type LocalStore } from './store.js'
+} from './http/exposure.js'
+import { createRequestListener, type RequestCounts } from './http/router.js'
+import { createKeyRing } from './signing/signing-keys.js'
+import type { LocalStore } from './store/local-store.js'
+import { createMemoryStore } from './store/memory-store.js'
+import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js'
 
-export type { Outbox, OutboxMessage } from './outbox.js'
-export {
-  LocalStoreError,
-  type LocalStoreErrorCode,
-  openSqliteStore,
-  type SqliteStore,
-  type SqliteStoreOptions,
-} from './sqlite-store.js'
+export type { Outbox } from './domain/outbox.js'
 export type {
   AttemptRecord,
   IntermediateSessionRecord,
+  IntermediateSessionStore,
   LocalStore,
   MemberRecord,
+  MemberStore,
+  OrganizationStore,
   OtpRecord,
+  OtpStore,
+  OutboxMessage,
+  OutboxStore,
   SessionRecord,
-} from './store.js'
-export { createMemoryStore } from './store.js'
+  SessionStore,
+  SettingStore,
+  SigningKeyStore,
+  StoredSigningKey,
+} from './store/local-store.js'
+export { LocalStoreError, type LocalStoreErrorCode } from './store/local-store-error.js'
+export { createMemoryStore } from './store/memory-store.js'
+export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js'
 
 export interface LocalServerOptions {
   /** TCP port; 0 picks a free one. @default 0 */
@@ -65,9 +71,10 @@ export interface LocalServerOptions {
   /** Clock in epoch milliseconds; every expiry and JWT timestamp reads it. @default Date.now */
   now?: (() => number) | undefined
   /**
-   * Storage. Ignored when `dataDir` is set. A store from `openSqliteStore` is used as a data dir
-   * is (keys, outbox and settings included) and stays open after `close()`: its opener closes it.
-   * @default an in-memory store
+   * Storage. Ignored when `dataDir` is set. Used as a data dir is (records, signing keys, outbox,
+   * and the project id, secret and OTP key when not given), and left open after `close()`: its
+   * opener closes it.
+   * @default a fresh in-memory store
    */
   store?: LocalStore | undefined
   /**
@@ -139,21 +146,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         'allowRemote: true (CLI: --allow-remote) to expose it anyway.',
     )
   }
-  const given = options.dataDir === undefined && isSqliteStore(options.store)
-  const durable: SqliteStore | undefined =
-    options.dataDir !== undefined
-      ? await openSqliteStore(options.dataDir)
-      : given
-        ? (options.store as SqliteStore)
-        : undefined
-  /** Closes the store only if this server opened it. */
-  const closeStore = () => {
-    if (!given) durable?.close()
-  }
-  /** An option, else what the data dir remembers, else a fresh value (remembered). */
+  /** A store this server opens, so closes. */
+  const opened: SqliteStore | undefined =
+    options.dataDir === undefined ? undefined : await openSqliteStore(options.dataDir)
+  const store: LocalStore = opened ?? options.store ?? createMemoryStore()
+  /** An option, else what the store remembers, else a fresh value (remembered). */
   const setting = (name: string, given: string | undefined, fresh: () => string) => {
-    const value = given ?? durable?.getSetting(name) ?? fresh()
-    if (durable !== undefined && durable.getSetting(name) !== value) durable.setSetting(name, value)
+    const value = given ?? store.getSetting(name) ?? fresh()
+    if (store.getSetting(name) !== value) store.setSetting(name, value)
     return value
   }
   let ctx: ServerContext
@@ -169,9 +169,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     let clock = options.now ?? Date.now
     ctx = {
       projectId,
-      store: durable ?? options.store ?? createMemoryStore(),
-      keys: await createKeyRing(projectId, () => clock(), durable?.keys),
-      outbox: durable?.outbox ?? createOutbox(),
+      store,
+      keys: await createKeyRing(projectId, () => clock(), store),
+      outbox: createOutbox(store),
       now: () => clock(),
       // Codes are stored as HMACs under this key: it must outlive a restart for them to too.
       otpKey: Buffer.from(
@@ -183,7 +183,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       clock = next
     }
   } catch (error) {
-    closeStore()
+    opened?.close()
     throw error
   }
   const counts: RequestCounts = new Map()
@@ -193,7 +193,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   )
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error) => {
-      closeStore()
+      opened?.close()
       reject(error)
     }
     server.once('error', failed)
@@ -212,11 +212,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   }
   if (process.env.NODE_ENV === 'production') {
     process.emitWarning(PRODUCTION_WARNING, { code: 'STYTCH_LOCAL_SERVER_PRODUCTION' })
-  }
-
-  /** One transaction, so that two processes seeding one data dir cannot both insert. */
-  function transact<T>(fn: () => T): T {
-    return ctx.store.transaction === undefined ? fn() : ctx.store.transaction(fn)
   }
 
   function seedMember(input: SeedMemberInput): Member {
@@ -250,11 +245,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     requestCount: (route) => counts.get(route) ?? 0,
     resetRequestCounts: () => counts.clear(),
     setNow: (next) => setClock(next),
-    seedMember: (input) => transact(() => seedMember(input)),
+    // One transaction, so that two processes seeding one data dir cannot both insert.
+    seedMember: (input) => store.transaction(() => seedMember(input)),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => {
-          closeStore()
+          opened?.close()
           if (error) reject(error)
           else resolve()
         })

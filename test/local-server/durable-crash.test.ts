@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'libsql'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { MIGRATIONS } from '../../src/local-server/sqlite-schema.js'
+import { MIGRATIONS } from '../../src/local-server/store/sqlite-schema.js'
 import { callStytch, type LocalApiTarget } from '../helpers/local-api.js'
 import {
   bulkyMetadata,

@@ -184,7 +184,7 @@ describe('start-up on storage it cannot use: our own message, nothing deleted', 
   it('a schema-2 file in rollback-journal mode (written before libsql) opens in WAL, data kept', async () => {
     const db = new Database(join(dataDir, 'local.db'))
     db.pragma('journal_mode = DELETE')
-    const { MIGRATIONS } = await import('../../src/local-server/sqlite-schema.js')
+    const { MIGRATIONS } = await import('../../src/local-server/store/sqlite-schema.js')
     for (const [i, sql] of MIGRATIONS.entries()) {
       db.exec(sql)
       db.pragma(`user_version = ${i + 1}`)

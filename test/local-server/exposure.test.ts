@@ -1,6 +1,6 @@
 // The Host check and the loopback test behind the local server's exposure rules, edge cases.
 import { describe, expect, it } from 'vitest'
-import { createHostCheck, isLoopbackHost } from '../../src/local-server/exposure.js'
+import { createHostCheck, isLoopbackHost } from '../../src/local-server/http/exposure.js'
 
 describe('isLoopbackHost', () => {
   it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LocalHost'])(

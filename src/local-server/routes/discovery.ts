@@ -1,56 +1,41 @@
-// Discovery routes: list organizations (3.5), create one (3.6), enter one with an IST (3.7).
+// Discovery routes: list organizations, create one, enter one with an IST.
 import type { DiscoveryOrganizationsListResponse } from '../../wire/discovery.js'
-import { mergeCustomClaims, readCustomClaims } from '../claims.js'
-import type { RouteHandler, ServerContext } from '../context.js'
-import { discoverOrganizations, eligibleByEmailDomain, visibleMembership } from '../discovered.js'
-import { StytchHttpError } from '../errors.js'
-import { emailDomain, emailKey } from '../ids.js'
-import { resolveIntermediateSession } from '../intermediate-session.js'
-import { completeLogin } from '../login.js'
-import { ADMIN_ROLE, newMemberRecord } from '../members.js'
+import type { Organization } from '../../wire/organizations.js'
+import type { ServerContext } from '../domain/context.js'
+import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
 import {
-  buildOrganization,
-  COMMON_EMAIL_DOMAINS,
-  checkExternalId,
-  checkOrganizationName,
-  checkOrganizationSlug,
-  insertOrganization,
-  readOrganizationSettings,
-  resolveOrganization,
-  slugify,
-  unusedSlug,
-} from '../organizations.js'
-import { resolveSession } from '../session.js'
-import type { IntermediateSessionRecord, MemberRecord } from '../store.js'
+  discoverOrganizations,
+  eligibleByEmailDomain,
+  visibleMembership,
+} from '../domain/discovered-organizations.js'
+import { StytchHttpError, sessionNotFound } from '../domain/errors.js'
+import { emailDomain, emailKey } from '../domain/ids.js'
+import { resolveIntermediateSession } from '../domain/intermediate-sessions.js'
+import { completeLogin } from '../domain/login.js'
+import { resolveSession } from '../domain/member-sessions.js'
+import { ADMIN_ROLE, newMemberRecord } from '../domain/members.js'
+import { COMMON_EMAIL_DOMAINS, readNewOrganization } from '../domain/organization-fields.js'
+import { createOrganization, resolveOrganization } from '../domain/organizations.js'
 import {
   EXCHANGE_LOCALES,
+  exactlyOneOf,
   type JsonObject,
   optLocale,
   optSessionDuration,
   optString,
   reqString,
-} from '../validate.js'
+} from '../domain/request-fields.js'
+import type { IntermediateSessionRecord, MemberRecord } from '../store/local-store.js'
+import type { RouteHandler } from './handler.js'
 
 /** POST /v1/b2b/discovery/organizations: exactly one of IST, session token, session JWT. */
 export const listOrganizations: RouteHandler = (ctx, { body }) => {
-  const ist = optString(body, 'intermediate_session_token') || undefined
-  const session_token = optString(body, 'session_token') || undefined
-  const session_jwt = optString(body, 'session_jwt') || undefined
-  const given = [ist, session_token, session_jwt].filter((v) => v !== undefined).length
-  if (given === 0) {
-    throw new StytchHttpError(
-      400,
-      'no_session_arguments',
-      'One of intermediate_session_token, session_token or session_jwt is required.',
-    )
-  }
-  if (given > 1) {
-    throw new StytchHttpError(
-      400,
-      'too_many_session_arguments',
-      'Pass only one of intermediate_session_token, session_token or session_jwt.',
-    )
-  }
+  const given = exactlyOneOf(
+    body,
+    ['intermediate_session_token', 'session_token', 'session_jwt'],
+    'session',
+  )
+  const ist = given.intermediate_session_token
   let response: Omit<DiscoveryOrganizationsListResponse, 'request_id' | 'status_code'>
   if (ist !== undefined) {
     const record = resolveIntermediateSession(ctx, ist)
@@ -62,10 +47,9 @@ export const listOrganizations: RouteHandler = (ctx, { body }) => {
       organization_id_hint: record.organizationIdHint,
     }
   } else {
-    const session = resolveSession(ctx, { session_token, session_jwt })
+    const session = resolveSession(ctx, given)
     const member = ctx.store.getMember(session.memberId)
-    if (member === undefined)
-      throw new StytchHttpError(404, 'session_not_found', 'Session could not be found.')
+    if (member === undefined) throw sessionNotFound()
     response = {
       email_address: member.member.email_address,
       discovered_organizations: discoverOrganizations(
@@ -80,40 +64,26 @@ export const listOrganizations: RouteHandler = (ctx, { body }) => {
   return { ...response }
 }
 
-function defaultNameAndSlug(email: string): { name: string; slug: string } {
+/** Name of an organization created without one: the person for consumer and .edu addresses, else the domain. */
+function defaultName(email: string): string {
   const domain = emailDomain(email)
   const local = email.slice(0, email.lastIndexOf('@'))
-  // Consumer and .edu addresses name the org after the person, others after the domain (3.6).
-  const base =
-    COMMON_EMAIL_DOMAINS.has(domain) || domain.endsWith('.edu')
-      ? local
-      : (domain.split('.')[0] ?? domain)
-  return { name: base, slug: slugify(base) }
+  return COMMON_EMAIL_DOMAINS.has(domain) || domain.endsWith('.edu')
+    ? local
+    : (domain.split('.')[0] ?? domain)
 }
 
 /** POST /v1/b2b/discovery/organizations/create */
-export const createOrganization: RouteHandler = (ctx, { body }) => {
+export const create: RouteHandler = (ctx, { body }) => {
   const istToken = reqString(body, 'intermediate_session_token')
   const duration = optSessionDuration(body)
   const claims = readCustomClaims(body)
-  const name = optString(body, 'organization_name')
-  const slug = optString(body, 'organization_slug')
-  const externalId = optString(body, 'organization_external_id')
   optString(body, 'telemetry_id')
-  const settings = readOrganizationSettings(body)
-  if (name !== undefined) checkOrganizationName(name)
-  if (slug !== undefined) checkOrganizationSlug(slug)
-  if (externalId !== undefined) checkExternalId(externalId)
+  const fields = readNewOrganization(body)
   mergeCustomClaims({}, claims)
   const ist = resolveIntermediateSession(ctx, istToken)
-  const defaults = defaultNameAndSlug(ist.emailAddress)
-  const organization = buildOrganization(ctx, {
-    name: name ?? defaults.name,
-    slug: slug ?? unusedSlug(ctx, defaults.slug),
-    externalId,
-    settings,
-  })
-  insertOrganization(ctx, organization)
+  const base = defaultName(ist.emailAddress)
+  const organization = createOrganization(ctx, fields, { name: base, slugFrom: base })
   const member = newMemberRecord(ctx, organization.organization_id, {
     email_address: ist.emailAddress,
     status: 'active',
@@ -122,14 +92,7 @@ export const createOrganization: RouteHandler = (ctx, { body }) => {
   })
   ctx.store.insertMember(member)
   return {
-    ...completeLogin(ctx, {
-      organization,
-      member,
-      factors: ist.factors,
-      sessionDurationMinutes: duration,
-      customClaims: claims,
-      intermediateSession: { token: istToken, record: ist },
-    }),
+    ...loginWithIntermediateSession(ctx, { organization, member, istToken, ist, duration, claims }),
   }
 }
 
@@ -169,6 +132,28 @@ function memberForExchange(
   return record
 }
 
+/** Completes a login with the IST's factors; a full login consumes the IST. */
+function loginWithIntermediateSession(
+  ctx: ServerContext,
+  input: {
+    organization: Organization
+    member: MemberRecord
+    istToken: string
+    ist: IntermediateSessionRecord
+    duration: number | undefined
+    claims: JsonObject | undefined
+  },
+) {
+  return completeLogin(ctx, {
+    organization: input.organization,
+    member: input.member,
+    factors: input.ist.factors,
+    sessionDurationMinutes: input.duration,
+    customClaims: input.claims,
+    intermediateSession: { token: input.istToken, record: input.ist },
+  })
+}
+
 /** POST /v1/b2b/discovery/intermediate_sessions/exchange */
 export const exchangeIntermediateSession: RouteHandler = (ctx, { body }) => {
   const istToken = reqString(body, 'intermediate_session_token')
@@ -189,13 +174,6 @@ export const exchangeIntermediateSession: RouteHandler = (ctx, { body }) => {
   }
   const member = memberForExchange(ctx, ist, organization.organization_id)
   return {
-    ...completeLogin(ctx, {
-      organization,
-      member,
-      factors: ist.factors,
-      sessionDurationMinutes: duration,
-      customClaims: claims,
-      intermediateSession: { token: istToken, record: ist },
-    }),
+    ...loginWithIntermediateSession(ctx, { organization, member, istToken, ist, duration, claims }),
   }
 }

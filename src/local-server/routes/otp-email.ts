@@ -1,23 +1,25 @@
-// Email OTP routes: org-scoped send/authenticate (3.1, 3.2) and discovery send/authenticate (3.3, 3.4).
+// Email OTP routes: org-scoped send and authenticate, discovery send and authenticate.
 import {
   OTP_LOCALES,
   type OtpEmailAuthenticateResponse,
   type OtpEmailDiscoveryAuthenticateResponse,
   type OtpEmailLoginOrSignupResponse,
 } from '../../wire/otp-email.js'
-import { mergeCustomClaims, readCustomClaims } from '../claims.js'
-import type { RouteHandler, ServerContext } from '../context.js'
-import { discoverOrganizations } from '../discovered.js'
-import { StytchHttpError } from '../errors.js'
-import { emailDomain, emailKey, lowerAscii, newId, rfc3339 } from '../ids.js'
-import { mintIntermediateSession, resolveIntermediateSession } from '../intermediate-session.js'
-import { completeLogin, emailOtpFactor } from '../login.js'
-import { newMemberRecord, renderMember } from '../members.js'
-import { resolveOrganization } from '../organizations.js'
-import { consumeOtp, DEFAULT_OTP_EXPIRATION_MINUTES, issueOtp, otpSlot } from '../otp.js'
-import { allowsEmailOtp } from '../policy.js'
-import { checkSendRate } from '../send-limit.js'
-import { readSessionArguments, resolveSession } from '../session.js'
+import { allowsEmailOtp } from '../domain/auth-requirements.js'
+import type { ServerContext } from '../domain/context.js'
+import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
+import { discoverOrganizations } from '../domain/discovered-organizations.js'
+import { StytchHttpError } from '../domain/errors.js'
+import { emailDomain, emailKey, lowerAscii, newId, rfc3339 } from '../domain/ids.js'
+import {
+  mintIntermediateSession,
+  resolveIntermediateSession,
+} from '../domain/intermediate-sessions.js'
+import { completeLogin, emailOtpFactor } from '../domain/login.js'
+import { readSessionArguments, resolveSession } from '../domain/member-sessions.js'
+import { newMemberRecord, renderMember } from '../domain/members.js'
+import { resolveOrganization } from '../domain/organizations.js'
+import { consumeOtp, DEFAULT_OTP_EXPIRATION_MINUTES, issueOtp, otpSlot } from '../domain/otp.js'
 import {
   optLocale,
   optOtpExpiration,
@@ -25,7 +27,9 @@ import {
   optString,
   reqEmail,
   reqString,
-} from '../validate.js'
+} from '../domain/request-fields.js'
+import { checkSendRate } from '../domain/send-limit.js'
+import type { RouteHandler } from './handler.js'
 
 type Body<T> = Omit<T, 'request_id' | 'status_code'>
 

@@ -1,29 +1,32 @@
-// Session routes: authenticate (3.8), revoke (3.9), exchange (3.10), JWKS (3.11), list (3.12).
+// Session routes: authenticate, revoke, exchange, JWKS, list.
 import type { AuthenticationFactor, SessionsAuthenticateResponse } from '../../wire/sessions.js'
-import { mergeCustomClaims, readCustomClaims } from '../claims.js'
-import type { RouteHandler, ServerContext } from '../context.js'
-import { visibleMembership } from '../discovered.js'
-import { badRequest, memberNotFound, StytchHttpError, sessionNotFound } from '../errors.js'
-import { verifyJwtIgnoringExpiry } from '../jwt.js'
-import { completeLogin } from '../login.js'
-import { findMember, memberRoleIds, renderMember } from '../members.js'
-import { resolveOrganization } from '../organizations.js'
-import { grantingRoles } from '../rbac.js'
+import type { ServerContext } from '../domain/context.js'
+import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
+import { visibleMembership } from '../domain/discovered-organizations.js'
+import { badRequest, memberNotFound, StytchHttpError, sessionNotFound } from '../domain/errors.js'
+import { completeLogin } from '../domain/login.js'
 import {
   mintSessionJwt,
   readSessionArguments,
   renderMemberSession,
   resolveSession,
-} from '../session.js'
-import type { MemberRecord, SessionRecord } from '../store.js'
+  sessionIdOf,
+  verifySessionJwt,
+} from '../domain/member-sessions.js'
+import { findMember, memberRoleIds, renderMember } from '../domain/members.js'
+import { resolveOrganization } from '../domain/organizations.js'
+import { grantingRoles } from '../domain/rbac-policy.js'
 import {
   EXCHANGE_LOCALES,
+  exactlyOneOf,
   optLocale,
   optObject,
   optSessionDuration,
   optString,
   reqString,
-} from '../validate.js'
+} from '../domain/request-fields.js'
+import type { MemberRecord, SessionRecord } from '../store/local-store.js'
+import type { RouteHandler } from './handler.js'
 
 /** Member and organization of a live session; a vanished member ends the session. */
 function ownerOf(ctx: ServerContext, session: SessionRecord) {
@@ -95,27 +98,11 @@ export const authenticate: RouteHandler = (ctx, { body }) => {
 
 /** POST /v1/b2b/sessions/revoke: one of member_session_id, session_token, session_jwt, member_id. */
 export const revoke: RouteHandler = (ctx, { body }) => {
-  const selectors = {
-    member_session_id: optString(body, 'member_session_id') || undefined,
-    session_token: optString(body, 'session_token') || undefined,
-    session_jwt: optString(body, 'session_jwt') || undefined,
-    member_id: optString(body, 'member_id') || undefined,
-  }
-  const given = Object.values(selectors).filter((v) => v !== undefined).length
-  if (given === 0) {
-    throw new StytchHttpError(
-      400,
-      'no_session_revoke_arguments',
-      'One of member_session_id, session_token, session_jwt or member_id is required.',
-    )
-  }
-  if (given > 1) {
-    throw new StytchHttpError(
-      400,
-      'too_many_session_revoke_arguments',
-      'Pass only one of member_session_id, session_token, session_jwt or member_id.',
-    )
-  }
+  const selectors = exactlyOneOf(
+    body,
+    ['member_session_id', 'session_token', 'session_jwt', 'member_id'],
+    'session_revoke',
+  )
   if (selectors.member_id !== undefined) {
     if (ctx.store.getMember(selectors.member_id) === undefined) throw memberNotFound()
     for (const s of ctx.store.listSessionsOfMember(selectors.member_id)) {
@@ -127,9 +114,7 @@ export const revoke: RouteHandler = (ctx, { body }) => {
   if (selectors.session_token !== undefined) {
     sessionId = ctx.store.findSessionByToken(selectors.session_token)?.memberSessionId
   } else if (selectors.session_jwt !== undefined) {
-    const payload = verifyJwtIgnoringExpiry(ctx.keys, ctx.projectId, selectors.session_jwt)
-    const claim = payload['https://stytch.com/session'] as { id?: unknown } | undefined
-    sessionId = typeof claim?.id === 'string' ? claim.id : undefined
+    sessionId = sessionIdOf(verifySessionJwt(ctx, selectors.session_jwt))
   }
   if (sessionId === undefined || !ctx.store.deleteSession(sessionId)) throw sessionNotFound()
   return {}

@@ -1,9 +1,11 @@
 // The route table: every Stytch path the local server answers, with its handler.
 import { STYTCH_PATHS } from '../../wire/paths.js'
-import type { RouteHandler } from '../context.js'
 import * as discovery from './discovery.js'
+import type { RouteHandler } from './handler.js'
+import * as members from './members.js'
 import * as organizations from './organizations.js'
 import * as otpEmail from './otp-email.js'
+import * as rbac from './rbac.js'
 import * as sessions from './sessions.js'
 
 export interface RouteDefinition {
@@ -49,7 +51,7 @@ export const ROUTES: RouteDefinition[] = [
   {
     method: 'POST',
     path: STYTCH_PATHS.discoveryOrganizationsCreate,
-    handler: discovery.createOrganization,
+    handler: discovery.create,
     auth: true,
   },
   {
@@ -94,20 +96,20 @@ export const ROUTES: RouteDefinition[] = [
   {
     method: 'POST',
     path: STYTCH_PATHS.membersCreate,
-    handler: organizations.createMember,
+    handler: members.create,
     auth: true,
   },
   {
     method: 'GET',
     path: STYTCH_PATHS.membersGet,
-    handler: organizations.getMember,
+    handler: members.get,
     auth: true,
   },
-  { method: 'GET', path: STYTCH_PATHS.rbacPolicy, handler: organizations.rbacPolicy, auth: true },
+  { method: 'GET', path: STYTCH_PATHS.rbacPolicy, handler: rbac.policy, auth: true },
   {
     method: 'GET',
     path: STYTCH_PATHS.rbacOrgPolicy,
-    handler: organizations.rbacOrgPolicy,
+    handler: rbac.organizationPolicy,
     auth: true,
   },
 ]

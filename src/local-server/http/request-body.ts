@@ -1,29 +1,12 @@
-// Low-level HTTP I/O: JSON answers, the 1 MB body cap, safe JSON parsing and Basic auth.
-import { createHash, timingSafeEqual } from 'node:crypto'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { badRequest, StytchHttpError } from './errors.js'
-import type { JsonObject } from './validate.js'
+// Request bodies: the 1 MB cap (413, then the connection is cut) and safe JSON object parsing.
+import type { IncomingMessage } from 'node:http'
+import { badRequest, StytchHttpError } from '../domain/errors.js'
+import type { JsonObject } from '../domain/request-fields.js'
 
 /** Largest accepted request body (bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024
 /** After a 413, bytes still drained before the connection is cut. */
 const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) return
-  const text = JSON.stringify(body)
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  })
-  res.end(text)
-}
 
 function tooLarge(): StytchHttpError {
   return new StytchHttpError(
@@ -84,17 +67,4 @@ export function parseJsonObject(raw: Buffer): JsonObject {
     throw badRequest('The request body must be a JSON object.')
   }
   return value as JsonObject
-}
-
-const digest = (text: string) => createHash('sha256').update(text).digest()
-
-/** Constant-time check of `Authorization: Basic base64(project_id:secret)`. */
-export function hasValidBasicAuth(
-  header: string | undefined,
-  projectId: string,
-  secret: string,
-): boolean {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')
-  const given = match ? Buffer.from(match[1] ?? '', 'base64').toString('utf8') : ''
-  return timingSafeEqual(digest(given), digest(`${projectId}:${secret}`)) && match !== null
 }

@@ -8,7 +8,8 @@ import {
   randomUUID,
 } from 'node:crypto'
 import { promisify } from 'node:util'
-import type { Jwk } from '../wire/jwt.js'
+import type { Jwk } from '../../wire/jwt.js'
+import type { SigningKeyStore, StoredSigningKey } from '../store/local-store.js'
 import { selfSignedCertificate } from './der.js'
 
 const generateRsaKeyPair = promisify(generateKeyPair)
@@ -57,25 +58,6 @@ async function createSigningKey(projectId: string, nowMs: number): Promise<Signi
   return { kid, privateKey, publicKey, jwk }
 }
 
-/** A signing key as a durable store keeps it: the private key as PKCS #8 PEM, the JWK as published. */
-export interface StoredSigningKey {
-  kid: string
-  privateKeyPem: string
-  jwk: Jwk
-}
-
-/**
- * Where a key ring keeps its keys, oldest first, with the kid that signs new JWTs. A durable
- * store implements it so that JWTs survive a restart and every process on one data dir signs
- * with the same kid.
- */
-export interface KeyStorage {
-  list(): { keys: StoredSigningKey[]; signingKid: string | null }
-  add(key: StoredSigningKey): void
-  /** Removes the key and makes `signingKid` sign (null: leave the signing kid as it is). */
-  remove(kid: string, signingKid: string | null): void
-}
-
 function toStored(key: SigningKey): StoredSigningKey {
   return {
     kid: key.kid,
@@ -84,11 +66,15 @@ function toStored(key: SigningKey): StoredSigningKey {
   }
 }
 
-/** Reads keys from `storage` on every call (another process may have rotated), parsing each once. */
-async function createStoredKeyRing(
+/**
+ * The key ring of a store: generates the first key pair when the store holds none (asynchronously:
+ * RSA generation takes tens of milliseconds), and reads the keys from the store on every call
+ * (another process sharing a data dir may have rotated), parsing each key once.
+ */
+export async function createKeyRing(
   projectId: string,
   now: () => number,
-  storage: KeyStorage,
+  storage: SigningKeyStore,
 ): Promise<KeyRing> {
   const parsed = new Map<string, SigningKey>()
   const load = (stored: StoredSigningKey): SigningKey => {
@@ -100,11 +86,11 @@ async function createStoredKeyRing(
     }
     return key
   }
-  if (storage.list().keys.length === 0) {
-    storage.add(toStored(await createSigningKey(projectId, now())))
+  if (storage.listSigningKeys().keys.length === 0) {
+    storage.addSigningKey(toStored(await createSigningKey(projectId, now())))
   }
   const snapshot = () => {
-    const { keys, signingKid } = storage.list()
+    const { keys, signingKid } = storage.listSigningKeys()
     const signing = keys.find((key) => key.kid === signingKid) ?? keys[keys.length - 1]
     if (signing === undefined) throw new TypeError('The store holds no signing key')
     return { keys, signing }
@@ -112,16 +98,14 @@ async function createStoredKeyRing(
   return {
     current: () => load(snapshot().signing),
     publicKey(kid) {
-      const found = storage.list().keys.find((key) => key.kid === kid)
+      const found = storage.listSigningKeys().keys.find((key) => key.kid === kid)
       return found && load(found).publicKey
     },
-    jwks: () =>
-      storage
-        .list()
-        .keys.map(({ jwk }) => ({ ...jwk, key_ops: [...jwk.key_ops], x5c: [...jwk.x5c] })),
+    // The store hands out copies: records go in and out by value.
+    jwks: () => storage.listSigningKeys().keys.map(({ jwk }) => jwk),
     async rotate() {
       const key = await createSigningKey(projectId, now())
-      storage.add(toStored(key))
+      storage.addSigningKey(toStored(key))
       return { kid: key.kid }
     },
     remove(kid) {
@@ -131,41 +115,8 @@ async function createStoredKeyRing(
       if (keys.length === 1) throw new TypeError('Cannot remove the only signing key')
       const rest = keys.filter((key) => key.kid !== kid)
       const next = signing.kid === kid ? (rest[rest.length - 1] as StoredSigningKey) : signing
-      storage.remove(kid, next.kid)
+      storage.removeSigningKey(kid, next.kid)
       parsed.delete(kid)
-    },
-  }
-}
-
-/**
- * Generates the first key pair (asynchronously: RSA generation takes tens of milliseconds), or
- * with `storage`, uses the keys stored there and generates one only when there are none.
- */
-export async function createKeyRing(
-  projectId: string,
-  now: () => number,
-  storage?: KeyStorage,
-): Promise<KeyRing> {
-  if (storage !== undefined) return createStoredKeyRing(projectId, now, storage)
-  const keys: SigningKey[] = [await createSigningKey(projectId, now())]
-  let signing: SigningKey = keys[0] as SigningKey
-  return {
-    current: () => signing,
-    publicKey: (kid) => keys.find((key) => key.kid === kid)?.publicKey,
-    jwks: () =>
-      keys.map((key) => ({ ...key.jwk, key_ops: [...key.jwk.key_ops], x5c: [...key.jwk.x5c] })),
-    async rotate() {
-      const key = await createSigningKey(projectId, now())
-      keys.push(key)
-      signing = key
-      return { kid: key.kid }
-    },
-    remove(kid) {
-      const index = keys.findIndex((key) => key.kid === kid)
-      if (index === -1) throw new TypeError(`No published key has kid "${kid}"`)
-      if (keys.length === 1) throw new TypeError('Cannot remove the only signing key')
-      keys.splice(index, 1)
-      if (signing.kid === kid) signing = keys[keys.length - 1] as SigningKey
     },
   }
 }

@@ -1,9 +1,9 @@
 // Organization search: AND/OR query over the documented filters, cursor pagination.
-import type { Organization, OrganizationsSearchResponse } from '../wire/organizations.js'
+import type { Organization, OrganizationsSearchResponse } from '../../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { badRequest } from './errors.js'
 import { lowerAscii } from './ids.js'
-import { type JsonObject, optIntInRange, optObject, optString } from './validate.js'
+import { type JsonObject, optIntInRange, optObject, optString } from './request-fields.js'
 
 type Predicate = (organization: Organization) => boolean
 

@@ -1,15 +1,24 @@
-// Finishing a login (3.2, 3.6, 3.7, 3.10): a session when the org is satisfied, else an IST.
-import type { Organization } from '../wire/organizations.js'
-import type { AuthenticatedResponseBase, AuthenticationFactor } from '../wire/sessions.js'
-import { mergeCustomClaims } from './claims.js'
+// Finishing a login: a session when the organization's requirements are met, else an IST.
+import type { Organization } from '../../wire/organizations.js'
+import type { AuthenticatedResponseBase, AuthenticationFactor } from '../../wire/sessions.js'
+import type {
+  IntermediateSessionRecord,
+  MemberRecord,
+  SessionRecord,
+} from '../store/local-store.js'
+import { evaluateRequirements } from './auth-requirements.js'
 import type { ServerContext } from './context.js'
+import { mergeCustomClaims } from './custom-claims.js'
 import { emailKey, rfc3339 } from './ids.js'
-import { mintIntermediateSession } from './intermediate-session.js'
+import { mintIntermediateSession } from './intermediate-sessions.js'
+import {
+  createSession,
+  mergeFactors,
+  mintSessionJwt,
+  renderMemberSession,
+} from './member-sessions.js'
 import { renderMember, saveMember } from './members.js'
-import { evaluateRequirements } from './policy.js'
-import { createSession, mergeFactors, mintSessionJwt, renderMemberSession } from './session.js'
-import type { IntermediateSessionRecord, MemberRecord, SessionRecord } from './store.js'
-import type { JsonObject } from './validate.js'
+import type { JsonObject } from './request-fields.js'
 
 export interface LoginInput {
   organization: Organization

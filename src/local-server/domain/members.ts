@@ -1,11 +1,11 @@
 // Member records: creation with defaults, effective roles and the wire rendering.
-import type { Member, MemberRole } from '../wire/members.js'
-import type { Organization } from '../wire/organizations.js'
+import type { Member, MemberRole } from '../../wire/members.js'
+import type { Organization } from '../../wire/organizations.js'
+import type { MemberRecord } from '../store/local-store.js'
 import type { ServerContext } from './context.js'
 import { memberNotFound } from './errors.js'
 import { emailDomain, emailKey, looksLikeId, lowerAscii, newId, rfc3339 } from './ids.js'
 import { lockState } from './otp.js'
-import type { MemberRecord } from './store.js'
 
 export const ADMIN_ROLE = 'stytch_admin'
 export const MEMBER_ROLE = 'stytch_member'

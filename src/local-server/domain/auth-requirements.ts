@@ -1,7 +1,7 @@
 // What an organization still demands of a login: primary_required / mfa_required.
-import type { Organization } from '../wire/organizations.js'
-import type { AuthenticationFactor, MfaRequired, PrimaryRequired } from '../wire/sessions.js'
-import type { MemberRecord } from './store.js'
+import type { Organization } from '../../wire/organizations.js'
+import type { AuthenticationFactor, MfaRequired, PrimaryRequired } from '../../wire/sessions.js'
+import type { MemberRecord } from '../store/local-store.js'
 
 /** Primary method name of a factor (`email_otp` for email OTP). */
 function primaryMethod(factor: AuthenticationFactor): string | undefined {

@@ -1,6 +1,6 @@
 // Typed readers for request fields: absent and null are alike, wrong types are 400s.
-import { OTP_LOCALES } from '../wire/otp-email.js'
-import { SESSION_DURATION_MINUTES } from '../wire/sessions.js'
+import { OTP_LOCALES } from '../../wire/otp-email.js'
+import { SESSION_DURATION_MINUTES } from '../../wire/sessions.js'
 import { badRequest, StytchHttpError } from './errors.js'
 
 /** A parsed JSON request body (always an object). */
@@ -154,4 +154,29 @@ export function optSessionDuration(body: JsonObject): number | undefined {
 /** `*_expiration_minutes` of OTP sends: 2..15. */
 export function optOtpExpiration(body: JsonObject, field: string): number | undefined {
   return optIntInRange(body, field, 2, 15, 'invalid_expiration_otp')
+}
+
+/**
+ * Reads string fields of which exactly one must be given (an empty string counts as absent):
+ * 400 `no_<kind>_arguments` when none is, `too_many_<kind>_arguments` when several are.
+ */
+export function exactlyOneOf<F extends string>(
+  body: JsonObject,
+  fields: readonly F[],
+  kind: 'session' | 'session_revoke',
+): Partial<Record<F, string>> {
+  const given: Partial<Record<F, string>> = {}
+  for (const field of fields) {
+    const value = optString(body, field) || undefined
+    if (value !== undefined) given[field] = value
+  }
+  const count = Object.keys(given).length
+  const names = `${fields.slice(0, -1).join(', ')} or ${fields[fields.length - 1]}`
+  if (count === 0) {
+    throw new StytchHttpError(400, `no_${kind}_arguments`, `One of ${names} is required.`)
+  }
+  if (count > 1) {
+    throw new StytchHttpError(400, `too_many_${kind}_arguments`, `Pass only one of ${names}.`)
+  }
+  return given
 }

@@ -1,6 +1,6 @@
 // session_custom_claims rules: reserved keys ignored, null deletes, 4 KB cap.
 import { StytchHttpError } from './errors.js'
-import { type JsonObject, optObject } from './validate.js'
+import { type JsonObject, optObject } from './request-fields.js'
 
 /** Registered JWT claims: silently dropped from custom claims. */
 export const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'])

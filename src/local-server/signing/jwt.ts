@@ -1,8 +1,7 @@
 // Compact RS256 JWS: signs session JWTs and checks incoming ones against the published keys.
 import { sign, verify } from 'node:crypto'
-import type { SessionJwtHeader } from '../wire/jwt.js'
-import { StytchHttpError, sessionNotFound } from './errors.js'
-import type { KeyRing } from './keys.js'
+import type { SessionJwtHeader } from '../../wire/jwt.js'
+import type { KeyRing } from './signing-keys.js'
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
@@ -14,9 +13,21 @@ export function signJwt(keys: KeyRing, payload: Record<string, unknown>): string
   return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`
 }
 
-function unparsable(): StytchHttpError {
-  return new StytchHttpError(400, 'unable_to_parse_session_jwt', 'Unable to parse session JWT.')
+/**
+ * Why a token was refused: `unparsable` (not a compact JWS of JSON objects) or `invalid` (wrong
+ * algorithm, unknown key, bad signature, another audience or issuer). The caller picks the answer.
+ */
+export class JwtRejected extends Error {
+  override name = 'JwtRejected'
+  readonly reason: 'unparsable' | 'invalid'
+  constructor(reason: 'unparsable' | 'invalid') {
+    super(reason === 'unparsable' ? 'Unable to parse the JWT.' : 'The JWT is not valid.')
+    this.reason = reason
+  }
 }
+
+const unparsable = () => new JwtRejected('unparsable')
+const invalid = () => new JwtRejected('invalid')
 
 function decodeJson(part: string): Record<string, unknown> {
   if (!/^[A-Za-z0-9_-]+$/.test(part)) throw unparsable()
@@ -33,8 +44,7 @@ function decodeJson(part: string): Record<string, unknown> {
 /**
  * Returns the payload of a JWT that this server signed for this project with a still-published
  * key. `exp` is deliberately not checked: sessions/authenticate accepts an expired JWT while its
- * session lives. Garbage → 400 `unable_to_parse_session_jwt`; a well-formed token
- * that fails the checks → 404 `session_not_found`.
+ * session lives. Throws a JwtRejected.
  */
 export function verifyJwtIgnoringExpiry(
   keys: KeyRing,
@@ -48,15 +58,15 @@ export function verifyJwtIgnoringExpiry(
   const payload = decodeJson(payloadPart)
   if (!/^[A-Za-z0-9_-]*$/.test(signaturePart)) throw unparsable()
   if (header.alg !== 'RS256' || header.typ !== 'JWT' || typeof header.kid !== 'string') {
-    throw sessionNotFound()
+    throw invalid()
   }
   const publicKey = keys.publicKey(header.kid)
-  if (publicKey === undefined) throw sessionNotFound()
+  if (publicKey === undefined) throw invalid()
   const signature = Buffer.from(signaturePart, 'base64url')
   const signedInput = Buffer.from(`${headerPart}.${payloadPart}`)
-  if (!verify('sha256', signedInput, publicKey, signature)) throw sessionNotFound()
+  if (!verify('sha256', signedInput, publicKey, signature)) throw invalid()
   const audience = payload.aud
   const audienceOk = Array.isArray(audience) ? audience.includes(projectId) : audience === projectId
-  if (!audienceOk || payload.iss !== `stytch.com/${projectId}`) throw sessionNotFound()
+  if (!audienceOk || payload.iss !== `stytch.com/${projectId}`) throw invalid()
   return payload
 }

@@ -1,12 +1,12 @@
 // Which organizations an email can enter and how each looks in discovery.
-import type { DiscoveredOrganization, Membership } from '../wire/discovery.js'
-import type { Organization } from '../wire/organizations.js'
-import type { AuthenticationFactor } from '../wire/sessions.js'
+import type { DiscoveredOrganization, Membership } from '../../wire/discovery.js'
+import type { Organization } from '../../wire/organizations.js'
+import type { AuthenticationFactor } from '../../wire/sessions.js'
+import type { MemberRecord } from '../store/local-store.js'
+import { evaluateRequirements } from './auth-requirements.js'
 import type { ServerContext } from './context.js'
 import { emailDomain, emailKey, lowerAscii } from './ids.js'
 import { renderMember } from './members.js'
-import { evaluateRequirements } from './policy.js'
-import type { MemberRecord } from './store.js'
 
 const MEMBERSHIP_OF: Record<string, Membership['type'] | undefined> = {
   active: 'active_member',

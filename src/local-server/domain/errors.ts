@@ -1,7 +1,6 @@
-// Stytch error envelope and the error thrown by route handlers to produce it.
-import type { StytchErrorBody } from '../wire/errors.js'
+// The error a route answers with (status, Stytch error_type, message), and the common ones.
 
-/** Thrown by handlers; the router turns it into the Stytch envelope with this status. */
+/** Thrown by handlers and domain code; the router turns it into the Stytch envelope. */
 export class StytchHttpError extends Error {
   override name = 'StytchHttpError'
   readonly status: number
@@ -10,22 +9,6 @@ export class StytchHttpError extends Error {
     super(message)
     this.status = status
     this.errorType = errorType
-  }
-}
-
-/** Builds the wire envelope; `error_url` follows the documented form. */
-export function errorBody(
-  requestId: string,
-  status: number,
-  errorType: string,
-  message: string,
-): StytchErrorBody {
-  return {
-    status_code: status,
-    request_id: requestId,
-    error_type: errorType,
-    error_message: message,
-    error_url: `https://stytch.com/docs/api/errors/${status}#${errorType}`,
   }
 }
 

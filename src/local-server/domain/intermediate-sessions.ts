@@ -1,6 +1,7 @@
 // Intermediate session tokens: 10-minute bags of verified factors, single use.
-import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../wire/discovery.js'
-import type { AuthenticationFactor } from '../wire/sessions.js'
+import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../../wire/discovery.js'
+import type { AuthenticationFactor } from '../../wire/sessions.js'
+import type { IntermediateSessionRecord } from '../store/local-store.js'
 import type { ServerContext } from './context.js'
 import { istNotFound } from './errors.js'
 import {
@@ -9,7 +10,6 @@ import {
   newIntermediateSessionToken,
   sha256Hex,
 } from './ids.js'
-import type { IntermediateSessionRecord } from './store.js'
 
 export function mintIntermediateSession(
   ctx: ServerContext,

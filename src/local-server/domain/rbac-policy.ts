@@ -1,9 +1,22 @@
 // Default RBAC policy (stytch_admin, stytch_member) and authorization checks.
-import type { Organization } from '../wire/organizations.js'
-import type { PolicyRole, RbacPolicy } from '../wire/rbac.js'
+import type { Organization } from '../../wire/organizations.js'
+import type { PolicyRole, RbacPolicy } from '../../wire/rbac.js'
 import { ADMIN_ROLE, MEMBER_ROLE } from './members.js'
 
-const STYTCH_RESOURCES: { resource_id: string; description: string; actions: string[] }[] = [
+interface Resource {
+  resource_id: string
+  description: string
+  actions: string[]
+}
+
+/** A resource whose actions are create, update, delete and get. */
+const managed = (resource_id: string, description: string): Resource => ({
+  resource_id,
+  description,
+  actions: ['create', 'update', 'delete', 'get'],
+})
+
+const STYTCH_RESOURCES: Resource[] = [
   {
     resource_id: 'stytch.organization',
     description: 'The organization',
@@ -21,21 +34,9 @@ const STYTCH_RESOURCES: { resource_id: string; description: string; actions: str
       'revoke-sessions',
     ],
   },
-  {
-    resource_id: 'stytch.sso',
-    description: 'SSO connections',
-    actions: ['create', 'update', 'delete', 'get'],
-  },
-  {
-    resource_id: 'stytch.scim',
-    description: 'SCIM connections',
-    actions: ['create', 'update', 'delete', 'get'],
-  },
-  {
-    resource_id: 'stytch.custom-org-roles',
-    description: 'Organization custom roles',
-    actions: ['create', 'update', 'delete', 'get'],
-  },
+  managed('stytch.sso', 'SSO connections'),
+  managed('stytch.scim', 'SCIM connections'),
+  managed('stytch.custom-org-roles', 'Organization custom roles'),
   {
     resource_id: 'stytch.self',
     description: 'The calling member',

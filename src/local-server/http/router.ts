@@ -1,10 +1,13 @@
 // Request dispatch: route matching (404/405), Basic auth, body parsing, Stytch envelopes, counters.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { RouteRequest, ServerContext } from './context.js'
-import { errorBody, StytchHttpError } from './errors.js'
-import { hasValidBasicAuth, parseJsonObject, readBody, sendJson } from './http-io.js'
-import { newRequestId } from './ids.js'
-import { ROUTES, type RouteDefinition } from './routes/table.js'
+import type { ServerContext } from '../domain/context.js'
+import { StytchHttpError } from '../domain/errors.js'
+import { newRequestId } from '../domain/ids.js'
+import type { RouteRequest } from '../routes/handler.js'
+import { ROUTES, type RouteDefinition } from '../routes/table.js'
+import { answerOf, sendError, sendJson } from './answer.js'
+import { hasValidBasicAuth } from './basic-auth.js'
+import { parseJsonObject, readBody } from './request-body.js'
 
 interface CompiledRoute extends RouteDefinition {
   regex: RegExp
@@ -44,14 +47,18 @@ function paramsOf(route: CompiledRoute, path: string): Record<string, string> | 
   return params
 }
 
-function fail(res: ServerResponse, requestId: string, error: StytchHttpError, headers = {}): void {
-  sendJson(
-    res,
-    error.status,
-    errorBody(requestId, error.status, error.errorType, error.message),
-    headers,
-  )
-}
+const NOT_ALLOWED_HOST = new StytchHttpError(
+  403,
+  'host_not_allowed',
+  'The Host header does not name this server: use its loopback URL, or list the name in allowedHosts (--allowed-host).',
+)
+const UNAUTHORIZED = new StytchHttpError(
+  401,
+  'unauthorized_credentials',
+  'Unauthorized credentials.',
+)
+const notFound = (what: string) => new StytchHttpError(404, 'route_not_found', what)
+const methodNotAllowed = (what: string) => new StytchHttpError(405, 'method_not_allowed', what)
 
 /**
  * Builds the `node:http` request listener of the local server. `isAllowedHost` vets the `Host`
@@ -70,15 +77,7 @@ export function createRequestListener(
     const method = req.method ?? 'GET'
     if (!isAllowedHost(req.headers.host)) {
       // 403 before routing: nothing of the outbox, the JWKS or the API reaches such a request.
-      fail(
-        res,
-        requestId,
-        new StytchHttpError(
-          403,
-          'host_not_allowed',
-          'The Host header does not name this server: use its loopback URL, or list the name in allowedHosts (--allowed-host).',
-        ),
-      )
+      sendError(res, requestId, NOT_ALLOWED_HOST)
       req.resume()
       return
     }
@@ -86,18 +85,13 @@ export function createRequestListener(
     try {
       url = new URL(req.url ?? '/', 'http://local.invalid')
     } catch {
-      fail(res, requestId, new StytchHttpError(404, 'route_not_found', 'Route not found.'))
+      sendError(res, requestId, notFound('Route not found.'))
       return
     }
     if (url.pathname === '/__local/outbox') {
       count(`GET ${url.pathname}`)
       if (method !== 'GET') {
-        fail(
-          res,
-          requestId,
-          new StytchHttpError(405, 'method_not_allowed', 'Method not allowed.'),
-          { allow: 'GET' },
-        )
+        sendError(res, requestId, methodNotAllowed('Method not allowed.'), { allow: 'GET' })
         return
       }
       const emailAddress = url.searchParams.get('email_address') ?? undefined
@@ -108,33 +102,18 @@ export function createRequestListener(
     const route = COMPILED.find((r) => r.method === method && r.regex.test(url.pathname))
     const params = route && paramsOf(route, url.pathname)
     if (allowed.length === 0 || (route !== undefined && params === undefined)) {
-      fail(
-        res,
-        requestId,
-        new StytchHttpError(404, 'route_not_found', `No route for ${method} ${url.pathname}.`),
-      )
+      sendError(res, requestId, notFound(`No route for ${method} ${url.pathname}.`))
       return
     }
     if (route === undefined || params === undefined) {
-      fail(
-        res,
-        requestId,
-        new StytchHttpError(
-          405,
-          'method_not_allowed',
-          `${method} is not allowed on ${url.pathname}.`,
-        ),
-        { allow: allowed.join(', ') },
-      )
+      sendError(res, requestId, methodNotAllowed(`${method} is not allowed on ${url.pathname}.`), {
+        allow: allowed.join(', '),
+      })
       return
     }
     count(`${route.method} ${route.path}`)
     if (route.auth && !hasValidBasicAuth(req.headers.authorization, ctx.projectId, secret)) {
-      fail(
-        res,
-        requestId,
-        new StytchHttpError(401, 'unauthorized_credentials', 'Unauthorized credentials.'),
-      )
+      sendError(res, requestId, UNAUTHORIZED)
       req.resume()
       return
     }
@@ -149,7 +128,7 @@ export function createRequestListener(
       }
     } catch (error) {
       if (error instanceof StytchHttpError) {
-        fail(res, requestId, error, error.status === 413 ? { connection: 'close' } : {})
+        sendError(res, requestId, error, error.status === 413 ? { connection: 'close' } : {})
       } else {
         res.destroy() // the client went away mid-body
       }
@@ -157,15 +136,12 @@ export function createRequestListener(
     }
     if (method !== 'POST') req.resume()
     try {
-      const { store } = ctx
-      const result =
-        store.transaction === undefined
-          ? route.handler(ctx, request)
-          : store.transaction(() => route.handler(ctx, request))
+      const result = ctx.store.transaction(() => route.handler(ctx, request))
       sendJson(res, 200, { request_id: requestId, ...result, status_code: 200 })
     } catch (error) {
-      if (!(error instanceof StytchHttpError)) throw error
-      fail(res, requestId, error)
+      const answer = answerOf(error)
+      if (answer === undefined) throw error
+      sendError(res, requestId, answer)
     }
   }
 
@@ -173,7 +149,7 @@ export function createRequestListener(
     handle(req, res).catch(() => {
       // Never a stack trace on the wire: a generic 500 envelope.
       const error = new StytchHttpError(500, 'internal_server_error', 'Internal server error.')
-      fail(res, newRequestId(), error)
+      sendError(res, newRequestId(), error)
     })
   }
 }

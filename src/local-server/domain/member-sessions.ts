@@ -1,19 +1,19 @@
 // Member sessions: creation, lookup by token or JWT, the MemberSession view and JWT minting.
 
-import { SESSION_JWT_LIFETIME_SECONDS } from '../wire/jwt.js'
-import type { Organization } from '../wire/organizations.js'
+import { SESSION_JWT_LIFETIME_SECONDS } from '../../wire/jwt.js'
+import type { Organization } from '../../wire/organizations.js'
 import {
   type AuthenticationFactor,
   type MemberSession,
   SESSION_DURATION_MINUTES,
-} from '../wire/sessions.js'
+} from '../../wire/sessions.js'
+import { JwtRejected, signJwt, verifyJwtIgnoringExpiry } from '../signing/jwt.js'
+import type { MemberRecord, SessionRecord } from '../store/local-store.js'
 import type { ServerContext } from './context.js'
 import { badRequest, StytchHttpError, sessionNotFound } from './errors.js'
 import { emailKey, looksLikeSessionToken, newId, newSessionToken, rfc3339 } from './ids.js'
-import { signJwt, verifyJwtIgnoringExpiry } from './jwt.js'
 import { memberRoleIds } from './members.js'
-import type { MemberRecord, SessionRecord } from './store.js'
-import { type JsonObject, optString } from './validate.js'
+import { type JsonObject, optString } from './request-fields.js'
 
 export interface SessionArguments {
   session_token?: string | undefined
@@ -53,6 +53,26 @@ function live(ctx: ServerContext, record: SessionRecord | undefined): SessionRec
   return record
 }
 
+/**
+ * Payload of a session JWT this server signed, expired or not: 400 `unable_to_parse_session_jwt`
+ * for garbage, 404 `session_not_found` for a well-formed token that fails the checks.
+ */
+export function verifySessionJwt(ctx: ServerContext, token: string): Record<string, unknown> {
+  try {
+    return verifyJwtIgnoringExpiry(ctx.keys, ctx.projectId, token)
+  } catch (error) {
+    if (!(error instanceof JwtRejected)) throw error
+    if (error.reason === 'invalid') throw sessionNotFound()
+    throw new StytchHttpError(400, 'unable_to_parse_session_jwt', 'Unable to parse session JWT.')
+  }
+}
+
+/** The member_session_id a verified session JWT names (its `https://stytch.com/session` claim). */
+export function sessionIdOf(payload: Record<string, unknown>): string | undefined {
+  const claim = payload['https://stytch.com/session'] as { id?: unknown } | undefined
+  return typeof claim?.id === 'string' ? claim.id : undefined
+}
+
 /** The live session named by a token or a (possibly expired-by-exp) JWT; 404 otherwise. */
 export function resolveSession(ctx: ServerContext, args: SessionArguments): SessionRecord {
   if (args.session_token !== undefined) {
@@ -60,10 +80,10 @@ export function resolveSession(ctx: ServerContext, args: SessionArguments): Sess
     return live(ctx, ctx.store.findSessionByToken(args.session_token))
   }
   if (args.session_jwt === undefined) throw badRequest('session_token or session_jwt is required.')
-  const payload = verifyJwtIgnoringExpiry(ctx.keys, ctx.projectId, args.session_jwt)
-  const claim = payload['https://stytch.com/session'] as { id?: unknown } | undefined
-  if (typeof claim?.id !== 'string') throw sessionNotFound()
-  const record = live(ctx, ctx.store.getSession(claim.id))
+  const payload = verifySessionJwt(ctx, args.session_jwt)
+  const sessionId = sessionIdOf(payload)
+  if (sessionId === undefined) throw sessionNotFound()
+  const record = live(ctx, ctx.store.getSession(sessionId))
   if (record.memberId !== payload.sub) throw sessionNotFound()
   return record
 }
