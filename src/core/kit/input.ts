@@ -1,4 +1,5 @@
 // Request bodies: read with a size cap, parse JSON or HTML forms, validate every field before any upstream call.
+import { parseJsonObject } from '../../wire/json.js'
 import {
   ORGANIZATION_NAME_MAX_LENGTH,
   ORGANIZATION_SLUG_PATTERN,
@@ -96,16 +97,9 @@ export function parseBody(text: string, contentType: string | undefined): Record
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   if (text === '' && type === '') return Object.create(null)
   if (type === 'application/json') {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      throw invalid('The request body is not valid JSON.')
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw invalid('The request body must be a JSON object.')
-    }
-    return Object.assign(Object.create(null), parsed) as Record<string, unknown>
+    const parsed = parseJsonObject(text)
+    if (!parsed.ok) throw invalid(parsed.message)
+    return Object.assign(Object.create(null), parsed.value) as Record<string, unknown>
   }
   if (type === 'application/x-www-form-urlencoded') {
     const fields: Record<string, unknown> = Object.create(null)

@@ -18,7 +18,7 @@ export interface Engine {
   sendLimiter: SendLimiter | undefined
 }
 
-/** The session found on a request, computed once per request by `authenticateRequest()`. */
+/** The session found on a request: computed once per request by `checkSession()`, read by guards and steps. */
 export interface SessionCheck {
   session: SessionContext | undefined
   /** Why there is no session, when a token was presented but refused (or could not be checked). */

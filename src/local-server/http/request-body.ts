@@ -1,5 +1,7 @@
 // Request bodies: the 1 MB cap (413, then the connection is cut) and safe JSON object parsing.
+
 import type { IncomingMessage } from 'node:http'
+import { parseJsonObject as parseJson } from '../../wire/json.js'
 import { badRequest, StytchHttpError } from '../domain/errors.js'
 import type { JsonObject } from '../domain/request-fields.js'
 
@@ -50,21 +52,11 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   })
 }
 
-/**
- * Parses a JSON object body. JSON.parse only creates own data properties (a `__proto__` key
- * never reaches a prototype), and handlers copy known fields only. Empty body = `{}`.
- */
+/** Parses a JSON object body (handlers copy known fields only). Empty body = `{}`. */
 export function parseJsonObject(raw: Buffer): JsonObject {
   const text = raw.toString('utf8').trim()
   if (text === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw badRequest('The request body is not valid JSON.')
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badRequest('The request body must be a JSON object.')
-  }
-  return value as JsonObject
+  const parsed = parseJson(text)
+  if (!parsed.ok) throw badRequest(parsed.message)
+  return parsed.value as JsonObject
 }
