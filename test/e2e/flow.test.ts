@@ -1,4 +1,5 @@
 // Each example (Express, Koa) end to end without a browser: every page a person sees, statuses, cookies and errors in words.
+import type { RequestListener } from 'node:http'
 import request from 'supertest'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { DEMO } from '../../examples/shared/demo.js'
@@ -32,6 +33,14 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     await stack.close()
   })
 
+  /** A form POST as a browser sends it, with the cookies in `cookie`; `app` defaults to the stack's. */
+  const postForm = (
+    path: string,
+    body: Record<string, unknown> | string,
+    cookie = '',
+    app: RequestListener = stack.app,
+  ) => request(app).post(path).set('cookie', cookie).type('form').send(body)
+
   /** Reads the newest code for `email` from the development mailbox page, as a person would. */
   async function codeFromMailbox(email: string, kind: string): Promise<string> {
     const mailbox = await request(stack.app).get('/dev/mailbox').set(HTML)
@@ -43,20 +52,16 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
   /** Sign-in page → code → organizations page. Returns the organizations page. */
   async function discover(jar: CookieJar, email: string, returnTo = '', formQuery = returnTo) {
-    const sent = await request(stack.app)
-      .post(`/login/send${returnTo}`)
-      .set('cookie', jar.header())
-      .type('form')
-      .send({ email_address: email })
+    const sent = await postForm(`/login/send${returnTo}`, { email_address: email }, jar.header())
     expect(sent.status).toBe(200)
     expect(textOf(sent.text)).toContain(`If ${email} can sign in, we sent it a 6-digit code.`)
     expect(sent.text).toContain(`action="/login/code${formQuery}"`)
     const code = await codeFromMailbox(email, 'discovery')
-    const organizations = await request(stack.app)
-      .post(`/login/code${returnTo}`)
-      .set('cookie', jar.header())
-      .type('form')
-      .send({ email_address: email, code })
+    const organizations = await postForm(
+      `/login/code${returnTo}`,
+      { email_address: email, code },
+      jar.header(),
+    )
     expect(organizations.status).toBe(200)
     const set = jar.update(organizations)
     expect(set).toHaveLength(1)
@@ -98,11 +103,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
       // 3. Join the demo organization: 303 to the dashboard, session cookies, the step's cookie gone.
       const demo = choices.find((c) => c.button === 'Join')?.id ?? ''
-      const joined = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: demo })
+      const joined = await postForm('/login/organization', { organization_id: demo }, jar.header())
       expect(joined.status).toBe(303)
       expect(joined.headers.location).toBe('/dashboard')
       const sessionCookies = jar.update(joined)
@@ -123,11 +124,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(board).toContain('Globex You are a member Switch')
 
       // 4. Switch to Globex.
-      const switched = await request(stack.app)
-        .post('/switch')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: globexId })
+      const switched = await postForm('/switch', { organization_id: globexId }, jar.header())
       expect(switched.status).toBe(303)
       expect(switched.headers.location).toBe('/dashboard')
       expect(cookieNames(jar.update(switched))).toEqual([
@@ -143,11 +140,11 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
       // Create an organization: discovery again, then the create form.
       await discover(jar, ADA)
-      const created = await request(stack.app)
-        .post('/login/create')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_name: 'Hopper Labs', organization_slug: 'hopper-labs' })
+      const created = await postForm(
+        '/login/create',
+        { organization_name: 'Hopper Labs', organization_slug: 'hopper-labs' },
+        jar.header(),
+      )
       expect(created.status).toBe(303)
       expect(created.headers.location).toBe('/dashboard')
       jar.update(created)
@@ -162,18 +159,18 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(orgLogin.status).toBe(200)
       expect(textOf(orgLogin.text)).toContain('Sign in to globex')
       expect(orgLogin.text).toContain('<input type="hidden" name="organization_id" value="globex">')
-      const orgSent = await request(stack.app)
-        .post('/org/globex/login/send')
-        .type('form')
-        .send({ organization_id: 'globex', email_address: ADA })
+      const orgSent = await postForm('/org/globex/login/send', {
+        organization_id: 'globex',
+        email_address: ADA,
+      })
       expect(orgSent.status).toBe(200)
       expect(textOf(orgSent.text)).toContain('Check your email for globex')
       const orgCode = await codeFromMailbox(ADA, 'login')
-      const orgIn = await request(stack.app)
-        .post('/org/globex/login/code')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: 'globex', email_address: ADA, code: orgCode })
+      const orgIn = await postForm(
+        '/org/globex/login/code',
+        { organization_id: 'globex', email_address: ADA, code: orgCode },
+        jar.header(),
+      )
       expect(orgIn.status).toBe(303)
       expect(orgIn.headers.location).toBe('/dashboard')
       expect(jar.update(orgIn)[0]).toMatch(sessionCookiePattern('stytch_session'))
@@ -182,11 +179,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
       // Log out: every cookie cleared, the session revoked upstream.
       const stale = jar.header()
-      const loggedOut = await request(stack.app)
-        .post('/logout')
-        .set('cookie', jar.header())
-        .type('form')
-        .send('')
+      const loggedOut = await postForm('/logout', '', jar.header())
       expect(loggedOut.status).toBe(303)
       expect(loggedOut.headers.location).toBe('/login?logged_out=1')
       expect(jar.update(loggedOut)).toEqual(CLEARED_COOKIES)
@@ -221,11 +214,11 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       const organizations = await discover(jar, 'bo@example.com', returnTo)
       const [choice] = organizationChoices(organizations.text)
       expect(organizations.text).toContain(`action="/login/organization${returnTo}"`)
-      const joined = await request(stack.app)
-        .post(`/login/organization${returnTo}`)
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: choice?.id })
+      const joined = await postForm(
+        `/login/organization${returnTo}`,
+        { organization_id: choice?.id },
+        jar.header(),
+      )
       expect(joined.status).toBe(303)
       expect(joined.headers.location).toBe('/dashboard?tab=members')
 
@@ -236,22 +229,22 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       const jar2 = createCookieJar()
       const evilQuery = `?return_to=${encodeURIComponent('//evil.test/x')}`
       const list = await discover(jar2, 'cy@example.com', evilQuery, '')
-      const entered = await request(stack.app)
-        .post(`/login/organization${evilQuery}`)
-        .set('cookie', jar2.header())
-        .type('form')
-        .send({ organization_id: organizationChoices(list.text)[0]?.id })
+      const entered = await postForm(
+        `/login/organization${evilQuery}`,
+        { organization_id: organizationChoices(list.text)[0]?.id },
+        jar2.header(),
+      )
       expect(entered.headers.location).toBe('/dashboard')
     })
   })
 
   describe('failures, in words, on the page they happened', () => {
     async function sendCode(email: string) {
-      await request(stack.app).post('/login/send').type('form').send({ email_address: email })
+      await postForm('/login/send', { email_address: email })
       return codeFromMailbox(email, 'discovery')
     }
     const tryCode = (email: string, code: string) =>
-      request(stack.app).post('/login/code').type('form').send({ email_address: email, code })
+      postForm('/login/code', { email_address: email, code })
 
     test('a wrong code shows the code form again, with no cookie', async () => {
       const code = await sendCode(ADA)
@@ -292,39 +285,32 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     })
 
     test('invalid input and a taken slug re-show the form with what was typed', async () => {
-      const bad = await request(stack.app)
-        .post('/login/send')
-        .type('form')
-        .send({ email_address: 'not an email' })
+      const bad = await postForm('/login/send', { email_address: 'not an email' })
       expect(bad.status).toBe(400)
       expect(textOf(bad.text)).toContain('Please check what you entered')
       expect(bad.text).toContain('value="not an email"')
 
       const jar = createCookieJar()
       await discover(jar, 'dee@example.com')
-      const taken = await request(stack.app)
-        .post('/login/create')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_name: 'Mine', organization_slug: DEMO.organizationSlug })
+      const taken = await postForm(
+        '/login/create',
+        { organization_name: 'Mine', organization_slug: DEMO.organizationSlug },
+        jar.header(),
+      )
       expect(taken.status).toBe(400)
       expect(textOf(taken.text)).toContain('That organization address is taken')
       expect(taken.text).toContain('value="Mine"')
       expect(taken.text).toContain(`value="${DEMO.organizationSlug}"`)
 
-      const unknownField = await request(stack.app)
-        .post('/login/send')
-        .type('form')
-        .send({ email_address: ADA, remember_me: 'on' })
+      const unknownField = await postForm('/login/send', { email_address: ADA, remember_me: 'on' })
       expect(unknownField.status).toBe(400)
       expect(textOf(unknownField.text)).toContain('Unknown field "remember_me"')
     })
 
     test('an expired or missing sign-in step asks to start again', async () => {
-      const missing = await request(stack.app)
-        .post('/login/organization')
-        .type('form')
-        .send({ organization_id: DEMO.organizationSlug })
+      const missing = await postForm('/login/organization', {
+        organization_id: DEMO.organizationSlug,
+      })
       expect(missing.status).toBe(401)
       const text = textOf(missing.text)
       expect(text).toContain('Your sign-in step has expired')
@@ -332,11 +318,11 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
       const jar = createCookieJar()
       await discover(jar, 'ed@example.com')
-      const forged = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', 'stytch_intermediate_session=forged-token')
-        .type('form')
-        .send({ organization_id: DEMO.organizationSlug })
+      const forged = await postForm(
+        '/login/organization',
+        { organization_id: DEMO.organizationSlug },
+        'stytch_intermediate_session=forged-token',
+      )
       expect(textOf(forged.text)).toContain('Your sign-in step has expired')
     })
 
@@ -355,21 +341,18 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     test('Stytch unreachable: sign-in says so; the dashboard still shows the session', async () => {
       const jar = createCookieJar()
       const list = await discover(jar, 'fay@example.com')
-      const joined = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: organizationChoices(list.text)[0]?.id })
+      const joined = await postForm(
+        '/login/organization',
+        { organization_id: organizationChoices(list.text)[0]?.id },
+        jar.header(),
+      )
       jar.update(joined)
       expect((await request(stack.app).get('/dashboard').set('cookie', jar.header())).status).toBe(
         200,
       )
 
       await stack.close()
-      const down = await request(stack.app)
-        .post('/login/send')
-        .type('form')
-        .send({ email_address: ADA })
+      const down = await postForm('/login/send', { email_address: ADA })
       expect(down.status).toBe(503)
       expect(textOf(down.text)).toContain('Sign-in is unavailable right now')
       expect(down.text).toContain(`value="${ADA}"`)
@@ -391,11 +374,11 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(textOf(list.text)).toContain(
         'Fort Knox You are a member · needs another sign-in method',
       )
-      const entered = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: fortId })
+      const entered = await postForm(
+        '/login/organization',
+        { organization_id: fortId },
+        jar.header(),
+      )
       expect(entered.status).toBe(200)
       expect(textOf(entered.text)).toContain('More verification needed')
       // No session: the intermediate session is kept for the next factor.
@@ -425,7 +408,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(signIn.status).toBe(200)
       expect(signIn.text).not.toContain('/dev/mailbox')
       expect((await request(app).get('/dev/mailbox')).status).toBe(404)
-      const sent = await request(app).post('/login/send').type('form').send({ email_address: ADA })
+      const sent = await postForm('/login/send', { email_address: ADA }, undefined, app)
       expect(sent.text).not.toContain('/dev/mailbox')
     })
   })
@@ -443,7 +426,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       })
 
     test('without appOrigin the mailbox answers loopback host names only', async () => {
-      await request(stack.app).post('/login/send').type('form').send({ email_address: ADA })
+      await postForm('/login/send', { email_address: ADA })
       const code = stack.local.outbox.latest(ADA)?.code as string
       for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1.evil.example']) {
         const page = await request(stack.app).get('/dev/mailbox').set('host', host).set(HTML)

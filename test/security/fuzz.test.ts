@@ -32,12 +32,11 @@ beforeAll(async () => {
   stack.local.resetRequestCounts()
 })
 
+/** A plain-http GET from loopback, as the adapters hand it to `auth.authenticate`. */
+const LOOPBACK_GET = { method: 'GET', url: '/', https: false, hostname: '127.0.0.1' }
 const bearer = (token: string) => ({
-  method: 'GET',
-  url: '/',
+  ...LOOPBACK_GET,
   headers: { authorization: `Bearer ${token}` },
-  https: false,
-  hostname: '127.0.0.1',
 })
 
 test('the real token passes (control)', async () => {

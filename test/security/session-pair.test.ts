@@ -38,14 +38,19 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     return answer.status === 200
   }
 
-  const planted = () =>
-    `stytch_session=${attacker.sessionToken}; stytch_session_jwt=${victim.sessionJwt}`
+  /** A request carrying the victim's JWT and, planted beside it, the attacker's session token. */
+  const planted = (method: 'get' | 'post', path: string) =>
+    request(stack.app)
+      [method](path)
+      .set(
+        'cookie',
+        `stytch_session=${attacker.sessionToken}; stytch_session_jwt=${victim.sessionJwt}`,
+      )
 
   test("switching organization with the victim's JWT and the attacker's token switches the victim, not the attacker", async () => {
-    const switched = await request(stack.app)
-      .post('/auth/sessions/exchange')
-      .set('cookie', planted())
-      .send({ organization_id: beta.organizationId })
+    const switched = await planted('post', '/auth/sessions/exchange').send({
+      organization_id: beta.organizationId,
+    })
     expect(switched.status).toBe(200)
     expect(switched.body.member.emailAddress).toBe('ada@acme.test')
     expect(switched.body.organization.organizationId).toBe(beta.organizationId)
@@ -55,9 +60,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   })
 
   test("logging out with the victim's JWT and the attacker's token revokes the victim's session", async () => {
-    const loggedOut = await request(stack.app)
-      .post('/auth/sessions/revoke')
-      .set('cookie', planted())
+    const loggedOut = await planted('post', '/auth/sessions/revoke')
     expect(loggedOut.status).toBe(200)
     expect(loggedOut.body).toEqual({ loggedOut: true, revoked: true })
     expect(await isAlive(victim.sessionToken)).toBe(false)
@@ -65,9 +68,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   })
 
   test("listing organizations with the victim's JWT and the attacker's token lists the victim's", async () => {
-    const listed = await request(stack.app)
-      .get('/auth/discovery/organizations')
-      .set('cookie', planted())
+    const listed = await planted('get', '/auth/discovery/organizations')
     expect(listed.status).toBe(200)
     expect(listed.body.emailAddress).toBe('ada@acme.test')
   })

@@ -7,13 +7,7 @@ import {
   sessionCookiePattern,
   setCookiesOf,
 } from '../../../helpers/cookies.js'
-import {
-  ADAPTERS,
-  discover,
-  latestCode,
-  seedOrganization,
-  useStack,
-} from '../../../helpers/stack.js'
+import { ADAPTERS, discover, seedOrganization, useStack } from '../../../helpers/stack.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
   const stack = useStack(adapter)
@@ -113,7 +107,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
       await request(stack.app)
         .post('/auth/otps/email/discovery/send')
         .send({ email_address: 'x@y.test' })
-      const code = latestCode(stack.local, 'x@y.test')
+      const code = stack.local.outbox.latest('x@y.test')?.code as string
       const wrong = code === '000000' ? '111111' : '000000'
       const response = await request(stack.app)
         .post('/auth/otps/email/discovery/authenticate')
