@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import * as onExpress from '../../src/express/index.js'
 import * as onKoa from '../../src/koa/index.js'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
-import { cookieHeader, latestCode, seedOrganization, setCookiesOf } from '../helpers/stack.js'
+import { cookieHeader, setCookiesOf } from '../helpers/cookies.js'
+import { latestCode, seedOrganization } from '../helpers/stack.js'
 
 let local: LocalServer
 beforeAll(async () => {

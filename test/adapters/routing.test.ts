@@ -1,17 +1,13 @@
 // Route matching of the mounted endpoints, identical on every framework: methods, HEAD, case, trailing slash, basePath.
 import request from 'supertest'
-import { afterEach, describe, expect, test } from 'vitest'
-import { ADAPTERS, createStack, type Stack } from '../helpers/stack.js'
+import { describe, expect, test } from 'vitest'
+import { ADAPTERS, useStackFactory } from '../helpers/stack.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
-  let stack: Stack | undefined
-  afterEach(async () => {
-    await stack?.close()
-    stack = undefined
-  })
+  const start = useStackFactory(adapter)
 
   test('wrong methods get 405 with Allow; HEAD is served on GET routes', async () => {
-    stack = await createStack({}, adapter)
+    const stack = await start()
     for (const method of ['put', 'delete', 'patch', 'options'] as const) {
       const response = await request(stack.app)[method]('/auth/session')
       expect(response.status).toBe(405)
@@ -26,7 +22,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   })
 
   test('paths match case-insensitively with an optional trailing slash; others pass through', async () => {
-    stack = await createStack({}, adapter)
+    const stack = await start()
     const slash = await request(stack.app).get('/auth/session/')
     expect(slash.status).toBe(401)
     expect(slash.body.error.code).toBe('ERR_SESSION_MISSING')
@@ -39,11 +35,18 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   })
 
   test('a custom basePath moves every route', async () => {
-    stack = await createStack({ basePath: '/api/identity' }, adapter)
+    const stack = await start({ basePath: '/api/identity' })
     const sent = await request(stack.app)
       .post('/api/identity/otps/email/discovery/send')
       .send({ email_address: 'a@b.test' })
     expect(sent.status).toBe(200)
     expect((await request(stack.app).get('/auth/session')).status).toBe(404)
+  })
+
+  test('a POST route answers other methods with 405 and Allow: POST', async () => {
+    const stack = await start()
+    const response = await request(stack.app).get('/auth/otps/email/discovery/send')
+    expect(response.status).toBe(405)
+    expect(response.headers.allow).toBe('POST')
   })
 })

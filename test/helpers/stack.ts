@@ -2,6 +2,7 @@
 import type { RequestListener } from 'node:http'
 import express from 'express'
 import Koa from 'koa'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import type { StytchB2BOptions } from '../../src/express/index.js'
 import * as onExpress from '../../src/express/index.js'
 import type { Auth, RequireSessionOptions } from '../../src/index.js'
@@ -9,6 +10,7 @@ import * as onKoa from '../../src/koa/index.js'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { STYTCH_PATHS, stytchPath } from '../../src/wire/paths.js'
 import { createTestClock, type TestClock } from './clock.js'
+import { cookieHeader, setCookiesOf } from './cookies.js'
 import { callStytch } from './local-api.js'
 import { startUpstreamProxy, type UpstreamProxy } from './upstream-proxy.js'
 
@@ -186,21 +188,6 @@ export async function seedOrganization(
   return { organizationId, slug }
 }
 
-/** `name=value` pairs of the Set-Cookie headers of a response, for the next request's Cookie header. */
-export function cookieHeader(setCookies: readonly string[] | string | undefined): string {
-  const list = typeof setCookies === 'string' ? [setCookies] : (setCookies ?? [])
-  return list
-    .map((line) => line.split(';')[0] ?? '')
-    .filter((pair) => !pair.endsWith('='))
-    .join('; ')
-}
-
-/** Set-Cookie headers of a supertest response, as an array. */
-export function setCookiesOf(response: { headers: Record<string, unknown> }): string[] {
-  const value = response.headers['set-cookie']
-  return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : []
-}
-
 /** The latest code sent to an email, read from the local server's outbox. */
 export function latestCode(local: LocalServer, email: string): string {
   const message = local.outbox.latest(email)
@@ -216,19 +203,25 @@ export interface SignedIn {
   setCookies: string[]
 }
 
-/** Signs `email` in to `organizationSlug` through the app's mounted org-login endpoints. */
+/**
+ * Signs `email` in to `organizationSlug` through the app's mounted org-login endpoints: sends the
+ * code, reads it from the outbox, authenticates. `headers` go with both requests.
+ */
 export async function signIn(
-  stack: Stack,
+  stack: Pick<Stack, 'app' | 'local'>,
   email: string,
   organizationSlug: string,
+  headers: Record<string, string> = {},
 ): Promise<SignedIn> {
   const { default: request } = await import('supertest')
   const sent = await request(stack.app)
     .post('/auth/otps/email/login_or_signup')
+    .set(headers)
     .send({ organization_id: organizationSlug, email_address: email })
   if (sent.status !== 200) throw new Error(`login_or_signup failed: ${JSON.stringify(sent.body)}`)
   const response = await request(stack.app)
     .post('/auth/otps/email/authenticate')
+    .set(headers)
     .send({
       organization_id: organizationSlug,
       email_address: email,
@@ -249,5 +242,115 @@ export async function signIn(
     sessionToken: value('stytch_session'),
     sessionJwt: value('stytch_session_jwt'),
     setCookies,
+  }
+}
+
+/**
+ * Sends a discovery code to `email` through the app and authenticates with it (the response of
+ * `POST /auth/otps/email/discovery/authenticate`, whatever its status). `cookie` goes with both.
+ */
+export async function discover(stack: Pick<Stack, 'app' | 'local'>, email: string, cookie = '') {
+  const { default: request } = await import('supertest')
+  const sent = await request(stack.app)
+    .post('/auth/otps/email/discovery/send')
+    .set('cookie', cookie)
+    .send({ email_address: email })
+  if (sent.status !== 200) throw new Error(`discovery send failed: ${JSON.stringify(sent.body)}`)
+  return request(stack.app)
+    .post('/auth/otps/email/discovery/authenticate')
+    .set('cookie', cookie)
+    .send({ email_address: email, code: latestCode(stack.local, email) })
+}
+
+/**
+ * An object that stands for the value a hook builds, before the hook has run: reading it inside a
+ * test reads the current value. Lets a suite write `const stack = useStack()` at describe level.
+ */
+function lateBound<T extends object>(what: string): { value: T; set(value: T | undefined): void } {
+  let current: T | undefined
+  const target = (): T => {
+    if (current === undefined) throw new Error(`${what} is built by a hook: use it inside a test`)
+    return current
+  }
+  const value = new Proxy({} as T, {
+    get: (_, key) => Reflect.get(target(), key),
+    set: (_, key, next) => Reflect.set(target(), key, next),
+    has: (_, key) => Reflect.has(target(), key),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(target(), key),
+  })
+  return {
+    value,
+    set(next) {
+      current = next
+    },
+  }
+}
+
+export interface UseStackOptions {
+  /** `'each'` (default): a fresh stack per test; `'all'`: one for the describe block. */
+  scope?: 'each' | 'all'
+  /** Organizations (slug → member email, or `undefined` for none) to seed once the stack is up. */
+  seed?: Record<string, string | undefined>
+}
+
+/**
+ * Registers hooks that start a stack on `adapter` before each test (or once, `scope: 'all'`) and
+ * close it after; returns the stack as the tests see it.
+ * @example const stack = useStack(adapter, {}, { seed: { acme: 'ada@acme.test' } })
+ */
+export function useStack(
+  adapter: TestAdapter = EXPRESS,
+  options: StytchB2BOptions = {},
+  { scope = 'each', seed = {} }: UseStackOptions = {},
+): Stack {
+  const stack = lateBound<Stack>('the stack')
+  const [before, after] = scope === 'all' ? [beforeAll, afterAll] : [beforeEach, afterEach]
+  let built: Stack | undefined
+  before(async () => {
+    built = await createStack(options, adapter)
+    stack.set(built)
+    for (const [slug, email] of Object.entries(seed))
+      await seedOrganization(built.local, slug, email)
+  })
+  after(async () => {
+    await built?.close()
+    built = undefined
+    stack.set(undefined)
+  })
+  return stack.value
+}
+
+/**
+ * Registers a hook (after `useStack`'s) that signs `email` in to `organizationSlug` before each
+ * test, then zeroes the upstream counts, so a test counts only its own calls.
+ */
+export function useSignedIn(stack: Stack, email: string, organizationSlug: string): SignedIn {
+  const signedIn = lateBound<SignedIn>(`${email}'s session`)
+  beforeEach(async () => {
+    signedIn.set(await signIn(stack, email, organizationSlug))
+    stack.local.resetRequestCounts()
+  })
+  return signedIn.value
+}
+
+/**
+ * For suites whose tests each need their own options: registers an `afterEach` that closes the
+ * stacks a test started, and returns the function that starts one (seeding `seed` as `useStack`).
+ * @example const start = useStackFactory(adapter); const stack = await start({ basePath: '/id' })
+ */
+export function useStackFactory(
+  adapter: TestAdapter = EXPRESS,
+): (options?: StytchB2BOptions, seed?: Record<string, string | undefined>) => Promise<Stack> {
+  const started: Stack[] = []
+  afterEach(async () => {
+    for (const stack of started.splice(0)) await stack.close()
+  })
+  return async (options = {}, seed = {}) => {
+    const stack = await createStack(options, adapter)
+    started.push(stack)
+    for (const [slug, email] of Object.entries(seed))
+      await seedOrganization(stack.local, slug, email)
+    return stack
   }
 }

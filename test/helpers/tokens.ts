@@ -59,3 +59,9 @@ export function randomTokenLike(token: string): string {
 
 /** Stytch session JWTs live five minutes. */
 export const JWT_LIFETIME_MS = 5 * 60_000
+
+/** The claims of `jwt`, issued again at `nowMs` for a Stytch lifetime: what a published key may sign. */
+export function freshClaims(jwt: string, nowMs: number): Record<string, unknown> {
+  const now = Math.floor(nowMs / 1000)
+  return { ...claimsOf(jwt), iat: now, nbf: now, exp: now + JWT_LIFETIME_MS / 1000 }
+}

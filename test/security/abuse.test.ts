@@ -1,29 +1,21 @@
-// Attacks on the flows: OTP guessing and flooding, token misuse, cookie tricks, login CSRF, open redirects, upstream faults, leaks.
+// Attacks on the flows: OTP guessing and flooding, token misuse, cookie tricks, login CSRF, upstream faults, leaks.
 import { randomBytes } from 'node:crypto'
 import request from 'supertest'
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { safeReturnTo } from '../../src/index.js'
-import {
-  cookieHeader,
-  createStack,
-  type Stack,
-  seedOrganization,
-  setCookiesOf,
-  signIn,
-} from '../helpers/stack.js'
+import { beforeEach, describe, expect, test, vi } from 'vitest'
+import { cookieHeader, setCookiesOf } from '../helpers/cookies.js'
+import { EXPRESS, seedOrganization, signIn, useStack } from '../helpers/stack.js'
 
-let stack: Stack
 const logged: string[] = []
-beforeEach(async () => {
+const log = (message: string) => {
+  logged.push(message)
+}
+const stack = useStack(
+  EXPRESS,
+  { logger: { info: log, warn: log } },
+  { seed: { acme: 'ada@acme.test' } },
+)
+beforeEach(() => {
   logged.length = 0
-  const log = (message: string) => {
-    logged.push(message)
-  }
-  stack = await createStack({ logger: { info: log, warn: log } })
-  await seedOrganization(stack.local, 'acme', 'ada@acme.test')
-})
-afterEach(async () => {
-  await stack.close()
 })
 
 const post = (path: string, body: Record<string, unknown>, cookie = '') =>
@@ -269,7 +261,6 @@ describe('cookie tricks', () => {
       .set('cookie', ada.cookie)
     // The test app does not trust proxies, so add one that does.
     expect(plain.status).toBe(200) // http: plain names are the right ones
-    const { EXPRESS } = await import('../helpers/stack.js')
     const secure = EXPRESS.createApp({
       projectId: stack.local.projectId,
       secret: stack.local.secret,
@@ -309,7 +300,7 @@ describe('cookie tricks', () => {
   })
 })
 
-describe('login CSRF and open redirects', () => {
+describe('login CSRF', () => {
   test('a cross-site form cannot log the victim in to the attacker’s account', async () => {
     await post('/otps/email/discovery/send', { email_address: 'attacker@acme.test' })
     const response = await request(stack.app)
@@ -320,30 +311,6 @@ describe('login CSRF and open redirects', () => {
     expect(response.status).toBe(403)
     expect(response.body.error.code).toBe('ERR_CSRF_REJECTED')
     expect(setCookiesOf(response)).toEqual([])
-  })
-
-  test.each([
-    'https://evil.example',
-    '//evil.example',
-    '///evil.example',
-    '/\\evil.example',
-    '\\\\evil.example',
-    '/%2F%2Fevil.example',
-    '%2F%2Fevil.example',
-    '/%5Cevil.example',
-    '/%252F%252Fevil.example',
-    'javascript:alert(1)',
-    '/\tevil',
-    '/%0d%0aLocation:%20https://evil.example',
-    'http:evil.example',
-    '',
-  ])('return_to %j is refused', (value) => {
-    expect(safeReturnTo(value)).toBeUndefined()
-  })
-
-  test('same-origin paths survive', () => {
-    expect(safeReturnTo('/dashboard?tab=2#x')).toBe('/dashboard?tab=2#x')
-    expect(safeReturnTo('/a/b')).toBe('/a/b')
   })
 })
 

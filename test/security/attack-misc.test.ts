@@ -2,38 +2,21 @@
 // Each was found by an outside attack review; those that once failed are noted as regressions.
 import { request as httpRequest } from 'node:http'
 import request from 'supertest'
-import { afterEach, describe, expect, test } from 'vitest'
-import {
-  ADAPTERS,
-  cookieHeader,
-  createStack,
-  type Stack,
-  seedOrganization,
-  setCookiesOf,
-} from '../helpers/stack.js'
+import { describe, expect, test } from 'vitest'
+import { cookieHeader, setCookiesOf } from '../helpers/cookies.js'
+import { ADAPTERS, discover, seedOrganization, useStackFactory } from '../helpers/stack.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
-  let stack: Stack
-  afterEach(async () => {
-    await stack.close()
-  })
+  const start = useStackFactory(adapter)
 
   // Regression (a hole once): the id-shaped-slug refusal only looks at an explicit organization_slug. Leave it out and
   // the slug is derived from the email domain's first label, which the attacker picks freely
   // (a domain like organization-test-<victim uuid>.com): the new organization's slug IS the
   // victim's id.
   test('an organization created without a slug must not get an id-shaped slug', async () => {
-    stack = await createStack({}, adapter)
+    const stack = await start()
     const victim = await seedOrganization(stack.local, 'victim-corp', 'vera@victim.test')
-    const email = `eve@${victim.organizationId}.test`
-    const sent = await request(stack.app)
-      .post('/auth/otps/email/discovery/send')
-      .send({ email_address: email })
-    expect(sent.status).toBe(200)
-    const code = stack.local.outbox.latest(email)?.code as string
-    const discovered = await request(stack.app)
-      .post('/auth/otps/email/discovery/authenticate')
-      .send({ email_address: email, code })
+    const discovered = await discover(stack, `eve@${victim.organizationId}.test`)
     expect(discovered.status).toBe(200)
     const created = await request(stack.app)
       .post('/auth/discovery/organizations/create')
@@ -53,8 +36,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   // codes are served by the local Stytch server's /__local/outbox, with no credentials and no Host
   // check, on a loopback port a DNS-rebinding page can reach the same way.
   test('the local server outbox must refuse a rebound Host name', async () => {
-    stack = await createStack({}, adapter)
-    await seedOrganization(stack.local, 'acme', 'ada@acme.test')
+    const stack = await start({}, { acme: 'ada@acme.test' })
     await request(stack.app)
       .post('/auth/otps/email/login_or_signup')
       .send({ organization_id: 'acme', email_address: 'ada@acme.test' })
@@ -82,7 +64,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
 
   // appOrigin refuses a rebound Origin even when the browser says same-origin.
   test('with appOrigin, a same-origin POST from a rebound host is refused', async () => {
-    stack = await createStack({ appOrigin: 'http://localhost:3000' }, adapter)
+    const stack = await start({ appOrigin: 'http://localhost:3000' })
     for (const origin of [
       'http://evil.example:3000',
       'http://LOCALHOST:3000',

@@ -1,39 +1,20 @@
 // Attack: the bounded refresh (src/core/flows/refresh.ts), from an outside review. Comments say
 // which tests caught a hole before it was fixed.
 import request from 'supertest'
-import { afterEach, describe, expect, test } from 'vitest'
-import {
-  ADAPTERS,
-  cookieHeader,
-  createStack,
-  type SignedIn,
-  type Stack,
-  seedOrganization,
-  setCookiesOf,
-  signIn,
-} from '../helpers/stack.js'
+import { describe, expect, test } from 'vitest'
+import { cookieHeader, setCookiesOf } from '../helpers/cookies.js'
+import { ADAPTERS, signIn, useSignedIn, useStack } from '../helpers/stack.js'
 import { JWT_LIFETIME_MS, randomTokenLike } from '../helpers/tokens.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
-  let stack: Stack
-  afterEach(async () => {
-    await stack.close()
-  })
-
-  async function start(): Promise<{ vera: SignedIn }> {
-    stack = await createStack({}, adapter)
-    await seedOrganization(stack.local, 'acme', 'vera@acme.test')
-    await seedOrganization(stack.local, 'evil', 'eve@evil.test')
-    const vera = await signIn(stack, 'vera@acme.test', 'acme')
-    return { vera }
-  }
+  const stack = useStack(adapter, {}, { seed: { acme: 'vera@acme.test', evil: 'eve@evil.test' } })
+  const vera = useSignedIn(stack, 'vera@acme.test', 'acme')
 
   // Regression (a hole once): anyone holding a victim's *expired* JWT (logs, a bearer call captured earlier, a
   // Referer, a screenshot of devtools…) spends the victim's whole refusal budget with 5 random
   // tokens; the victim's own, valid token is then refused without a call ('blocked' → 401) for up
   // to an hour: a forced logout needing no session token.
   test('five random tokens beside a leaked expired JWT must not lock the owner out', async () => {
-    const { vera } = await start()
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)
     for (let i = 0; i < 5; i++) {
       const forged = await request(stack.app)
@@ -54,7 +35,6 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   // (session revoked upstream), the OLD cookie pair (expired JWT + token, e.g. left in another tab
   // or copied earlier) still gets a session and is handed a fresh JWT valid for 5 more minutes.
   test('after logout, the old pair must not be served from the refresh grace cache', async () => {
-    const { vera } = await start()
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)
     const refreshed = await request(stack.app).get('/protected').set('cookie', vera.cookie)
     expect(refreshed.status).toBe(200)
@@ -71,7 +51,6 @@ describe.each(ADAPTERS)('$name', (adapter) => {
 
   // the grace cache is keyed by token but checked against the JWT's session id.
   test("the victim token beside another member's expired JWT gets nothing from the cache", async () => {
-    const { vera } = await start()
     const eve = await signIn(stack, 'eve@evil.test', 'evil')
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)
     const warm = await request(stack.app).get('/protected').set('cookie', vera.cookie)
@@ -111,7 +90,6 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     ['408 timeout', { kind: 'status', status: 408 }],
   ] as const) {
     test(`upstream ${label} on refresh leaves cookies alone`, async () => {
-      const { vera } = await start()
       stack.clock.advance(JWT_LIFETIME_MS + 60_000)
       stack.proxy.setFault('/v1/b2b/sessions/authenticate', fault)
       const response = await request(stack.app).get('/protected').set('cookie', vera.cookie)

@@ -3,19 +3,19 @@ import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startLocalServer } from '../../src/local-server/index.js'
+import { setCookiesOf } from '../helpers/cookies.js'
 import { callStytch } from '../helpers/local-api.js'
+import { type SignedIn, signIn, useStack } from '../helpers/stack.js'
 import {
-  createStack,
-  type SignedIn,
-  type Stack,
-  seedOrganization,
-  setCookiesOf,
-  signIn,
-} from '../helpers/stack.js'
-import { b64url, claimsOf, createTestSigner, type TestSigner } from '../helpers/tokens.js'
+  b64url,
+  claimsOf,
+  createTestSigner,
+  freshClaims,
+  type TestSigner,
+} from '../helpers/tokens.js'
 import { startTrapServer, type TrapServer } from '../helpers/trap-server.js'
 
-let stack: Stack
+const stack = useStack(undefined, {}, { scope: 'all', seed: { acme: 'ada@acme.test' } })
 let ada: SignedIn
 let signer: TestSigner
 let trap: TrapServer
@@ -24,13 +24,10 @@ let realKid: string
 let publicJwk: { n: string; e: string; kid: string }
 
 beforeAll(async () => {
-  stack = await createStack()
   trap = await startTrapServer()
-  await seedOrganization(stack.local, 'acme', 'ada@acme.test')
   ada = await signIn(stack, 'ada@acme.test', 'acme')
   signer = await createTestSigner(stack.proxy)
-  const now = Math.floor(stack.clock.now() / 1000)
-  base = { ...claimsOf(ada.sessionJwt), iat: now, nbf: now, exp: now + 300 }
+  base = freshClaims(ada.sessionJwt, stack.clock.now())
   const jwks = await callStytch(
     stack.local,
     'GET',
@@ -46,7 +43,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await trap.close()
-  await stack.close()
 })
 
 /** Sends the token as a bearer header and as cookies (with the real session token beside it). */

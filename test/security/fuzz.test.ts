@@ -1,29 +1,21 @@
 // Property-based fuzzing: 20,000+ mutated and grammar-built tokens through the real verification path.
 import fc from 'fast-check'
 import request from 'supertest'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { type Auth, createAuth } from '../../src/index.js'
 import { callStytch } from '../helpers/local-api.js'
-import {
-  createStack,
-  type SignedIn,
-  type Stack,
-  seedOrganization,
-  signIn,
-} from '../helpers/stack.js'
+import { type SignedIn, signIn, useStack } from '../helpers/stack.js'
 import { claimsOf } from '../helpers/tokens.js'
 import { grammarTokens, mutatedTokens } from './token-arbitraries.js'
 
 /** Runs per CI run; `scripts/fuzz-tokens-soak.ts` runs a million. */
 const RUNS = { mutated: 10_000, grammar: 10_000, http: 500 }
 
-let stack: Stack
+const stack = useStack(undefined, {}, { scope: 'all', seed: { acme: 'ada@acme.test' } })
 let ada: SignedIn
 let auth: Auth
 let kids: string[]
 beforeAll(async () => {
-  stack = await createStack()
-  await seedOrganization(stack.local, 'acme', 'ada@acme.test')
   ada = await signIn(stack, 'ada@acme.test', 'acme')
   auth = createAuth({
     projectId: stack.local.projectId,
@@ -39,16 +31,12 @@ beforeAll(async () => {
   kids = jwks.body.keys.map((key: { kid: string }) => key.kid)
   stack.local.resetRequestCounts()
 })
-afterAll(async () => {
-  await stack.close()
-})
 
+/** A plain-http GET from loopback, as the adapters hand it to `auth.authenticate`. */
+const LOOPBACK_GET = { method: 'GET', url: '/', https: false, hostname: '127.0.0.1' }
 const bearer = (token: string) => ({
-  method: 'GET',
-  url: '/',
+  ...LOOPBACK_GET,
   headers: { authorization: `Bearer ${token}` },
-  https: false,
-  hostname: '127.0.0.1',
 })
 
 test('the real token passes (control)', async () => {

@@ -1,33 +1,27 @@
 // The organization guard: organizationId matches ids only, so no slug an attacker picks can pass another organization's guard.
 import request from 'supertest'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { cookieHeader, setCookiesOf } from '../helpers/cookies.js'
 import {
   ADAPTERS,
-  cookieHeader,
-  createStack,
+  discover,
   type SeededOrganization,
-  type Stack,
   seedOrganization,
-  setCookiesOf,
   signIn,
+  useStack,
 } from '../helpers/stack.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
-  let stack: Stack
+  const stack = useStack(adapter, {}, { seed: { acme: 'ada@acme.test' } })
   let victim: SeededOrganization
   let runs = 0
   beforeEach(async () => {
-    stack = await createStack({}, adapter)
     victim = await seedOrganization(stack.local, 'victim-corp', 'vera@victim.test')
-    await seedOrganization(stack.local, 'acme', 'ada@acme.test')
     runs = 0
     stack.get('/victim/admin', { organizationId: victim.organizationId }, () => {
       runs++
       return 'victim data'
     })
-  })
-  afterEach(async () => {
-    await stack.close()
   })
 
   test('a member of another organization gets 403 and the handler never runs', async () => {
@@ -59,13 +53,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   })
 
   test("the attack: creating an organization whose slug is the victim's id is refused, and the guard holds", async () => {
-    await request(stack.app)
-      .post('/auth/otps/email/discovery/send')
-      .send({ email_address: 'eve@evil.test' })
-    const code = stack.local.outbox.latest('eve@evil.test')?.code as string
-    const discovered = await request(stack.app)
-      .post('/auth/otps/email/discovery/authenticate')
-      .send({ email_address: 'eve@evil.test', code })
+    const discovered = await discover(stack, 'eve@evil.test')
     expect(discovered.status).toBe(200)
     const created = await request(stack.app)
       .post('/auth/discovery/organizations/create')

@@ -1,33 +1,24 @@
 // Refresh of an expired JWT under attack: bounded upstream calls, shared answers, and nobody logged out by a 429.
 import request from 'supertest'
-import { afterEach, describe, expect, test, vi } from 'vitest'
-import type { StytchB2BOptions } from '../../src/index.js'
-import {
-  ADAPTERS,
-  createStack,
-  type SignedIn,
-  type Stack,
-  seedOrganization,
-  setCookiesOf,
-  signIn,
-} from '../helpers/stack.js'
+import { describe, expect, test, vi } from 'vitest'
+import { cookieNames, setCookiesOf } from '../helpers/cookies.js'
+import { ADAPTERS, type SignedIn, type Stack, signIn, useStackFactory } from '../helpers/stack.js'
 import { JWT_LIFETIME_MS, randomTokenLike } from '../helpers/tokens.js'
 
 const AUTHENTICATE = 'POST /v1/b2b/sessions/authenticate'
+const ACME = { acme: 'ada@acme.test' }
 
 function cookiesWith(signedIn: SignedIn, token: string): string {
   return `stytch_session=${token}; stytch_session_jwt=${signedIn.sessionJwt}`
 }
 
 describe.each(ADAPTERS)('$name', (adapter) => {
+  const start = useStackFactory(adapter)
   let stack: Stack
-  afterEach(async () => {
-    await stack.close()
-  })
 
-  async function signedInWithExpiredJwt(options: StytchB2BOptions = {}): Promise<SignedIn> {
-    stack = await createStack(options, adapter)
-    await seedOrganization(stack.local, 'acme', 'ada@acme.test')
+  /** A stack on which Ada signed in, then her JWT expired. */
+  async function signedInWithExpiredJwt(): Promise<SignedIn> {
+    stack = await start({}, ACME)
     const ada = await signIn(stack, 'ada@acme.test', 'acme')
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)
     return ada
@@ -70,7 +61,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
         .get('/protected')
         .set('cookie', cookiesWith(ada, stranger))
       expect(again.status).toBe(401)
-      expect(setCookiesOf(again).map((line) => line.split('=')[0])).toEqual([
+      expect(cookieNames(setCookiesOf(again))).toEqual([
         'stytch_session',
         'stytch_session_jwt',
         'stytch_intermediate_session',
@@ -132,8 +123,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   }
 
   test('refreshes in flight are capped: past maxConcurrentRefreshes, 503 with Retry-After at once', async () => {
-    stack = await createStack({ maxConcurrentRefreshes: 2, requestTimeoutMs: 1500 }, adapter)
-    await seedOrganization(stack.local, 'acme', 'ada@acme.test')
+    stack = await start({ maxConcurrentRefreshes: 2, requestTimeoutMs: 1500 }, ACME)
     const sessions: SignedIn[] = []
     for (let i = 0; i < 3; i++) sessions.push(await signIn(stack, 'ada@acme.test', 'acme'))
     stack.clock.advance(JWT_LIFETIME_MS + 60_000)

@@ -1,33 +1,25 @@
 // Enumeration through the send limit: member and non-member addresses get the same answer, send by send, limited or not.
 import request from 'supertest'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../src/index.js'
-import {
-  ADAPTERS,
-  createStack,
-  type Stack,
-  seedOrganization,
-  setCookiesOf,
-} from '../helpers/stack.js'
+import { setCookiesOf } from '../helpers/cookies.js'
+import { ADAPTERS, type Stack, useStackFactory } from '../helpers/stack.js'
 
 const MEMBER = 'ada@acme.test'
 const STRANGER = 'eve@acme.test'
 const SENDS = 35
 
 describe.each(ADAPTERS)('$name', (adapter) => {
+  const startStack = useStackFactory(adapter)
   let stack: Stack
   const logged: string[] = []
-  afterEach(async () => {
-    await stack.close()
-  })
 
   async function start(options: StytchB2BOptions = {}): Promise<void> {
     logged.length = 0
     const log = (message: string) => {
       logged.push(message)
     }
-    stack = await createStack({ logger: { info: log, warn: log }, ...options }, adapter)
-    await seedOrganization(stack.local, 'acme', MEMBER)
+    stack = await startStack({ logger: { info: log, warn: log }, ...options }, { acme: MEMBER })
   }
 
   /** Status, body (the echoed address blanked) and cookies of one send. */
@@ -82,13 +74,5 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(stack.local.outbox.list({ emailAddress: MEMBER }).length).toBeLessThan(SENDS)
     expect(logged.join('\n')).toContain('Stytch rate-limited a code send')
     expect(logged.join('\n')).not.toContain(MEMBER)
-  })
-
-  test('the limit counts addresses case-insensitively', async () => {
-    await start({ sendLimit: { max: 2, windowSeconds: 60 } })
-    const path = '/otps/email/discovery/send'
-    expect((await send(path, { email_address: 'Ada@acme.test' })).status).toBe(200)
-    expect((await send(path, { email_address: 'ADA@ACME.TEST' })).status).toBe(200)
-    expect((await send(path, { email_address: MEMBER })).status).toBe(429)
   })
 })

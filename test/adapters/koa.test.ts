@@ -2,7 +2,7 @@
 import { bodyParser } from '@koa/bodyparser'
 import Koa from 'koa'
 import request from 'supertest'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { AuthError, type StytchB2BOptions } from '../../src/index.js'
 import {
   authenticateDiscoveryCode,
@@ -11,23 +11,10 @@ import {
   sendLoginCode,
   stytchB2B,
 } from '../../src/koa/index.js'
-import {
-  createStack,
-  KOA,
-  latestCode,
-  type Stack,
-  seedOrganization,
-  setCookiesOf,
-} from '../helpers/stack.js'
+import { cookieNames, maskValues, setCookiesOf } from '../helpers/cookies.js'
+import { KOA, latestCode, useStack } from '../helpers/stack.js'
 
-let stack: Stack
-beforeEach(async () => {
-  stack = await createStack({}, KOA)
-  await seedOrganization(stack.local, 'acme', 'ada@acme.test')
-})
-afterEach(async () => {
-  await stack.close()
-})
+const stack = useStack(KOA, {}, { seed: { acme: 'ada@acme.test' } })
 
 /** A Koa app on the stack's local server: `setup` adds middleware before and after stytchB2B(). */
 function koaApp(
@@ -121,7 +108,7 @@ describe('per-endpoint middleware throws AuthErrors to Koa', () => {
     expect(verified.status).toBe(200)
     expect(verified.body).toEqual({ ok: true })
     expect(verified.headers['cache-control']).toBe('no-store')
-    expect(setCookiesOf(verified).map((line) => line.split('=')[0])).toEqual([
+    expect(cookieNames(setCookiesOf(verified))).toEqual([
       'stytch_session',
       'stytch_session_jwt',
       'stytch_intermediate_session',
@@ -190,7 +177,7 @@ describe('our Set-Cookie and ctx.cookies', () => {
       .set('host', 'app.example')
       .send({ ...LOGIN, code: latestCode(stack.local, 'ada@acme.test') })
     expect(response.status).toBe(200)
-    const cookies = setCookiesOf(response).map((line) => line.replace(/^([^=]+)=[^;]+;/, '$1=<v>;'))
+    const cookies = maskValues(setCookiesOf(response))
     // Plain http to a non-loopback host: ctx.cookies.set(…, { secure: true }) would throw here,
     // while our policy still sets Secure and the __Host- prefix.
     expect(cookies).toEqual([

@@ -1,16 +1,22 @@
 // Each example (Express, Koa) end to end without a browser: every page a person sees, statuses, cookies and errors in words.
+import type { RequestListener } from 'node:http'
 import request from 'supertest'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { DEMO } from '../../examples/shared/demo.js'
 import { appOriginsFor } from '../../examples/shared/hosts.js'
 import {
-  callStytch,
+  CLEARED_COOKIES,
+  type CookieJar,
+  cookieNames,
   createCookieJar,
+  sessionCookiePattern,
+} from '../helpers/cookies.js'
+import { seedOrganization } from '../helpers/stack.js'
+import {
   EXAMPLES,
   type ExampleStack,
   organizationChoices,
   parseMailbox,
-  seedOrganization,
   startExample,
   textOf,
 } from './example-stack.js'
@@ -27,7 +33,13 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     await stack.close()
   })
 
-  type Jar = ReturnType<typeof createCookieJar>
+  /** A form POST as a browser sends it, with the cookies in `cookie`; `app` defaults to the stack's. */
+  const postForm = (
+    path: string,
+    body: Record<string, unknown> | string,
+    cookie = '',
+    app: RequestListener = stack.app,
+  ) => request(app).post(path).set('cookie', cookie).type('form').send(body)
 
   /** Reads the newest code for `email` from the development mailbox page, as a person would. */
   async function codeFromMailbox(email: string, kind: string): Promise<string> {
@@ -39,21 +51,17 @@ describe.each(EXAMPLES)('the $name example', (example) => {
   }
 
   /** Sign-in page → code → organizations page. Returns the organizations page. */
-  async function discover(jar: Jar, email: string, returnTo = '', formQuery = returnTo) {
-    const sent = await request(stack.app)
-      .post(`/login/send${returnTo}`)
-      .set('cookie', jar.header())
-      .type('form')
-      .send({ email_address: email })
+  async function discover(jar: CookieJar, email: string, returnTo = '', formQuery = returnTo) {
+    const sent = await postForm(`/login/send${returnTo}`, { email_address: email }, jar.header())
     expect(sent.status).toBe(200)
     expect(textOf(sent.text)).toContain(`If ${email} can sign in, we sent it a 6-digit code.`)
     expect(sent.text).toContain(`action="/login/code${formQuery}"`)
     const code = await codeFromMailbox(email, 'discovery')
-    const organizations = await request(stack.app)
-      .post(`/login/code${returnTo}`)
-      .set('cookie', jar.header())
-      .type('form')
-      .send({ email_address: email, code })
+    const organizations = await postForm(
+      `/login/code${returnTo}`,
+      { email_address: email, code },
+      jar.header(),
+    )
     expect(organizations.status).toBe(200)
     const set = jar.update(organizations)
     expect(set).toHaveLength(1)
@@ -65,7 +73,9 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
   describe('page by page', () => {
     test('sign in, choose, dashboard, switch, create, organization login, log out', async () => {
-      const globexId = await seedOrganization(stack.local, 'Globex', 'globex', ADA)
+      const { organizationId: globexId } = await seedOrganization(stack.local, 'globex', ADA, {
+        organization_name: 'Globex',
+      })
       const jar = createCookieJar()
 
       // 1. The sign-in page, with the demo hint and the development mailbox.
@@ -93,24 +103,14 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
       // 3. Join the demo organization: 303 to the dashboard, session cookies, the step's cookie gone.
       const demo = choices.find((c) => c.button === 'Join')?.id ?? ''
-      const joined = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: demo })
+      const joined = await postForm('/login/organization', { organization_id: demo }, jar.header())
       expect(joined.status).toBe(303)
       expect(joined.headers.location).toBe('/dashboard')
       const sessionCookies = jar.update(joined)
       expect(sessionCookies).toHaveLength(3)
-      expect(sessionCookies[0]).toMatch(
-        /^stytch_session=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
-      )
-      expect(sessionCookies[1]).toMatch(
-        /^stytch_session_jwt=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
-      )
-      expect(sessionCookies[2]).toBe(
-        'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-      )
+      expect(sessionCookies[0]).toMatch(sessionCookiePattern('stytch_session'))
+      expect(sessionCookies[1]).toMatch(sessionCookiePattern('stytch_session_jwt'))
+      expect(sessionCookies[2]).toBe(CLEARED_COOKIES[2])
       expect(jar.names()).toEqual(['stytch_session', 'stytch_session_jwt'])
 
       const dashboard = await request(stack.app).get('/dashboard').set('cookie', jar.header())
@@ -124,14 +124,10 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(board).toContain('Globex You are a member Switch')
 
       // 4. Switch to Globex.
-      const switched = await request(stack.app)
-        .post('/switch')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: globexId })
+      const switched = await postForm('/switch', { organization_id: globexId }, jar.header())
       expect(switched.status).toBe(303)
       expect(switched.headers.location).toBe('/dashboard')
-      expect(jar.update(switched).map((c) => c.split('=')[0])).toEqual([
+      expect(cookieNames(jar.update(switched))).toEqual([
         'stytch_session',
         'stytch_session_jwt',
         'stytch_intermediate_session',
@@ -144,11 +140,11 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
       // Create an organization: discovery again, then the create form.
       await discover(jar, ADA)
-      const created = await request(stack.app)
-        .post('/login/create')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_name: 'Hopper Labs', organization_slug: 'hopper-labs' })
+      const created = await postForm(
+        '/login/create',
+        { organization_name: 'Hopper Labs', organization_slug: 'hopper-labs' },
+        jar.header(),
+      )
       expect(created.status).toBe(303)
       expect(created.headers.location).toBe('/dashboard')
       jar.update(created)
@@ -163,40 +159,30 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(orgLogin.status).toBe(200)
       expect(textOf(orgLogin.text)).toContain('Sign in to globex')
       expect(orgLogin.text).toContain('<input type="hidden" name="organization_id" value="globex">')
-      const orgSent = await request(stack.app)
-        .post('/org/globex/login/send')
-        .type('form')
-        .send({ organization_id: 'globex', email_address: ADA })
+      const orgSent = await postForm('/org/globex/login/send', {
+        organization_id: 'globex',
+        email_address: ADA,
+      })
       expect(orgSent.status).toBe(200)
       expect(textOf(orgSent.text)).toContain('Check your email for globex')
       const orgCode = await codeFromMailbox(ADA, 'login')
-      const orgIn = await request(stack.app)
-        .post('/org/globex/login/code')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: 'globex', email_address: ADA, code: orgCode })
+      const orgIn = await postForm(
+        '/org/globex/login/code',
+        { organization_id: 'globex', email_address: ADA, code: orgCode },
+        jar.header(),
+      )
       expect(orgIn.status).toBe(303)
       expect(orgIn.headers.location).toBe('/dashboard')
-      expect(jar.update(orgIn)[0]).toMatch(
-        /^stytch_session=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
-      )
+      expect(jar.update(orgIn)[0]).toMatch(sessionCookiePattern('stytch_session'))
       const viaOrgLogin = await request(stack.app).get('/dashboard').set('cookie', jar.header())
       expect(textOf(viaOrgLogin.text)).toContain('Organization Globex (globex)')
 
       // Log out: every cookie cleared, the session revoked upstream.
       const stale = jar.header()
-      const loggedOut = await request(stack.app)
-        .post('/logout')
-        .set('cookie', jar.header())
-        .type('form')
-        .send('')
+      const loggedOut = await postForm('/logout', '', jar.header())
       expect(loggedOut.status).toBe(303)
       expect(loggedOut.headers.location).toBe('/login?logged_out=1')
-      expect(jar.update(loggedOut)).toEqual([
-        'stytch_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-        'stytch_session_jwt=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-        'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-      ])
+      expect(jar.update(loggedOut)).toEqual(CLEARED_COOKIES)
       expect(jar.names()).toEqual([])
       // One revocation for the session the switch left, one for the logout.
       expect(stack.local.requestCount('POST /v1/b2b/sessions/revoke')).toBe(2)
@@ -228,11 +214,11 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       const organizations = await discover(jar, 'bo@example.com', returnTo)
       const [choice] = organizationChoices(organizations.text)
       expect(organizations.text).toContain(`action="/login/organization${returnTo}"`)
-      const joined = await request(stack.app)
-        .post(`/login/organization${returnTo}`)
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: choice?.id })
+      const joined = await postForm(
+        `/login/organization${returnTo}`,
+        { organization_id: choice?.id },
+        jar.header(),
+      )
       expect(joined.status).toBe(303)
       expect(joined.headers.location).toBe('/dashboard?tab=members')
 
@@ -243,22 +229,22 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       const jar2 = createCookieJar()
       const evilQuery = `?return_to=${encodeURIComponent('//evil.test/x')}`
       const list = await discover(jar2, 'cy@example.com', evilQuery, '')
-      const entered = await request(stack.app)
-        .post(`/login/organization${evilQuery}`)
-        .set('cookie', jar2.header())
-        .type('form')
-        .send({ organization_id: organizationChoices(list.text)[0]?.id })
+      const entered = await postForm(
+        `/login/organization${evilQuery}`,
+        { organization_id: organizationChoices(list.text)[0]?.id },
+        jar2.header(),
+      )
       expect(entered.headers.location).toBe('/dashboard')
     })
   })
 
   describe('failures, in words, on the page they happened', () => {
     async function sendCode(email: string) {
-      await request(stack.app).post('/login/send').type('form').send({ email_address: email })
+      await postForm('/login/send', { email_address: email })
       return codeFromMailbox(email, 'discovery')
     }
     const tryCode = (email: string, code: string) =>
-      request(stack.app).post('/login/code').type('form').send({ email_address: email, code })
+      postForm('/login/code', { email_address: email, code })
 
     test('a wrong code shows the code form again, with no cookie', async () => {
       const code = await sendCode(ADA)
@@ -299,39 +285,32 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     })
 
     test('invalid input and a taken slug re-show the form with what was typed', async () => {
-      const bad = await request(stack.app)
-        .post('/login/send')
-        .type('form')
-        .send({ email_address: 'not an email' })
+      const bad = await postForm('/login/send', { email_address: 'not an email' })
       expect(bad.status).toBe(400)
       expect(textOf(bad.text)).toContain('Please check what you entered')
       expect(bad.text).toContain('value="not an email"')
 
       const jar = createCookieJar()
       await discover(jar, 'dee@example.com')
-      const taken = await request(stack.app)
-        .post('/login/create')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_name: 'Mine', organization_slug: DEMO.organizationSlug })
+      const taken = await postForm(
+        '/login/create',
+        { organization_name: 'Mine', organization_slug: DEMO.organizationSlug },
+        jar.header(),
+      )
       expect(taken.status).toBe(400)
       expect(textOf(taken.text)).toContain('That organization address is taken')
       expect(taken.text).toContain('value="Mine"')
       expect(taken.text).toContain(`value="${DEMO.organizationSlug}"`)
 
-      const unknownField = await request(stack.app)
-        .post('/login/send')
-        .type('form')
-        .send({ email_address: ADA, remember_me: 'on' })
+      const unknownField = await postForm('/login/send', { email_address: ADA, remember_me: 'on' })
       expect(unknownField.status).toBe(400)
       expect(textOf(unknownField.text)).toContain('Unknown field "remember_me"')
     })
 
     test('an expired or missing sign-in step asks to start again', async () => {
-      const missing = await request(stack.app)
-        .post('/login/organization')
-        .type('form')
-        .send({ organization_id: DEMO.organizationSlug })
+      const missing = await postForm('/login/organization', {
+        organization_id: DEMO.organizationSlug,
+      })
       expect(missing.status).toBe(401)
       const text = textOf(missing.text)
       expect(text).toContain('Your sign-in step has expired')
@@ -339,11 +318,11 @@ describe.each(EXAMPLES)('the $name example', (example) => {
 
       const jar = createCookieJar()
       await discover(jar, 'ed@example.com')
-      const forged = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', 'stytch_intermediate_session=forged-token')
-        .type('form')
-        .send({ organization_id: DEMO.organizationSlug })
+      const forged = await postForm(
+        '/login/organization',
+        { organization_id: DEMO.organizationSlug },
+        'stytch_intermediate_session=forged-token',
+      )
       expect(textOf(forged.text)).toContain('Your sign-in step has expired')
     })
 
@@ -362,21 +341,18 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     test('Stytch unreachable: sign-in says so; the dashboard still shows the session', async () => {
       const jar = createCookieJar()
       const list = await discover(jar, 'fay@example.com')
-      const joined = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: organizationChoices(list.text)[0]?.id })
+      const joined = await postForm(
+        '/login/organization',
+        { organization_id: organizationChoices(list.text)[0]?.id },
+        jar.header(),
+      )
       jar.update(joined)
       expect((await request(stack.app).get('/dashboard').set('cookie', jar.header())).status).toBe(
         200,
       )
 
       await stack.close()
-      const down = await request(stack.app)
-        .post('/login/send')
-        .type('form')
-        .send({ email_address: ADA })
+      const down = await postForm('/login/send', { email_address: ADA })
       expect(down.status).toBe(503)
       expect(textOf(down.text)).toContain('Sign-in is unavailable right now')
       expect(down.text).toContain(`value="${ADA}"`)
@@ -389,36 +365,31 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     })
 
     test('an organization that requires MFA is explained, not entered', async () => {
-      const created = await callStytch(stack.local, '/v1/b2b/organizations', {
+      const { organizationId: fortId } = await seedOrganization(stack.local, 'fort-knox', ADA, {
         organization_name: 'Fort Knox',
-        organization_slug: 'fort-knox',
         mfa_policy: 'REQUIRED_FOR_ALL',
-      })
-      const fortId = (created.organization as { organization_id: string }).organization_id
-      await callStytch(stack.local, `/v1/b2b/organizations/${fortId}/members`, {
-        email_address: ADA,
       })
       const jar = createCookieJar()
       const list = await discover(jar, ADA)
       expect(textOf(list.text)).toContain(
         'Fort Knox You are a member · needs another sign-in method',
       )
-      const entered = await request(stack.app)
-        .post('/login/organization')
-        .set('cookie', jar.header())
-        .type('form')
-        .send({ organization_id: fortId })
+      const entered = await postForm(
+        '/login/organization',
+        { organization_id: fortId },
+        jar.header(),
+      )
       expect(entered.status).toBe(200)
       expect(textOf(entered.text)).toContain('More verification needed')
       // No session: the intermediate session is kept for the next factor.
-      expect(jar.update(entered).map((c) => c.split('=')[0])).toEqual([
-        'stytch_intermediate_session',
-      ])
+      expect(cookieNames(jar.update(entered))).toEqual(['stytch_intermediate_session'])
       expect(jar.names()).toEqual(['stytch_intermediate_session'])
     })
 
     test('text from Stytch is escaped', async () => {
-      await seedOrganization(stack.local, '<img src=x onerror=alert(1)>', 'xss-org', ADA)
+      await seedOrganization(stack.local, 'xss-org', ADA, {
+        organization_name: '<img src=x onerror=alert(1)>',
+      })
       const page = await discover(createCookieJar(), ADA)
       expect(page.text).not.toContain('<img src=x')
       expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;')
@@ -437,7 +408,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(signIn.status).toBe(200)
       expect(signIn.text).not.toContain('/dev/mailbox')
       expect((await request(app).get('/dev/mailbox')).status).toBe(404)
-      const sent = await request(app).post('/login/send').type('form').send({ email_address: ADA })
+      const sent = await postForm('/login/send', { email_address: ADA }, undefined, app)
       expect(sent.text).not.toContain('/dev/mailbox')
     })
   })
@@ -455,7 +426,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       })
 
     test('without appOrigin the mailbox answers loopback host names only', async () => {
-      await request(stack.app).post('/login/send').type('form').send({ email_address: ADA })
+      await postForm('/login/send', { email_address: ADA })
       const code = stack.local.outbox.latest(ADA)?.code as string
       for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1.evil.example']) {
         const page = await request(stack.app).get('/dev/mailbox').set('host', host).set(HTML)

@@ -1,4 +1,4 @@
-// Runs each example (Express, Koa) against its own local Stytch server (127.0.0.1:0) with demo data; HTML and cookie helpers.
+// Runs each example (Express, Koa) against its own local Stytch server (127.0.0.1:0) with demo data; HTML helpers.
 import type { RequestListener } from 'node:http'
 import { type LocalServer, startLocalServer } from 'stytch-b2b-middleware/local-server'
 import { createApp as createExpressApp } from '../../examples/express/app.js'
@@ -49,44 +49,6 @@ export async function startExample(
   }
 }
 
-/** Calls the local Stytch API with Basic auth, as a back office would. */
-export async function callStytch(
-  local: LocalServer,
-  path: string,
-  body: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(`${local.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${local.projectId}:${local.secret}`).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  })
-  const json = (await response.json()) as Record<string, unknown>
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`)
-  return json
-}
-
-/** Creates an organization with an active member, through the Stytch API. */
-export async function seedOrganization(
-  local: LocalServer,
-  name: string,
-  slug: string,
-  memberEmail: string,
-): Promise<string> {
-  const created = await callStytch(local, '/v1/b2b/organizations', {
-    organization_name: name,
-    organization_slug: slug,
-  })
-  const organizationId = (created.organization as { organization_id: string }).organization_id
-  await callStytch(local, `/v1/b2b/organizations/${organizationId}/members`, {
-    email_address: memberEmail,
-  })
-  return organizationId
-}
-
 export interface MailboxRow {
   to: string
   code: string
@@ -131,34 +93,4 @@ export function textOf(pageHtml: string): string {
     .replace(/<\/?(a|b|code|em|small|span|strong)\b[^>]*>/g, '')
     .replace(/<[^>]+>/g, ' ')
   return decodeEntities(body).replace(/\s+/g, ' ').trim()
-}
-
-/** A minimal cookie jar for supertest: applies Set-Cookie, deletes on Max-Age=0. */
-export function createCookieJar() {
-  const cookies = new Map<string, string>()
-  return {
-    update(response: { headers: Record<string, unknown> }): string[] {
-      const value = response.headers['set-cookie']
-      const lines = Array.isArray(value)
-        ? (value as string[])
-        : typeof value === 'string'
-          ? [value]
-          : []
-      for (const line of lines) {
-        const [pair = ''] = line.split(';')
-        const index = pair.indexOf('=')
-        const name = pair.slice(0, index)
-        const cookieValue = pair.slice(index + 1)
-        if (/;\s*Max-Age=0(;|$)/i.test(line) || cookieValue === '') cookies.delete(name)
-        else cookies.set(name, cookieValue)
-      }
-      return lines
-    },
-    header(): string {
-      return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-    },
-    names(): string[] {
-      return [...cookies.keys()].sort()
-    },
-  }
 }

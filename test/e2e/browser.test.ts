@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO } from '../../examples/shared/demo.js'
-import { EXAMPLES, type ExampleStack, seedOrganization, startExample } from './example-stack.js'
+import { seedOrganization } from '../helpers/stack.js'
+import { EXAMPLES, type ExampleStack, startExample } from './example-stack.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const HAS_CHROMIUM = existsSync(CHROMIUM)
@@ -30,7 +31,7 @@ describe.runIf(RUN).each(EXAMPLES)('the $name example in Chromium', (example) =>
   beforeAll(async () => {
     if (!HAS_CHROMIUM) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`)
     stack = await startExample(example)
-    await seedOrganization(stack.local, 'Globex', 'globex', ADA)
+    await seedOrganization(stack.local, 'globex', ADA, { organization_name: 'Globex' })
     const listening = createServer(stack.app).listen(0, '127.0.0.1')
     server = listening
     await new Promise<void>((resolve, reject) => {

@@ -1,45 +1,23 @@
-// The mounted endpoints end to end over real HTTP: discovery, organization login, switch, logout.
+// Discovery over real HTTP: code → organizations → exchange or create, then the session it gives (switch, logout).
 import request from 'supertest'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
-  ADAPTERS,
+  CLEARED_COOKIES,
   cookieHeader,
-  createStack,
-  latestCode,
-  type Stack,
-  seedOrganization,
+  sessionCookiePattern,
   setCookiesOf,
-} from '../helpers/stack.js'
+} from '../../../helpers/cookies.js'
+import { ADAPTERS, discover, seedOrganization, useStack } from '../../../helpers/stack.js'
 
 describe.each(ADAPTERS)('$name', (adapter) => {
-  let stack: Stack
-  beforeEach(async () => {
-    stack = await createStack({}, adapter)
-  })
-  afterEach(async () => {
-    await stack.close()
-  })
-
-  const JSON_HEADERS = { 'content-type': 'application/json' }
-
-  async function discover(email: string) {
-    const sent = await request(stack.app)
-      .post('/auth/otps/email/discovery/send')
-      .send({ email_address: email })
-    expect(sent.status).toBe(200)
-    const code = latestCode(stack.local, email)
-    return request(stack.app)
-      .post('/auth/otps/email/discovery/authenticate')
-      .set(JSON_HEADERS)
-      .send({ email_address: email, code })
-  }
+  const stack = useStack(adapter)
 
   describe('discovery flow', () => {
     test('code → organizations → exchange → protected route → logout', async () => {
       const acme = await seedOrganization(stack.local, 'acme', 'ada@acme.test')
       const beta = await seedOrganization(stack.local, 'beta', 'ada@acme.test')
 
-      const authenticated = await discover('ada@acme.test')
+      const authenticated = await discover(stack, 'ada@acme.test')
       expect(authenticated.status).toBe(200)
       expect(authenticated.body.emailAddress).toBe('ada@acme.test')
       expect(
@@ -75,15 +53,9 @@ describe.each(ADAPTERS)('$name', (adapter) => {
       expect(exchanged.body).not.toHaveProperty('sessionJwt')
       const sessionCookies = setCookiesOf(exchanged)
       expect(sessionCookies).toHaveLength(3)
-      expect(sessionCookies[0]).toMatch(
-        /^stytch_session=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
-      )
-      expect(sessionCookies[1]).toMatch(
-        /^stytch_session_jwt=[^;]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
-      )
-      expect(sessionCookies[2]).toBe(
-        'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-      )
+      expect(sessionCookies[0]).toMatch(sessionCookiePattern('stytch_session'))
+      expect(sessionCookies[1]).toMatch(sessionCookiePattern('stytch_session_jwt'))
+      expect(sessionCookies[2]).toBe(CLEARED_COOKIES[2])
 
       const cookies = cookieHeader(sessionCookies)
       const protectedPage = await request(stack.app).get('/protected').set('cookie', cookies)
@@ -113,16 +85,12 @@ describe.each(ADAPTERS)('$name', (adapter) => {
         .set('cookie', betaCookies)
       expect(loggedOut.status).toBe(200)
       expect(loggedOut.body).toEqual({ loggedOut: true, revoked: true })
-      expect(setCookiesOf(loggedOut)).toEqual([
-        'stytch_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-        'stytch_session_jwt=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-        'stytch_intermediate_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax',
-      ])
+      expect(setCookiesOf(loggedOut)).toEqual(CLEARED_COOKIES)
       expect(stack.upstream('POST /v1/b2b/sessions/revoke')).toBe(2)
     })
 
     test('create an organization from the intermediate session', async () => {
-      const authenticated = await discover('grace@hopper.test')
+      const authenticated = await discover(stack, 'grace@hopper.test')
       expect(authenticated.body.discoveredOrganizations).toEqual([])
       const created = await request(stack.app)
         .post('/auth/discovery/organizations/create')
@@ -139,7 +107,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
       await request(stack.app)
         .post('/auth/otps/email/discovery/send')
         .send({ email_address: 'x@y.test' })
-      const code = latestCode(stack.local, 'x@y.test')
+      const code = stack.local.outbox.latest('x@y.test')?.code as string
       const wrong = code === '000000' ? '111111' : '000000'
       const response = await request(stack.app)
         .post('/auth/otps/email/discovery/authenticate')
@@ -149,48 +117,15 @@ describe.each(ADAPTERS)('$name', (adapter) => {
       expect(setCookiesOf(response)).toEqual([])
       expect(JSON.stringify(response.body)).not.toContain(code)
     })
-  })
 
-  describe('organization login', () => {
-    test('login_or_signup then authenticate sets the session cookies', async () => {
-      const acme = await seedOrganization(stack.local, 'acme', 'ada@acme.test')
-      const sent = await request(stack.app)
-        .post('/auth/otps/email/login_or_signup')
-        .send({ organization_id: 'acme', email_address: 'ada@acme.test' })
-      expect(sent.status).toBe(200)
-      expect(sent.body).toEqual({
-        sent: true,
-        emailAddress: 'ada@acme.test',
-        organizationId: 'acme',
-      })
-      const code = latestCode(stack.local, 'ada@acme.test')
-      const response = await request(stack.app).post('/auth/otps/email/authenticate').send({
-        organization_id: 'acme',
-        email_address: 'ada@acme.test',
-        code,
-        session_duration_minutes: 120,
-      })
-      expect(response.status).toBe(200)
-      expect(response.body.memberAuthenticated).toBe(true)
-      expect(response.body.member.organizationId).toBe(acme.organizationId)
-      const cookies = setCookiesOf(response)
-      expect(cookies[0]).toMatch(/Max-Age=7200;/)
-      const page = await request(stack.app).get('/protected').set('cookie', cookieHeader(cookies))
-      expect(page.status).toBe(200)
-    })
-
-    test('an address that may not join gets the same answer as a member', async () => {
-      await seedOrganization(stack.local, 'acme', 'ada@acme.test')
-      const stranger = await request(stack.app)
-        .post('/auth/otps/email/login_or_signup')
-        .send({ organization_id: 'acme', email_address: 'eve@evil.test' })
-      expect(stranger.status).toBe(200)
-      expect(stranger.body).toEqual({
-        sent: true,
-        emailAddress: 'eve@evil.test',
-        organizationId: 'acme',
-      })
-      expect(stack.local.outbox.latest('eve@evil.test')).toBeUndefined()
+    test('a hanging Stytch gives 503 within the request timeout and sets no cookie', async () => {
+      stack.proxy.setFault('/v1/b2b/otps/email/discovery/send', { kind: 'hang' })
+      const response = await request(stack.app)
+        .post('/auth/otps/email/discovery/send')
+        .send({ email_address: 'a@b.test' })
+      expect(response.status).toBe(503)
+      expect(response.body.error.code).toBe('ERR_STYTCH_UNAVAILABLE')
+      expect(setCookiesOf(response)).toEqual([])
     })
   })
 })
