@@ -1,4 +1,4 @@
-// Attack: the bounded refresh (src/core/flows/refresh.ts), from an outside review. Comments say
+// Attack: the bounded refresh (src/core/session/refresh.ts), from an outside review. Comments say
 // which tests caught a hole before it was fixed.
 import request from 'supertest'
 import { describe, expect, test } from 'vitest'
