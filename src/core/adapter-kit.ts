@@ -148,13 +148,14 @@ export function createRouter(basePath: string): (method: string, path: string) =
  * path not ours (hand over to the next handler), else the answer to send: a 405, or the step's
  * result (an `AuthError` as its JSON answer; other errors reject).
  */
-export function answerOf(
+export function answerOf<K>(
   target: Route,
-  run: (step: StepName) => Promise<AuthResponse>,
+  run: (key: K, step: StepName) => Promise<AuthResponse>,
+  key: K,
 ): AuthResponse | Promise<AuthResponse> | undefined {
   if (target === undefined) return undefined
   if ('answer' in target) return target.answer
-  return run(target.step).catch((error: unknown) => {
+  return run(key, target.step).catch((error: unknown) => {
     if (isAuthError(error)) return errorResponse(error)
     throw error
   })

@@ -30,7 +30,7 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
     const check = state.check as kit.SessionCheck
     for (const cookie of check.setCookies) res.append('Set-Cookie', cookie)
     exposeSession(req, check)
-    const answer = kit.answerOf(route(req.method, req.path), (step) => runStep(req, step))
+    const answer = kit.answerOf(route(req.method, req.path), runStep, req)
     if (answer === undefined) next()
     else if (kit.isPromise(answer)) answer.then((sent) => send(res, sent), next)
     else send(res, answer)

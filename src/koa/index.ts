@@ -32,7 +32,7 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
     kit.checked(state, check)
     for (const cookie of check.setCookies) ctx.append('Set-Cookie', cookie)
     kit.attachSession(ctx.state, check)
-    const answer = kit.answerOf(route(ctx.method, ctx.path), (step) => runStep(ctx, step))
+    const answer = kit.answerOf(route(ctx.method, ctx.path), runStep, ctx)
     if (answer === undefined) return next()
     send(ctx, await answer)
     return undefined
