@@ -1,41 +1,22 @@
 // Express adapter (4 and 5): translates req/res to the core's requests and answers; Request augmentation.
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import {
-  type Auth,
-  type AuthRequest,
-  type AuthResponse,
-  attachSession,
-  type BodySource,
-  createGuard,
-  createRouter,
-  failureAnswer,
-  isPromise,
-  notMounted,
-  type RequestFields,
-  type RequireSessionOptions,
-  requestFields,
-  type SessionCheck,
-  type StepName,
-  stepMiddleware,
-} from '../core/adapter-kit.js'
+import * as kit from '../core/adapter-kit.js'
 import { createAuth, type StytchB2BOptions } from '../index.js'
 
 declare global {
   namespace Express {
     /** `req.member`, `req.organization`, `req.memberSession`, `req.discoveredOrganizations`, … */
-    interface Request extends RequestFields {}
+    interface Request extends kit.RequestFields {}
   }
 }
 
 export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
 
-/** Our per-request state, under one symbol so `req` changes shape once. */
-const STATE = Symbol.for('stytch-b2b-middleware.state')
-type State = { auth: Auth; request: AuthRequest; check: SessionCheck | undefined }
-type Carrier = Request & { [STATE]?: State }
+/** The parts of an Express app that hold its request prototype (`parent`: the app it is mounted on). */
+type ExpressApp = { request: object; parent?: ExpressApp | undefined }
 
 /** The middleware returned by `stytchB2B()`, with the core it drives. */
-export type StytchB2BMiddleware = RequestHandler & { auth: Auth }
+export type StytchB2BMiddleware = RequestHandler & { auth: kit.Auth }
 
 /**
  * Mounts the auth routes under `basePath` and attaches the session of every request that has one.
@@ -44,31 +25,21 @@ export type StytchB2BMiddleware = RequestHandler & { auth: Auth }
  */
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
-  const route = createRouter(auth.config.basePath)
+  const route = kit.createRouter(auth.config.basePath)
+  function attach(req: Request, res: Response, next: NextFunction, state: kit.RequestState) {
+    const check = state.check as kit.SessionCheck
+    for (const cookie of check.setCookies) res.append('Set-Cookie', cookie)
+    exposeSession(req, check)
+    const answer = kit.answerOf(route(req.method, req.path), runStep, req)
+    if (answer === undefined) next()
+    else if (kit.isPromise(answer)) answer.then((sent) => send(res, sent), next)
+    else send(res, answer)
+  }
   const middleware = function stytchB2BMiddleware(req: Request, res: Response, next: NextFunction) {
-    const state: State = { auth, request: new ExpressRequest(req), check: undefined }
-    ;(req as Carrier)[STATE] = state
-    const attach = (check: SessionCheck): void => {
-      state.check = check
-      for (const cookie of check.setCookies) res.append('Set-Cookie', cookie)
-      attachSession(req, check)
-      const target = route(req.method, req.path)
-      if (target === undefined) next()
-      else if ('answer' in target) send(res, target.answer)
-      else {
-        runStep(req, target.step).then(
-          (result) => send(res, result),
-          (error: unknown) => {
-            const answer = failureAnswer(error)
-            if (answer === undefined) next(error)
-            else send(res, answer)
-          },
-        )
-      }
-    }
-    const check = auth.authenticate(state.request)
-    if (isPromise(check)) void check.then(attach, next)
-    else attach(check)
+    const state = kit.beginRequest(auth, req, req)
+    const check = auth.authenticate(state)
+    if (!kit.isPromise(check)) return attach(req, res, next, kit.checked(state, check))
+    check.then((later) => attach(req, res, next, kit.checked(state, later)), next)
   }
   return Object.assign(middleware, { auth })
 }
@@ -78,14 +49,12 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
  * `redirectTo`); it can also require an organization or roles. Use after `app.use(stytchB2B())`.
  * @example app.get('/dashboard', requireSession({ redirectTo: '/login' }), handler)
  */
-export function requireSession(options: RequireSessionOptions = {}): RequestHandler {
-  const guard = createGuard(options)
+export function requireSession(options: kit.RequireSessionOptions = {}): RequestHandler {
+  const refusalOf = kit.createRequestGuard(options)
   return function requireStytchSession(req, res, next) {
-    const state = (req as Carrier)[STATE]
-    if (state?.check === undefined) return next(notMounted('requireSession()'))
-    const refusal = guard(state.request, state.check)
-    if (refusal === undefined) return next()
-    send(res, refusal)
+    const refusal = refusalOf(req)
+    if (refusal === undefined) next()
+    else send(res, refusal)
   }
 }
 
@@ -100,9 +69,9 @@ export const {
   authenticateLoginCode,
   exchangeSession,
   revokeSession,
-} = stepMiddleware(
+} = kit.stepMiddleware(
   (name): RequestHandler =>
-    (req, res, next) => {
+    function stytchStep(req, res, next) {
       runStep(req, name).then((result) => {
         writeHead(res, result)
         next()
@@ -110,48 +79,31 @@ export const {
     },
 )
 
-async function runStep(req: Request, name: StepName) {
-  const state = (req as Carrier)[STATE]
-  if (state?.check === undefined) throw notMounted(`${name}()`)
-  const body: BodySource = {
-    stream: req,
-    contentType: req.headers['content-type'],
-    alreadyParsed: (req as { _body?: boolean })._body === true || req.readableEnded,
-    parsedBody: req.body,
-  }
-  const result = await state.auth.runStep(name, state.request, body, state.check)
-  Object.assign(req, requestFields(result.state))
-  return result
+function runStep(req: Request, name: kit.StepName): Promise<kit.StepResult> {
+  const alreadyParsed = (req as { _body?: boolean })._body === true || req.readableEnded
+  const body = { stream: req, contentType: req.headers['content-type'], alreadyParsed }
+  return kit.runStep(req, name, { ...body, parsedBody: req.body }, req)
 }
 
-/** `https` and `hostname` are getters: Express computes them through trust proxy, rarely needed. */
-class ExpressRequest implements AuthRequest {
-  readonly method: string
-  readonly url: string
-  readonly headers: Request['headers']
-  readonly #req: Request
-  constructor(req: Request) {
-    this.#req = req
-    this.method = req.method
-    this.url = req.originalUrl
-    this.headers = req.headers
-  }
-  get https(): boolean {
-    return this.#req.secure
-  }
-  get hostname(): string {
-    return this.#req.hostname ?? ''
-  }
+/**
+ * `req.member`, `req.organization` and `req.memberSession`: read from the session check through
+ * the root app's request prototype (see kit.defineSessionFields), or set on `req` outside an app.
+ */
+function exposeSession(req: Request, check: kit.SessionCheck): void {
+  let app = req.app as unknown as ExpressApp | undefined
+  while (app?.parent !== undefined) app = app.parent
+  if (app === undefined) kit.attachSession(req, check)
+  else kit.defineSessionFields(app.request)
 }
 
-function writeHead(res: Response, answer: AuthResponse): void {
+function writeHead(res: Response, answer: kit.AuthResponse): void {
   for (const cookie of answer.setCookies) res.append('Set-Cookie', cookie)
   res.set(answer.headers)
 }
 
-function send(res: Response, answer: AuthResponse): void {
+function send(res: Response, answer: kit.AuthResponse): void {
   writeHead(res, answer)
   res.status(answer.status)
-  if (answer.status >= 300 && answer.status < 400) res.end()
+  if (kit.isRedirect(answer)) res.end()
   else res.json(answer.body)
 }

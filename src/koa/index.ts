@@ -1,36 +1,19 @@
 // Koa adapter (2 and 3): translates ctx to the core's AuthRequest/AuthResponse; ctx.state augmentation.
 import type { Middleware, ParameterizedContext } from 'koa'
-import {
-  type Auth,
-  type AuthRequest,
-  type AuthResponse,
-  attachSession,
-  createGuard,
-  createRouter,
-  failureAnswer,
-  notMounted,
-  type RequestFields,
-  type RequireSessionOptions,
-  requestFields,
-  type SessionCheck,
-  type StepName,
-  stepMiddleware,
-} from '../core/adapter-kit.js'
+import * as kit from '../core/adapter-kit.js'
 import { createAuth, type StytchB2BOptions } from '../index.js'
 
 declare module 'koa' {
   /** `ctx.state.member`, `ctx.state.organization`, `ctx.state.memberSession`, … */
-  interface DefaultState extends RequestFields {}
+  interface DefaultState extends kit.RequestFields {}
 }
 
 export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
 
-const AUTH = Symbol.for('stytch-b2b-middleware.auth')
-const CHECK = Symbol.for('stytch-b2b-middleware.session-check')
-type Context = ParameterizedContext & { [AUTH]?: Auth; [CHECK]?: SessionCheck }
+type Context = ParameterizedContext
 
 /** The middleware returned by `stytchB2B()`, with the core it drives. */
-export type StytchB2BMiddleware = Middleware & { auth: Auth }
+export type StytchB2BMiddleware = Middleware & { auth: kit.Auth }
 
 /**
  * Mounts the auth routes under `basePath` and attaches the session of every request that has one.
@@ -38,25 +21,20 @@ export type StytchB2BMiddleware = Middleware & { auth: Auth }
  */
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
-  const route = createRouter(auth.config.basePath)
+  const route = kit.createRouter(auth.config.basePath)
   const middleware = async function stytchB2BMiddleware(
     ctx: Context,
     next: () => Promise<unknown>,
   ) {
-    ctx[AUTH] = auth
+    const state = kit.beginRequest(auth, ctx, ctx)
     // Session failures come back in `check.failure`, never as a rejection.
-    const check = await auth.authenticate(toAuthRequest(ctx))
-    ctx[CHECK] = check
+    const check = await auth.authenticate(state)
+    kit.checked(state, check)
     for (const cookie of check.setCookies) ctx.append('Set-Cookie', cookie)
-    attachSession(ctx.state, check)
-    const target = route(ctx.method, ctx.path)
-    if (target === undefined) return next()
-    if ('answer' in target) return send(ctx, target.answer)
-    try {
-      send(ctx, await runStep(ctx, target.step))
-    } catch (error) {
-      send(ctx, failureAnswer(error) ?? rethrow(error))
-    }
+    kit.attachSession(ctx.state, check)
+    const answer = kit.answerOf(route(ctx.method, ctx.path), runStep, ctx)
+    if (answer === undefined) return next()
+    send(ctx, await answer)
     return undefined
   }
   return Object.assign(middleware as Middleware, { auth })
@@ -67,12 +45,10 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
  * `redirectTo`); it can also require an organization or roles. Use after `app.use(stytchB2B())`.
  * @example router.get('/dashboard', requireSession({ redirectTo: '/login' }), handler)
  */
-export function requireSession(options: RequireSessionOptions = {}): Middleware {
-  const guard = createGuard(options)
+export function requireSession(options: kit.RequireSessionOptions = {}): Middleware {
+  const refusalOf = kit.createRequestGuard(options)
   return async function requireStytchSession(ctx: Context, next) {
-    const check = ctx[CHECK]
-    if (check === undefined) throw notMounted('requireSession()')
-    const refusal = guard(toAuthRequest(ctx), check)
+    const refusal = refusalOf(ctx)
     if (refusal === undefined) return next()
     send(ctx, refusal)
   }
@@ -89,7 +65,7 @@ export const {
   authenticateLoginCode,
   exchangeSession,
   revokeSession,
-} = stepMiddleware(
+} = kit.stepMiddleware(
   (name): Middleware =>
     async function stytchStep(ctx: Context, next) {
       writeHead(ctx, await runStep(ctx, name))
@@ -97,10 +73,7 @@ export const {
     },
 )
 
-async function runStep(ctx: Context, name: StepName) {
-  const auth = ctx[AUTH]
-  const check = ctx[CHECK]
-  if (auth === undefined || check === undefined) throw notMounted(`${name}()`)
+function runStep(ctx: Context, name: kit.StepName): Promise<kit.StepResult> {
   // @koa/bodyparser leaves `ctx.request.body = {}` and the stream unread for types it skips.
   const parsed = ctx.request as { body?: unknown; rawBody?: unknown }
   const body = {
@@ -109,43 +82,22 @@ async function runStep(ctx: Context, name: StepName) {
     alreadyParsed: parsed.rawBody !== undefined || ctx.req.readableEnded,
     parsedBody: parsed.body,
   }
-  const result = await auth.runStep(name, toAuthRequest(ctx), body, check)
-  Object.assign(ctx.state, requestFields(result.state))
-  return result
+  return kit.runStep(ctx, name, body, ctx.state)
 }
 
-function toAuthRequest(ctx: Context): AuthRequest {
-  return {
-    method: ctx.method,
-    url: ctx.originalUrl,
-    headers: ctx.headers,
-    // Lazy: Koa computes these through its proxy settings, and most requests never need them.
-    get https() {
-      return ctx.secure
-    },
-    get hostname() {
-      return ctx.hostname
-    },
-  }
-}
-
-function writeHead(ctx: Context, response: AuthResponse): void {
+function writeHead(ctx: Context, response: kit.AuthResponse): void {
   for (const cookie of response.setCookies) ctx.append('Set-Cookie', cookie)
   ctx.set(response.headers)
 }
 
-function send(ctx: Context, response: AuthResponse): void {
+function send(ctx: Context, response: kit.AuthResponse): void {
   writeHead(ctx, response)
   ctx.status = response.status
-  if (response.status >= 300 && response.status < 400) {
+  if (kit.isRedirect(response)) {
     // An empty body like Express's res.end(), not Koa's default status text.
     ctx.body = ''
     ctx.remove('Content-Type')
     return
   }
   ctx.body = response.body
-}
-
-function rethrow(error: unknown): never {
-  throw error
 }

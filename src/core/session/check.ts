@@ -44,6 +44,13 @@ export function checkSession(
   const authorization = header(request, 'authorization')
   let presented: Presented
   if (authorization !== undefined) {
+    // A token verified before was well-formed, so the hit path looks it up first and the pattern
+    // (a scan of the whole 1 KB token, some 3 µs) runs only for a token not seen yet.
+    const seen = authorization.startsWith('Bearer ') ? afterSpaces(authorization, 7) : undefined
+    const claims = seen === undefined ? undefined : engine.verifier.verified(seen)
+    if (claims !== undefined) {
+      return signedIn(claims, { jwt: seen as string, bearer: true, sessionToken: undefined })
+    }
     const jwt = BEARER.exec(authorization)?.[1]
     if (jwt === undefined) {
       return sessionCheck(new AuthError('ERR_SESSION_INVALID', 'The bearer token is malformed.'), {
@@ -62,6 +69,25 @@ export function checkSession(
     : decide(engine, request, presented, outcome)
 }
 
+/** `value` from `start` on, past any spaces. */
+function afterSpaces(value: string, start: number): string {
+  let at = start
+  while (value.charCodeAt(at) === 32) at++
+  return value.slice(at)
+}
+
+/** The check of a request whose JWT holds: one object, nothing else built per request. */
+function signedIn(claims: SessionJwtPayload, presented: Presented): SessionCheck {
+  return {
+    session: sessionFromClaims(claims),
+    failure: undefined,
+    bearer: presented.bearer,
+    sessionToken: presented.sessionToken,
+    sessionJwt: presented.jwt,
+    setCookies: [],
+  }
+}
+
 /** What a verification outcome means for the request; a promise only when a refresh follows. */
 function decide(
   engine: Engine,
@@ -69,15 +95,10 @@ function decide(
   presented: Presented,
   outcome: VerifyOutcome,
 ): SessionCheck | Promise<SessionCheck> {
-  const { jwt, bearer, sessionToken } = presented
+  const { bearer, sessionToken } = presented
   switch (outcome.status) {
     case 'valid':
-      return sessionCheck(undefined, {
-        session: sessionFromClaims(outcome.claims),
-        bearer,
-        sessionToken,
-        sessionJwt: jwt,
-      })
+      return signedIn(outcome.claims, presented)
     case 'invalid':
     case 'unavailable':
       return sessionCheck(failureOf(outcome.status), { bearer })
