@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { createAuth } from 'stytch-b2b-middleware'
+import { bearerRequest, createBenchAuth } from './lib/ours.js'
 
 export interface MemorySpec {
   url: string
@@ -52,23 +52,11 @@ export async function runMemory(spec: MemorySpec): Promise<MemoryResult> {
   setFlagsFromString('--expose-gc')
   const gc = ((globalThis as { gc?: () => void }).gc ?? runInNewContext('gc')) as () => void
   const valid = JSON.parse(readFileSync(spec.tokensFile, 'utf8')) as string[]
-  const auth = createAuth({
-    projectId: spec.projectId,
-    secret: spec.secret,
-    baseUrl: spec.url,
-    logger: { info() {}, warn() {} },
-  })
-  const request = (jwt: string) => ({
-    method: 'GET',
-    url: '/',
-    headers: { authorization: `Bearer ${jwt}` },
-    https: false,
-    hostname: '127.0.0.1',
-  })
+  const auth = createBenchAuth(spec)
   const sample = valid[0] as string
   const [head, payload, signature] = sample.split('.') as [string, string, string]
   const knownKid = (JSON.parse(Buffer.from(head, 'base64url').toString()) as { kid: string }).kid
-  await auth.authenticate(request(sample))
+  await auth.authenticate(bearerRequest(sample))
 
   // Every valid JWT is sent twice, spread evenly: the verified cache (10,000) is full well before
   // half-time, and each second pass is again a miss (LRU reuse distance > cache size) that evicts.
@@ -93,7 +81,7 @@ export async function runMemory(spec: MemorySpec): Promise<MemoryResult> {
     const jwt = useValid
       ? (valid[nextValid++ % valid.length] as string)
       : invalidToken(nextInvalid++, knownKid, payload, signature)
-    const found = await auth.authenticate(request(jwt))
+    const found = await auth.authenticate(bearerRequest(jwt))
     if (found.session) accepted++
     if (step % sampleEvery === 0 || step === total) samples.push([step, heap()])
   }

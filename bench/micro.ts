@@ -3,8 +3,8 @@ import { createPublicKey, type KeyObject, verify } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import { B2BClient } from 'stytch'
-import { createAuth } from 'stytch-b2b-middleware'
 import { Bench } from 'tinybench'
+import { bearerRequest, createBenchAuth } from './lib/ours.js'
 
 export interface MicroSpec {
   url: string
@@ -44,22 +44,11 @@ export async function runMicro(spec: MicroSpec): Promise<MicroResult> {
     env: `${spec.url}/`,
   })
   // Cycling through more distinct tokens than the cache holds makes every lookup an LRU miss.
-  const auth = createAuth({
-    projectId: spec.projectId,
-    secret: spec.secret,
-    baseUrl: spec.url,
+  const auth = createBenchAuth(spec, {
     verifiedJwtCacheSize: Math.max(1, Math.min(10_000, Math.floor(tokens.length / 2))),
-    logger: { info() {}, warn() {} },
-  })
-  const request = (jwt: string) => ({
-    method: 'GET',
-    url: '/',
-    headers: { authorization: `Bearer ${jwt}` },
-    https: false,
-    hostname: '127.0.0.1',
   })
   const first = tokens[0] as string
-  const hit = request(first)
+  const hit = bearerRequest(first)
   const check = await auth.authenticate(hit)
   if (!check.session) throw new Error('ours refused a valid token')
   await sdk.sessions.authenticateJwtLocal({ session_jwt: first })
@@ -91,7 +80,7 @@ export async function runMicro(spec: MicroSpec): Promise<MicroResult> {
     'ours, cache miss': async () => {
       // Its own cursor: its reuse distance is always the whole pool, twice what ours caches.
       const jwt = tokens[missCursor++ % tokens.length] as string
-      if (!(await auth.authenticate(request(jwt))).session) throw new Error('refused')
+      if (!(await auth.authenticate(bearerRequest(jwt))).session) throw new Error('refused')
     },
   }
   const result: MicroResult = {}

@@ -14,15 +14,12 @@ import {
   sendLoginCode,
   stytchB2B,
 } from 'stytch-b2b-middleware/express'
+import { dashboardFor, mailboxAnswer, stytchOptions } from '../shared/answers.js'
 import type { ExampleConfig } from '../shared/config.js'
-import { FOREIGN_HOST, isOwnHost } from '../shared/hosts.js'
-import { withReturnTo } from '../shared/html.js'
 import {
   codePage,
   createOrganizationPage,
-  dashboardPage,
   MAILBOX_PATH,
-  mailboxPage,
   organizationLoginPage,
   signInPage,
   type ViewError,
@@ -49,16 +46,7 @@ export function createApp(config: ExampleConfig): Express {
   const app = express()
   app.disable('x-powered-by')
   app.use(securityHeaders)
-  app.use(
-    stytchB2B({
-      projectId: config.projectId,
-      secret: config.secret,
-      baseUrl: config.baseUrl,
-      now,
-      requestTimeoutMs: config.requestTimeoutMs,
-      appOrigin: config.appOrigin,
-    }),
-  )
+  app.use(stytchB2B(stytchOptions(config)))
   // Parsed here (the steps adopt it) so that a failed step can show the form again, filled in.
   const form = express.urlencoded({ extended: false, limit: '16kb' })
 
@@ -81,16 +69,7 @@ export function createApp(config: ExampleConfig): Express {
     sendDiscoveryCode(),
     (req: Request, res: Response) => {
       const email = req.discoveryEmailAddress ?? ''
-      const returnTo = returnToOf(req)
-      res.send(
-        codePage({
-          email,
-          action: withReturnTo('/login/code', returnTo),
-          fields: { email_address: email },
-          mailbox,
-          restart: withReturnTo('/login', returnTo),
-        }),
-      )
+      res.send(codePage({ email, returnTo: returnToOf(req), mailbox }))
     },
     showFormAgain((req, error) =>
       signInPage({ returnTo: returnToOf(req), email: field(req, 'email_address'), error, mailbox }),
@@ -103,18 +82,9 @@ export function createApp(config: ExampleConfig): Express {
     form,
     authenticateDiscoveryCode(),
     showOrganizations,
-    showFormAgain((req, error) => {
-      const returnTo = returnToOf(req)
-      const email = field(req, 'email_address')
-      return codePage({
-        email,
-        action: withReturnTo('/login/code', returnTo),
-        fields: { email_address: email },
-        error,
-        mailbox,
-        restart: withReturnTo('/login', returnTo),
-      })
-    }),
+    showFormAgain((req, error) =>
+      codePage({ email: field(req, 'email_address'), returnTo: returnToOf(req), error, mailbox }),
+    ),
   )
   app.get('/login/organizations', listDiscoveredOrganizations(), showOrganizations)
 
@@ -159,9 +129,7 @@ export function createApp(config: ExampleConfig): Express {
     form,
     sendLoginCode(),
     (req: Request, res: Response) => {
-      const returnTo = returnToOf(req)
-      const email = field(req, 'email_address')
-      res.send(orgCodePage(req, email, returnTo))
+      res.send(orgCodePage(req))
     },
     showFormAgain((req, error) =>
       organizationLoginPage({
@@ -178,28 +146,13 @@ export function createApp(config: ExampleConfig): Express {
     form,
     authenticateLoginCode(),
     redirectAfterSignIn,
-    showFormAgain((req, error) =>
-      orgCodePage(req, field(req, 'email_address'), returnToOf(req), error),
-    ),
+    showFormAgain(orgCodePage),
   )
 
-  function orgCodePage(
-    req: Request,
-    email: string,
-    returnTo: string | undefined,
-    error?: ViewError,
-  ): string {
-    const slug = slugOf(req)
-    const base = `/org/${encodeURIComponent(slug)}/login`
-    return codePage({
-      email,
-      action: withReturnTo(`${base}/code`, returnTo),
-      fields: { organization_id: field(req, 'organization_id'), email_address: email },
-      organization: slug,
-      error,
-      mailbox,
-      restart: withReturnTo(base, returnTo),
-    })
+  function orgCodePage(req: Request, error?: ViewError): string {
+    const organization = { slug: slugOf(req), id: field(req, 'organization_id') }
+    const email = field(req, 'email_address')
+    return codePage({ email, returnTo: returnToOf(req), organization, error, mailbox })
   }
 
   // Stytch down: the session still verifies locally, so show the dashboard without the list.
@@ -218,30 +171,16 @@ export function createApp(config: ExampleConfig): Express {
   }
 
   function showDashboard(req: Request, res: Response): void {
-    const { member, organization, memberSession } = req
-    if (!member || !organization || !memberSession)
-      throw new Error('requireSession() must run first')
-    res.send(
-      dashboardPage({
-        member,
-        organization,
-        memberSession,
-        organizations: req.discoveredOrganizations,
-        now: now(),
-      }),
-    )
+    res.send(dashboardFor(req, now()))
   }
 
   // Development only: the codes the local server "sent". Absent when talking to Stytch.
   const local = config.local
   if (local !== undefined) {
     app.get(MAILBOX_PATH, (req, res) => {
-      // Codes sign anyone in: never show them to a page that reached us under another host name.
-      if (!isOwnHost(req.headers.host, config.appOrigin)) {
-        res.status(403).type('text/plain').send(FOREIGN_HOST)
-        return
-      }
-      res.send(mailboxPage(local.outbox.list()))
+      // Codes sign anyone in: only to a page that reached us under our own host name.
+      const answer = mailboxAnswer(req.headers.host, config.appOrigin, local)
+      res.status(answer.status).type(answer.type).send(answer.body)
     })
   }
 

@@ -15,15 +15,12 @@ import {
   sendLoginCode,
   stytchB2B,
 } from 'stytch-b2b-middleware/koa'
+import { dashboardFor, mailboxAnswer, stytchOptions } from '../shared/answers.js'
 import type { ExampleConfig } from '../shared/config.js'
-import { FOREIGN_HOST, isOwnHost } from '../shared/hosts.js'
-import { withReturnTo } from '../shared/html.js'
 import {
   codePage,
   createOrganizationPage,
-  dashboardPage,
   MAILBOX_PATH,
-  mailboxPage,
   organizationLoginPage,
   signInPage,
   type ViewError,
@@ -54,16 +51,7 @@ export function createApp(config: ExampleConfig): Koa {
   const app = new Koa()
   app.use(renderError)
   app.use(securityHeaders)
-  app.use(
-    stytchB2B({
-      projectId: config.projectId,
-      secret: config.secret,
-      baseUrl: config.baseUrl,
-      now,
-      requestTimeoutMs: config.requestTimeoutMs,
-      appOrigin: config.appOrigin,
-    }),
-  )
+  app.use(stytchB2B(stytchOptions(config)))
   // Parsed here (the steps adopt it) so that a failed step can show the form again, filled in.
   const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' })
 
@@ -99,17 +87,7 @@ export function createApp(config: ExampleConfig): Koa {
       sendDiscoveryCode(),
       (ctx) => {
         const email = ctx.state.discoveryEmailAddress ?? ''
-        const returnTo = returnToOf(ctx)
-        sendHtml(
-          ctx,
-          codePage({
-            email,
-            action: withReturnTo('/login/code', returnTo),
-            fields: { email_address: email },
-            mailbox,
-            restart: withReturnTo('/login', returnTo),
-          }),
-        )
+        sendHtml(ctx, codePage({ email, returnTo: returnToOf(ctx), mailbox }))
       },
     ),
   )
@@ -120,18 +98,9 @@ export function createApp(config: ExampleConfig): Koa {
       'POST',
       '/login/code',
       form,
-      showFormAgain((ctx, error) => {
-        const returnTo = returnToOf(ctx)
-        const email = field(ctx, 'email_address')
-        return codePage({
-          email,
-          action: withReturnTo('/login/code', returnTo),
-          fields: { email_address: email },
-          error,
-          mailbox,
-          restart: withReturnTo('/login', returnTo),
-        })
-      }),
+      showFormAgain((ctx, error) =>
+        codePage({ email: field(ctx, 'email_address'), returnTo: returnToOf(ctx), error, mailbox }),
+      ),
       authenticateDiscoveryCode(),
       showOrganizations,
     ),
@@ -199,7 +168,7 @@ export function createApp(config: ExampleConfig): Koa {
         }),
       ),
       sendLoginCode(),
-      (ctx) => sendHtml(ctx, orgCodePage(ctx, field(ctx, 'email_address'), returnToOf(ctx))),
+      (ctx) => sendHtml(ctx, orgCodePage(ctx)),
     ),
   )
   app.use(
@@ -207,30 +176,15 @@ export function createApp(config: ExampleConfig): Koa {
       'POST',
       '/org/:slug/login/code',
       form,
-      showFormAgain((ctx, error) =>
-        orgCodePage(ctx, field(ctx, 'email_address'), returnToOf(ctx), error),
-      ),
+      showFormAgain(orgCodePage),
       signIn(authenticateLoginCode()),
     ),
   )
 
-  function orgCodePage(
-    ctx: Context,
-    email: string,
-    returnTo: string | undefined,
-    error?: ViewError,
-  ): string {
-    const slug = slugOf(ctx)
-    const base = `/org/${encodeURIComponent(slug)}/login`
-    return codePage({
-      email,
-      action: withReturnTo(`${base}/code`, returnTo),
-      fields: { organization_id: field(ctx, 'organization_id'), email_address: email },
-      organization: slug,
-      error,
-      mailbox,
-      restart: withReturnTo(base, returnTo),
-    })
+  function orgCodePage(ctx: Context, error?: ViewError): string {
+    const organization = { slug: slugOf(ctx), id: field(ctx, 'organization_id') }
+    const email = field(ctx, 'email_address')
+    return codePage({ email, returnTo: returnToOf(ctx), organization, error, mailbox })
   }
 
   // Stytch down: the session still verifies locally, so show the dashboard without the list.
@@ -245,20 +199,7 @@ export function createApp(config: ExampleConfig): Koa {
   }
 
   function showDashboard(ctx: Context): void {
-    const { member, organization, memberSession } = ctx.state
-    if (!member || !organization || !memberSession) {
-      throw new Error('requireSession() must run first')
-    }
-    sendHtml(
-      ctx,
-      dashboardPage({
-        member,
-        organization,
-        memberSession,
-        organizations: ctx.state.discoveredOrganizations,
-        now: now(),
-      }),
-    )
+    sendHtml(ctx, dashboardFor(ctx.state, now()))
   }
 
   // Development only: the codes the local server "sent". Absent when talking to Stytch.
@@ -266,14 +207,11 @@ export function createApp(config: ExampleConfig): Koa {
   if (local !== undefined) {
     app.use(
       route('GET', MAILBOX_PATH, (ctx) => {
-        // Codes sign anyone in: never show them to a page that reached us under another host name.
-        if (!isOwnHost(ctx.get('host') || undefined, config.appOrigin)) {
-          ctx.status = 403
-          ctx.type = 'text/plain'
-          ctx.body = FOREIGN_HOST
-          return
-        }
-        sendHtml(ctx, mailboxPage(local.outbox.list()))
+        // Codes sign anyone in: only to a page that reached us under our own host name.
+        const answer = mailboxAnswer(ctx.get('host') || undefined, config.appOrigin, local)
+        ctx.status = answer.status
+        ctx.type = answer.type
+        ctx.body = answer.body
       }),
     )
   }

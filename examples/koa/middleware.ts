@@ -1,17 +1,8 @@
 // The Koa example's own middleware: routing, headers, request helpers, what happens after a step, and error pages.
 import type { Context, Middleware, Next } from 'koa'
-import { isAuthError, safeReturnTo } from 'stytch-b2b-middleware'
-import { errorPage, moreStepsPage, organizationsPage, type ViewError } from '../shared/views.js'
-
-// Failures after which the only way forward is to start again; every other one re-shows the form.
-const START_AGAIN = new Set([
-  'ERR_INTERMEDIATE_SESSION_MISSING',
-  'ERR_INTERMEDIATE_SESSION_INVALID',
-  'ERR_SESSION_MISSING',
-  'ERR_SESSION_EXPIRED',
-  'ERR_SESSION_INVALID',
-  'ERR_CSRF_REJECTED',
-])
+import { safeReturnTo } from 'stytch-b2b-middleware'
+import { errorAnswer, formFailure, formField, SECURITY_HEADERS } from '../shared/answers.js'
+import { moreStepsPage, organizationsPage, type ViewError } from '../shared/views.js'
 
 /** The route parameters of the request, set by `route()`. */
 const PARAMS = new WeakMap<Context, Record<string, string>>()
@@ -65,14 +56,7 @@ export function seeOther(ctx: Context, location: string): void {
 
 /** Headers for every page: a strict CSP, no caching of auth pages, no MIME sniffing. */
 export async function securityHeaders(ctx: Context, next: Next): Promise<void> {
-  ctx.set({
-    // No script at all: the pages are forms and links, and work with JavaScript disabled.
-    'Content-Security-Policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    'Cache-Control': 'no-store',
-    'Referrer-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
-  })
+  ctx.set(SECURITY_HEADERS)
   await next()
 }
 
@@ -88,9 +72,7 @@ export function slugOf(ctx: Context): string {
 
 /** A field of the form parsed by `@koa/bodyparser`, as a string ('' when absent or repeated). */
 export function field(ctx: Context, name: string): string {
-  const body = ctx.request.body as Record<string, unknown> | undefined
-  const value = body?.[name]
-  return typeof value === 'string' ? value : ''
+  return formField(ctx.request.body, name)
 }
 
 /** The organizations page from `ctx.state.discoveredOrganizations` (set by a discovery step). */
@@ -128,8 +110,9 @@ export function showFormAgain(render: (ctx: Context, error: ViewError) => string
     try {
       await next()
     } catch (error) {
-      if (!isAuthError(error) || START_AGAIN.has(error.code)) throw error
-      sendHtml(ctx, render(ctx, { code: error.code, message: error.message }), error.status)
+      const failure = formFailure(error)
+      if (failure === undefined) throw error
+      sendHtml(ctx, render(ctx, failure.error), failure.status)
     }
   }
 }
@@ -140,26 +123,9 @@ export async function renderError(ctx: Context, next: Next): Promise<void> {
     await next()
   } catch (error) {
     if (ctx.headerSent) throw error
-    if (isAuthError(error)) {
-      const way =
-        ctx.state.member && !error.code.startsWith('ERR_SESSION_')
-          ? { href: '/dashboard', label: 'Back to your dashboard' }
-          : { href: '/login', label: 'Back to sign-in' }
-      sendHtml(ctx, errorPage({ error: { code: error.code }, next: way }), error.status)
-      return
-    }
-    // @koa/bodyparser and ctx.throw() raise http-errors with a 4xx `status`; anything else is our bug.
-    const status = (error as { status?: unknown }).status
-    const clientError = typeof status === 'number' && status >= 400 && status < 500
+    const answer = errorAnswer(error, ctx.state.member !== undefined)
     // Koa's own 'error' listener logs it, as it would have without this middleware.
-    if (!clientError) ctx.app.emit('error', error, ctx)
-    sendHtml(
-      ctx,
-      errorPage({
-        error: { code: clientError ? 'ERR_INVALID_INPUT' : 'ERR_UNEXPECTED' },
-        next: { href: '/login', label: 'Back to sign-in' },
-      }),
-      clientError ? status : 500,
-    )
+    if (answer.unexpected) ctx.app.emit('error', error, ctx)
+    sendHtml(ctx, answer.page, answer.status)
   }
 }

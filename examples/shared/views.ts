@@ -74,35 +74,42 @@ ${mailboxHint(options.mailbox)}
   )
 }
 
-/** Page 2a: enter the code that was sent (discovery, or one organization's login). */
+/**
+ * Page 2a: enter the code that was sent, for discovery (`/login/code`) or for one organization's
+ * own login (`/org/:slug/login/code`, posting its `organization_id` back).
+ */
 export function codePage(options: {
   email: string
-  /** Where the form posts, including `?return_to=`. */
-  action: string
-  /** Fields posted besides `code` (e.g. `email_address`, `organization_id`). */
-  fields: Record<string, string>
-  /** The organization being signed in to, for an organization login. */
-  organization?: string | undefined
+  returnTo?: string | undefined
+  /** The organization being signed in to, for an organization login; discovery when absent. */
+  organization?: { slug: string; id: string } | undefined
   error?: ViewError | undefined
   mailbox: boolean
-  /** Where "use another email" goes. */
-  restart: string
 }): string {
-  const target = options.organization === undefined ? '' : html` for ${options.organization}`
+  const { email, organization, returnTo } = options
+  const base =
+    organization === undefined ? '/login' : `/org/${encodeURIComponent(organization.slug)}/login`
+  const fields: Record<string, string> =
+    organization === undefined
+      ? { email_address: email }
+      : { organization_id: organization.id, email_address: email }
+  const action = withReturnTo(`${base}/code`, returnTo)
+  const restart = withReturnTo(base, returnTo) // "use another email"
+  const target = organization === undefined ? '' : html` for ${organization.slug}`
   return page(
     'Enter your code',
     html`<section class="card">
 <h1>Check your email${target}</h1>
 ${errorBlock(options.error)}
-<p>If ${options.email} can sign in, we sent it a 6-digit code. It expires in a few minutes.</p>
-<form method="post" action="${options.action}">
-${hiddenFields(options.fields)}
+<p>If ${email} can sign in, we sent it a 6-digit code. It expires in a few minutes.</p>
+<form method="post" action="${action}">
+${hiddenFields(fields)}
 <label for="code">Code</label>
 <input id="code" class="code" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="one-time-code" autofocus>
 <button type="submit">Continue</button>
 </form>
 ${mailboxHint(options.mailbox)}
-<p class="hint"><a href="${options.restart}">Use another email address</a></p>
+<p class="hint"><a href="${restart}">Use another email address</a></p>
 </section>`,
   )
 }

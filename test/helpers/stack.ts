@@ -11,6 +11,7 @@ import { type LocalServer, startLocalServer } from '../../src/local-server/index
 import { STYTCH_PATHS, stytchPath } from '../../src/wire/paths.js'
 import { createTestClock, type TestClock } from './clock.js'
 import { cookieHeader, setCookiesOf } from './cookies.js'
+import { lateBound } from './late-bound.js'
 import { callStytch } from './local-api.js'
 import { startUpstreamProxy, type UpstreamProxy } from './upstream-proxy.js'
 
@@ -260,31 +261,6 @@ export async function discover(stack: Pick<Stack, 'app' | 'local'>, email: strin
     .post('/auth/otps/email/discovery/authenticate')
     .set('cookie', cookie)
     .send({ email_address: email, code: latestCode(stack.local, email) })
-}
-
-/**
- * An object that stands for the value a hook builds, before the hook has run: reading it inside a
- * test reads the current value. Lets a suite write `const stack = useStack()` at describe level.
- */
-function lateBound<T extends object>(what: string): { value: T; set(value: T | undefined): void } {
-  let current: T | undefined
-  const target = (): T => {
-    if (current === undefined) throw new Error(`${what} is built by a hook: use it inside a test`)
-    return current
-  }
-  const value = new Proxy({} as T, {
-    get: (_, key) => Reflect.get(target(), key),
-    set: (_, key, next) => Reflect.set(target(), key, next),
-    has: (_, key) => Reflect.has(target(), key),
-    ownKeys: () => Reflect.ownKeys(target()),
-    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(target(), key),
-  })
-  return {
-    value,
-    set(next) {
-      current = next
-    },
-  }
 }
 
 export interface UseStackOptions {

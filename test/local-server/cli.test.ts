@@ -1,53 +1,16 @@
 // The `stytch-b2b-local` command: prints its URL and credentials, serves, stops cleanly on SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useCli, waitForOutput } from '../helpers/cli.js'
 import { callStytch } from '../helpers/local-api.js'
-import { tempDataDir } from '../helpers/local-stores.js'
 
-const CLI = new URL('../../src/local-server/cli.ts', import.meta.url).pathname
-const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname
-let child: ChildProcess | undefined
-/** Working directory of the CLI, so that its default `.stytch-local/` lands in a temp dir. */
-let cwd: string
-
-beforeEach(async () => {
-  cwd = await tempDataDir()
-})
-afterEach(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL')
-  child = undefined
-  await rm(cwd, { recursive: true, force: true })
-})
-
-function start(args: string[]): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(TSX, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  child = proc
-  let text = ''
-  proc.stdout?.on('data', (chunk: Buffer) => {
-    text += chunk.toString()
-  })
-  proc.stderr?.on('data', (chunk: Buffer) => {
-    text += chunk.toString()
-  })
-  return { proc, output: () => text }
-}
-
-async function waitFor(output: () => string, pattern: RegExp): Promise<RegExpMatchArray> {
-  for (let i = 0; i < 300; i += 1) {
-    const found = output().match(pattern)
-    if (found) return found
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${pattern}; output so far:\n${output()}`)
-}
+const cli = useCli()
 
 describe('stytch-b2b-local', () => {
   it('serves the API on the printed URL and exits 0 on SIGTERM', async () => {
-    const { proc, output } = start([
+    const { proc, output } = cli.start([
       '--port',
       '0',
       '--project-id',
@@ -55,8 +18,8 @@ describe('stytch-b2b-local', () => {
       '--secret',
       'secret-test-cli',
     ])
-    const [, url] = await waitFor(output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
-    await waitFor(output, /secret: +secret-test-cli/)
+    const [, url] = await waitForOutput(output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    await waitForOutput(output, /secret: +secret-test-cli/)
     expect(output()).toContain('project id: project-test-cli')
     const target = { url: url ?? '', projectId: 'project-test-cli', secret: 'secret-test-cli' }
     const created = await callStytch(target, 'POST', '/v1/b2b/organizations', {
@@ -71,24 +34,24 @@ describe('stytch-b2b-local', () => {
   })
 
   it('prints its options with --help, including the default port', async () => {
-    const { proc, output } = start(['--help'])
+    const { proc, output } = cli.start(['--help'])
     const [code] = await once(proc, 'exit')
     expect(code).toBe(0)
     expect(output()).toMatch(/--port <n> .*default: 4010/)
   })
 
   it('refuses an unknown option with exit code 2', async () => {
-    const { proc } = start(['--nope'])
+    const { proc } = cli.start(['--nope'])
     const [code] = await once(proc, 'exit')
     expect(code).toBe(2)
   })
 
   it('keeps its data in .stytch-local/ of the working directory across restarts (issue 8)', async () => {
-    const first = start(['--port', '0'])
-    const [, url] = await waitFor(first.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
-    const [, projectId] = await waitFor(first.output, /project id: (\S+)/)
-    const [, secret] = await waitFor(first.output, /secret: +(\S+)/)
-    expect(first.output()).toContain(join(cwd, '.stytch-local', 'local.db'))
+    const first = cli.start(['--port', '0'])
+    const [, url] = await waitForOutput(first.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    const [, projectId] = await waitForOutput(first.output, /project id: (\S+)/)
+    const [, secret] = await waitForOutput(first.output, /secret: +(\S+)/)
+    expect(first.output()).toContain(join(cli.cwd, '.stytch-local', 'local.db'))
     const target = { url: url ?? '', projectId: projectId ?? '', secret: secret ?? '' }
     const created = await callStytch(target, 'POST', '/v1/b2b/organizations', {
       organization_name: 'Kept',
@@ -97,10 +60,10 @@ describe('stytch-b2b-local', () => {
     first.proc.kill('SIGTERM')
     await once(first.proc, 'exit')
 
-    const second = start(['--port', '0'])
-    const [, url2] = await waitFor(second.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+    const second = cli.start(['--port', '0'])
+    const [, url2] = await waitForOutput(second.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
     // Same project id and secret: a developer's .env stays valid across restarts.
-    await waitFor(second.output, new RegExp(`secret: +${secret}`))
+    await waitForOutput(second.output, new RegExp(`secret: +${secret}`))
     const id = created.body.organization.organization_id
     const found = await callStytch(
       { ...target, url: url2 ?? '' },
@@ -113,24 +76,24 @@ describe('stytch-b2b-local', () => {
   })
 
   it('--memory keeps nothing on disk; with --data-dir it is a usage error', async () => {
-    const { proc, output } = start(['--port', '0', '--memory'])
-    await waitFor(output, /data: +in memory/)
+    const { proc, output } = cli.start(['--port', '0', '--memory'])
+    await waitForOutput(output, /data: +in memory/)
     proc.kill('SIGTERM')
     await once(proc, 'exit')
-    expect(existsSync(join(cwd, '.stytch-local'))).toBe(false)
-    const both = start(['--memory', '--data-dir', 'x'])
+    expect(existsSync(join(cli.cwd, '.stytch-local'))).toBe(false)
+    const both = cli.start(['--memory', '--data-dir', 'x'])
     const [code] = await once(both.proc, 'exit')
     expect(code).toBe(2)
   })
 
   it('refuses a corrupt data file with exit code 1 and a message saying what to do', async () => {
     const { mkdir, writeFile } = await import('node:fs/promises')
-    await mkdir(join(cwd, 'data'))
+    await mkdir(join(cli.cwd, 'data'))
     await writeFile(
-      join(cwd, 'data', 'local.db'),
+      join(cli.cwd, 'data', 'local.db'),
       'not a database at all, not even close'.repeat(200),
     )
-    const { proc, output } = start(['--port', '0', '--data-dir', 'data'])
+    const { proc, output } = cli.start(['--port', '0', '--data-dir', 'data'])
     const [code] = await once(proc, 'exit')
     expect(code).toBe(1)
     expect(output()).toMatch(

@@ -1,36 +1,27 @@
 // Discovery: which organizations an email sees (spec 5-7), their order, and joining them.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LOCAL_STORES } from '../helpers/local-stores.js'
 import {
-  createOrganization,
+  ALICE,
+  createNamedOrganization,
   discoveryIst,
-  type Harness,
+  invite,
   login,
   P,
-  startHarness,
+  useHarness,
 } from './fixtures.js'
 
 describe.each(LOCAL_STORES)('$name store', (store) => {
-  let h: Harness
-  const ALICE = 'alice@acme.io'
+  const h = useHarness(store)
 
   interface Discovered {
     organization: { organization_slug: string }
     membership: { type: string }
   }
 
-  beforeEach(async () => {
-    h = await startHarness(store)
-  })
-  afterEach(async () => {
-    await h.local.close()
-  })
-
   /** JIT org for acme.io; `verifiedPeer` seeds another acme.io member with a verified email. */
   async function jitOrg(slug: string, verifiedPeer: boolean, extra: Record<string, unknown> = {}) {
-    const org = await createOrganization(h, {
-      organization_name: slug,
-      organization_slug: slug,
+    const org = await createNamedOrganization(h, slug, slug, {
       email_jit_provisioning: 'RESTRICTED',
       email_allowed_domains: ['acme.io'],
       ...extra,
@@ -46,24 +37,11 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
   describe('discovered organizations', () => {
     it('lists memberships (active, pending, invited) then JIT-eligible orgs, each by creation', async () => {
       const eligibleFirst = await jitOrg('eligible-first', true)
-      const active = await createOrganization(h, {
-        organization_name: 'A',
-        organization_slug: 'aa',
-      })
-      const pending = await createOrganization(h, {
-        organization_name: 'P',
-        organization_slug: 'pp',
-      })
-      const invited = await createOrganization(h, {
-        organization_name: 'I',
-        organization_slug: 'ii',
-      })
+      const active = await createNamedOrganization(h, 'A', 'aa')
+      const pending = await createNamedOrganization(h, 'P', 'pp')
+      const invited = await createNamedOrganization(h, 'I', 'ii')
       const eligibleLast = await jitOrg('eligible-last', true)
-      h.local.seedMember({
-        organization_id: invited.organization_id,
-        email_address: ALICE,
-        status: 'invited',
-      })
+      invite(h, invited.organization_id, ALICE)
       h.local.seedMember({ organization_id: active.organization_id, email_address: ALICE })
       h.local.seedMember({
         organization_id: pending.organization_id,
@@ -109,14 +87,8 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('reports mfa_required and primary_required per organization', async () => {
-      const mfa = await createOrganization(h, {
-        organization_name: 'Mfa',
-        organization_slug: 'mfa',
-        mfa_policy: 'REQUIRED_FOR_ALL',
-      })
-      const sso = await createOrganization(h, {
-        organization_name: 'Sso',
-        organization_slug: 'sso',
+      const mfa = await createNamedOrganization(h, 'Mfa', 'mfa', { mfa_policy: 'REQUIRED_FOR_ALL' })
+      const sso = await createNamedOrganization(h, 'Sso', 'sso', {
         auth_methods: 'RESTRICTED',
         allowed_auth_methods: ['sso'],
       })
@@ -137,10 +109,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
     it('with a member session lists memberships only, with no hint', async () => {
       await jitOrg('eligible', true)
-      const home = await createOrganization(h, {
-        organization_name: 'Home',
-        organization_slug: 'home',
-      })
+      const home = await createNamedOrganization(h, 'Home', 'home')
       h.local.seedMember({ organization_id: home.organization_id, email_address: ALICE })
       const session = (await login(h, home.organization_id, ALICE)).body
       const res = await h.post(P.discoveryList, { session_jwt: session.session_jwt })
@@ -194,10 +163,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
     it('refuses orgs the email cannot enter', async () => {
       await jitOrg('unverified', false)
-      const closed = await createOrganization(h, {
-        organization_name: 'Closed',
-        organization_slug: 'closed',
-      })
+      const closed = await createNamedOrganization(h, 'Closed', 'closed')
       const ist = (await discoveryIst(h, ALICE)).body.intermediate_session_token
       const a = await h.post(P.istExchange, {
         intermediate_session_token: ist,
@@ -219,15 +185,8 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('accepts an invite: invited → active', async () => {
-      const org = await createOrganization(h, {
-        organization_name: 'Inv',
-        organization_slug: 'inv',
-      })
-      h.local.seedMember({
-        organization_id: org.organization_id,
-        email_address: ALICE,
-        status: 'invited',
-      })
+      const org = await createNamedOrganization(h, 'Inv', 'inv')
+      invite(h, org.organization_id, ALICE)
       const ist = (await discoveryIst(h, ALICE)).body.intermediate_session_token
       const res = await h.post(P.istExchange, {
         intermediate_session_token: ist,

@@ -46,6 +46,16 @@ async function start(): Promise<{ server: LocalServer; store: SqliteStore }> {
   return { server, store }
 }
 
+/** Closes the running server and its store, starts again on `dataDir`, and lists the slugs kept. */
+async function slugsAfterRestart(): Promise<string[]> {
+  await server?.close()
+  store?.close()
+  server = undefined
+  const { server: again } = await start()
+  const found = await callStytch(again, 'POST', P.orgSearch, {})
+  return found.body.organizations.map((o: { organization_slug: string }) => o.organization_slug)
+}
+
 const bigOrg = (slug: string) => ({
   organization_name: slug,
   organization_slug: slug,
@@ -106,14 +116,7 @@ describe('disk full while running (SQLITE_FULL)', () => {
     expect(logged).toHaveLength(2)
     expect(logged[1]).toMatch(/accepts writes again/)
 
-    await local.close()
-    durable.close()
-    server = undefined
-    const { server: again } = await start()
-    const slugs = (await callStytch(again, 'POST', P.orgSearch, {})).body.organizations.map(
-      (o: { organization_slug: string }) => o.organization_slug,
-    )
-    expect(slugs).toEqual(['before', 'after'])
+    expect(await slugsAfterRestart()).toEqual(['before', 'after'])
   })
 })
 
@@ -139,7 +142,7 @@ describe('the data dir deleted or moved away while running', () => {
   })
 
   it('moved away and back: writes are refused meanwhile and work again, without a restart', async () => {
-    const { server: local, store: durable } = await start()
+    const { server: local } = await start()
     await seed(local)
     await rename(dataDir, `${dataDir}-moved`)
     const refused = await callStytch(local, 'POST', P.orgCreate, { organization_name: 'away' })
@@ -152,14 +155,7 @@ describe('the data dir deleted or moved away while running', () => {
     expect(accepted.status).toBe(200)
     expect(logged).toHaveLength(2)
 
-    await local.close()
-    durable.close()
-    server = undefined
-    const { server: again } = await start()
-    const slugs = (await callStytch(again, 'POST', P.orgSearch, {})).body.organizations.map(
-      (o: { organization_slug: string }) => o.organization_slug,
-    )
-    expect(slugs).toEqual(['before', 'back'])
+    expect(await slugsAfterRestart()).toEqual(['before', 'back'])
   })
 })
 

@@ -153,17 +153,18 @@ describe('two servers on one data dir', () => {
     ).body.organization
     inProcess.seedMember({ organization_id: org.organization_id, email_address: ALICE })
     const cli = await startCli(dataDir)
+    /** `count` concurrent POSTs of one body, alternating between the two processes. */
+    const fromBoth = (count: number, path: string, body: unknown) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          callStytch(i % 2 === 0 ? inProcess : cli.target, 'POST', path, body),
+        ),
+      )
     try {
       for (let round = 0; round < 3; round += 1) {
         const code = await sendCode(inProcess, org.organization_id)
         const body = { organization_id: org.organization_id, email_address: ALICE, code }
-        const results = await Promise.all(
-          Array.from({ length: 8 }, (_, i) =>
-            i % 2 === 0
-              ? post(inProcess, P.otpAuthenticate, body)
-              : callStytch(cli.target, 'POST', P.otpAuthenticate, body),
-          ),
-        )
+        const results = await fromBoth(8, P.otpAuthenticate, body)
         expect(results.filter((r) => r.status === 200)).toHaveLength(1)
       }
       await post(inProcess, P.discoverySend, { email_address: ALICE })
@@ -174,24 +175,12 @@ describe('two servers on one data dir', () => {
         })
       ).body.intermediate_session_token
       const exchange = { intermediate_session_token: ist, organization_id: org.organization_id }
-      const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) =>
-          i % 2 === 0
-            ? post(inProcess, P.istExchange, exchange)
-            : callStytch(cli.target, 'POST', P.istExchange, exchange),
-        ),
-      )
+      const results = await fromBoth(6, P.istExchange, exchange)
       expect(results.filter((r) => r.status === 200)).toHaveLength(1)
-      const slugs = await Promise.all(
-        Array.from({ length: 6 }, (_, i) =>
-          i % 2 === 0
-            ? post(inProcess, P.orgCreate, { organization_name: 'X', organization_slug: 'same' })
-            : callStytch(cli.target, 'POST', P.orgCreate, {
-                organization_name: 'X',
-                organization_slug: 'same',
-              }),
-        ),
-      )
+      const slugs = await fromBoth(6, P.orgCreate, {
+        organization_name: 'X',
+        organization_slug: 'same',
+      })
       expect(slugs.filter((r) => r.status === 200)).toHaveLength(1)
     } finally {
       await stopCli(cli, 'SIGTERM')

@@ -1,7 +1,7 @@
 // Bad input on every endpoint: each answer is the Stytch envelope with the exact status and type.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { basicAuth, callStytch } from '../helpers/local-api.js'
-import { createOrganization, type Harness, startHarness } from './fixtures.js'
+import { createOrganization, type Harness, P, startHarness } from './fixtures.js'
 
 let h: Harness
 let orgId: string
@@ -102,183 +102,90 @@ describe('request bodies', () => {
 })
 
 describe('missing and wrongly typed fields', () => {
+  // The paths come from the one table in src/wire/paths.ts; 'ORG' stands for the test's organization.
+  const login = { organization_id: 'ORG', email_address: 'a@b.io' }
+  const ist = { intermediate_session_token: 'x' }
+  const search = (operand: Record<string, unknown>) => ({
+    query: { operator: 'AND', operands: [operand] },
+  })
+  const members = P.membersCreate('ORG')
   const cases: [string, Record<string, unknown>, number, string][] = [
-    ['/v1/b2b/otps/email/login_or_signup', { email_address: 'a@b.io' }, 400, 'bad_request'],
-    ['/v1/b2b/otps/email/login_or_signup', { organization_id: 'ORG' }, 400, 'bad_request'],
+    [P.loginOrSignup, { email_address: 'a@b.io' }, 400, 'bad_request'],
+    [P.loginOrSignup, { organization_id: 'ORG' }, 400, 'bad_request'],
+    [P.loginOrSignup, { ...login, organization_id: 7 }, 400, 'bad_request'],
+    [P.loginOrSignup, { ...login, email_address: 'nope' }, 400, 'invalid_email'],
+    [P.loginOrSignup, { ...login, locale: 'xx' }, 400, 'invalid_locale'],
+    [P.loginOrSignup, { ...login, organization_id: 'missing' }, 404, 'organization_not_found'],
+    [P.otpAuthenticate, login, 400, 'bad_request'],
+    [P.otpAuthenticate, { ...login, code: 123456 }, 400, 'bad_request'],
+    [P.otpAuthenticate, { ...login, code: '1', session_custom_claims: 'x' }, 400, 'bad_request'],
     [
-      '/v1/b2b/otps/email/login_or_signup',
-      { organization_id: 7, email_address: 'a@b.io' },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/otps/email/login_or_signup',
-      { organization_id: 'ORG', email_address: 'nope' },
-      400,
-      'invalid_email',
-    ],
-    [
-      '/v1/b2b/otps/email/login_or_signup',
-      { organization_id: 'ORG', email_address: 'a@b.io', locale: 'xx' },
-      400,
-      'invalid_locale',
-    ],
-    [
-      '/v1/b2b/otps/email/login_or_signup',
-      { organization_id: 'missing', email_address: 'a@b.io' },
-      404,
-      'organization_not_found',
-    ],
-    [
-      '/v1/b2b/otps/email/authenticate',
-      { organization_id: 'ORG', email_address: 'a@b.io' },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/otps/email/authenticate',
-      { organization_id: 'ORG', email_address: 'a@b.io', code: 123456 },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/otps/email/authenticate',
-      { organization_id: 'ORG', email_address: 'a@b.io', code: '1', session_custom_claims: 'x' },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/otps/email/authenticate',
-      {
-        organization_id: 'ORG',
-        email_address: 'a@b.io',
-        code: '1',
-        intermediate_session_token: 'nope',
-      },
+      P.otpAuthenticate,
+      { ...login, code: '1', intermediate_session_token: 'nope' },
       404,
       'intermediate_session_not_found',
     ],
-    ['/v1/b2b/otps/email/discovery/send', {}, 400, 'bad_request'],
-    ['/v1/b2b/otps/email/discovery/send', { email_address: ['a@b.io'] }, 400, 'bad_request'],
+    [P.discoverySend, {}, 400, 'bad_request'],
+    [P.discoverySend, { email_address: ['a@b.io'] }, 400, 'bad_request'],
     [
-      '/v1/b2b/otps/email/discovery/send',
+      P.discoverySend,
       { email_address: 'a@b.io', discovery_expiration_minutes: 20 },
       400,
       'invalid_expiration_otp',
     ],
-    ['/v1/b2b/otps/email/discovery/authenticate', { email_address: 'a@b.io' }, 400, 'bad_request'],
-    ['/v1/b2b/discovery/organizations', { intermediate_session_token: 5 }, 400, 'bad_request'],
-    ['/v1/b2b/discovery/organizations/create', {}, 400, 'bad_request'],
+    [P.discoveryAuthenticate, { email_address: 'a@b.io' }, 400, 'bad_request'],
+    [P.discoveryList, { intermediate_session_token: 5 }, 400, 'bad_request'],
+    [P.discoveryCreate, {}, 400, 'bad_request'],
     [
-      '/v1/b2b/discovery/organizations/create',
-      { intermediate_session_token: 'x', organization_slug: 'bad slug' },
+      P.discoveryCreate,
+      { ...ist, organization_slug: 'bad slug' },
       400,
       'invalid_organization_slug',
     ],
     [
-      '/v1/b2b/discovery/organizations/create',
-      { intermediate_session_token: 'x', email_allowed_domains: ['gmail.com'] },
+      P.discoveryCreate,
+      { ...ist, email_allowed_domains: ['gmail.com'] },
       400,
       'organization_settings_domain_too_common',
     ],
+    [P.discoveryCreate, { ...ist, mfa_policy: 'SOMETIMES' }, 400, 'bad_request'],
+    [P.istExchange, ist, 400, 'bad_request'],
+    [P.istExchange, { ...ist, organization_id: 'ORG' }, 404, 'intermediate_session_not_found'],
+    [P.sessionsAuthenticate, { session_token: true }, 400, 'bad_request'],
+    [P.sessionsAuthenticate, { session_token: 'unknown' }, 404, 'session_not_found'],
     [
-      '/v1/b2b/discovery/organizations/create',
-      { intermediate_session_token: 'x', mfa_policy: 'SOMETIMES' },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/discovery/intermediate_sessions/exchange',
-      { intermediate_session_token: 'x' },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/discovery/intermediate_sessions/exchange',
-      { intermediate_session_token: 'x', organization_id: 'ORG' },
-      404,
-      'intermediate_session_not_found',
-    ],
-    ['/v1/b2b/sessions/authenticate', { session_token: true }, 400, 'bad_request'],
-    ['/v1/b2b/sessions/authenticate', { session_token: 'unknown' }, 404, 'session_not_found'],
-    [
-      '/v1/b2b/sessions/authenticate',
+      P.sessionsAuthenticate,
       { session_token: 'x', authorization_check: { organization_id: 'ORG' } },
       400,
       'bad_request',
     ],
+    [P.sessionsRevoke, { member_session_id: 'session-test-unknown' }, 404, 'session_not_found'],
+    [P.sessionsRevoke, { member_id: 1 }, 400, 'bad_request'],
+    [P.sessionsExchange, { session_token: 'x' }, 400, 'bad_request'],
+    [P.sessionsExchange, { organization_id: 'ORG' }, 400, 'no_session_arguments'],
+    [P.orgCreate, {}, 400, 'organization_name_missing'],
+    [P.orgCreate, { organization_name: 'x'.repeat(129) }, 400, 'invalid_organization_name'],
     [
-      '/v1/b2b/sessions/revoke',
-      { member_session_id: 'session-test-unknown' },
-      404,
-      'session_not_found',
-    ],
-    ['/v1/b2b/sessions/revoke', { member_id: 1 }, 400, 'bad_request'],
-    ['/v1/b2b/sessions/exchange', { session_token: 'x' }, 400, 'bad_request'],
-    ['/v1/b2b/sessions/exchange', { organization_id: 'ORG' }, 400, 'no_session_arguments'],
-    ['/v1/b2b/organizations', {}, 400, 'organization_name_missing'],
-    [
-      '/v1/b2b/organizations',
-      { organization_name: 'x'.repeat(129) },
-      400,
-      'invalid_organization_name',
-    ],
-    [
-      '/v1/b2b/organizations',
+      P.orgCreate,
       { organization_name: 'N', organization_slug: 'acme' },
       400,
       'organization_slug_already_used',
     ],
+    [P.orgCreate, { organization_name: 'N', claimed_email_domains: 'x.io' }, 400, 'bad_request'],
+    [P.orgSearch, { limit: 0 }, 400, 'bad_request'],
+    [P.orgSearch, { cursor: 'garbage' }, 400, 'bad_request'],
+    [P.orgSearch, search({ filter_name: 'nope', filter_value: [] }), 400, 'bad_request'],
     [
-      '/v1/b2b/organizations',
-      { organization_name: 'N', claimed_email_domains: 'x.io' },
+      P.orgSearch,
+      search({ filter_name: 'organization_name_fuzzy', filter_value: 'ab' }),
       400,
       'bad_request',
     ],
-    ['/v1/b2b/organizations/search', { limit: 0 }, 400, 'bad_request'],
-    ['/v1/b2b/organizations/search', { cursor: 'garbage' }, 400, 'bad_request'],
-    [
-      '/v1/b2b/organizations/search',
-      { query: { operator: 'AND', operands: [{ filter_name: 'nope', filter_value: [] }] } },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/organizations/search',
-      {
-        query: {
-          operator: 'AND',
-          operands: [{ filter_name: 'organization_name_fuzzy', filter_value: 'ab' }],
-        },
-      },
-      400,
-      'bad_request',
-    ],
-    ['/v1/b2b/organizations/ORG/members', {}, 400, 'bad_request'],
-    [
-      '/v1/b2b/organizations/ORG/members',
-      { email_address: 'a@b.io', roles: ['nope'] },
-      400,
-      'role_not_found',
-    ],
-    [
-      '/v1/b2b/organizations/ORG/members',
-      { email_address: 'a@b.io', mfa_phone_number: '123' },
-      400,
-      'invalid_phone_number',
-    ],
-    [
-      '/v1/b2b/organizations/ORG/members',
-      { email_address: 'a@b.io', create_member_as_pending: 'yes' },
-      400,
-      'bad_request',
-    ],
-    [
-      '/v1/b2b/organizations/missing/members',
-      { email_address: 'a@b.io' },
-      404,
-      'organization_not_found',
-    ],
+    [members, {}, 400, 'bad_request'],
+    [members, { email_address: 'a@b.io', roles: ['nope'] }, 400, 'role_not_found'],
+    [members, { email_address: 'a@b.io', mfa_phone_number: '123' }, 400, 'invalid_phone_number'],
+    [members, { email_address: 'a@b.io', create_member_as_pending: 'yes' }, 400, 'bad_request'],
+    [P.membersCreate('missing'), { email_address: 'a@b.io' }, 404, 'organization_not_found'],
   ]
   it.each(cases)('POST %s %j → %i %s', async (path, body, status, errorType) => {
     const patched = JSON.parse(JSON.stringify(body).replaceAll('"ORG"', JSON.stringify(orgId)))

@@ -1,7 +1,9 @@
 // Shared set-up for the local-server suites: a server on an injected clock and login shortcuts.
+import { afterEach, beforeEach } from 'vitest'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { STYTCH_PATHS, stytchPath } from '../../src/wire/paths.js'
 import { createTestClock, type TestClock } from '../helpers/clock.js'
+import { lateBound } from '../helpers/late-bound.js'
 import { callStytch, type StytchCallResult } from '../helpers/local-api.js'
 import { LOCAL_STORES, type LocalStoreCase } from '../helpers/local-stores.js'
 
@@ -58,6 +60,63 @@ export async function startHarness(
   return { local, clock, call, post: (path, body) => call('POST', path, body) }
 }
 
+/**
+ * Registers hooks that start a harness on `store` before each test, `build` on it, and close it
+ * after; returns the built value as the running test sees it.
+ */
+function harnessPerTest<T extends Harness>(
+  store: LocalStoreCase,
+  build: (h: Harness) => Promise<T>,
+): T {
+  const harness = lateBound<T>('the harness')
+  let opened: LocalServer | undefined
+  beforeEach(async () => {
+    const h = await startHarness(store)
+    opened = h.local
+    harness.set(await build(h))
+  })
+  afterEach(async () => {
+    await opened?.close()
+    opened = undefined
+    harness.set(undefined)
+  })
+  return harness.value
+}
+
+/**
+ * A fresh harness on `store` for each test of the enclosing `describe`, closed after each.
+ * @example const h = useHarness(store)
+ */
+export function useHarness(store: LocalStoreCase): Harness {
+  return harnessPerTest(store, async (h) => h)
+}
+
+/** The member `useAcme` seeds. */
+export const ALICE = 'alice@acme.io'
+
+/** A harness with organization "Acme" (slug `acme`) and its id. */
+export interface AcmeHarness extends Harness {
+  orgId: string
+}
+
+type SeedMember = Parameters<LocalServer['seedMember']>[0]
+
+/**
+ * `useHarness(store)` plus organization "Acme" (slug `acme`) with ALICE as an active member;
+ * `member` adds to her seed (e.g. roles).
+ * @example const h = useAcme(store); await login(h, h.orgId, ALICE)
+ */
+export function useAcme(
+  store: LocalStoreCase,
+  member: Omit<SeedMember, 'organization_id' | 'email_address'> = {},
+): AcmeHarness {
+  return harnessPerTest(store, async (h) => {
+    const orgId: string = (await createNamedOrganization(h, 'Acme', 'acme')).organization_id
+    h.local.seedMember({ ...member, organization_id: orgId, email_address: ALICE })
+    return { ...h, orgId }
+  })
+}
+
 /** Creates an organization (200 expected) and returns it. */
 export async function createOrganization(
   h: Harness,
@@ -67,6 +126,22 @@ export async function createOrganization(
   const res = await h.post(P.orgCreate, body)
   if (res.status !== 200) throw new Error(`org create failed: ${JSON.stringify(res.body)}`)
   return res.body.organization
+}
+
+/** Creates organization `name` with `slug` (and `extra` settings) and returns it. */
+export function createNamedOrganization(
+  h: Harness,
+  name: string,
+  slug: string,
+  extra: Record<string, unknown> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: wire bodies in tests
+): Promise<any> {
+  return createOrganization(h, { organization_name: name, organization_slug: slug, ...extra })
+}
+
+/** Seeds `email` into an organization as an invited member. */
+export function invite(h: Harness, organizationId: string, email: string): void {
+  h.local.seedMember({ organization_id: organizationId, email_address: email, status: 'invited' })
 }
 
 /** Sends an org-scoped OTP and returns the code from the outbox. */

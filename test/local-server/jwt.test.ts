@@ -1,24 +1,12 @@
 // Session JWTs: header and claims verified with jose against the served JWKS; rotation, removal.
 import { createHash, X509Certificate } from 'node:crypto'
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LOCAL_STORES } from '../helpers/local-stores.js'
-import { createOrganization, type Harness, login, P, startHarness } from './fixtures.js'
+import { ALICE, login, P, useAcme } from './fixtures.js'
 
 describe.each(LOCAL_STORES)('$name store', (store) => {
-  let h: Harness
-  let orgId: string
-  const ALICE = 'alice@acme.io'
-
-  beforeEach(async () => {
-    h = await startHarness(store)
-    orgId = (await createOrganization(h, { organization_name: 'Acme', organization_slug: 'acme' }))
-      .organization_id
-    h.local.seedMember({ organization_id: orgId, email_address: ALICE, roles: ['stytch_admin'] })
-  })
-  afterEach(async () => {
-    await h.local.close()
-  })
+  const h = useAcme(store, { roles: ['stytch_admin'] })
 
   async function jwks(): Promise<JSONWebKeySet & { keys: Record<string, unknown>[] }> {
     const res = await fetch(`${h.local.url}/v1/b2b/sessions/jwks/${h.local.projectId}`)
@@ -68,7 +56,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('session JWT', () => {
     it('has the Stytch header, registered claims and the session/organization claims', async () => {
-      const res = await login(h, orgId, ALICE, { session_custom_claims: { plan: 'pro' } })
+      const res = await login(h, h.orgId, ALICE, { session_custom_claims: { plan: 'pro' } })
       const jwt: string = res.body.session_jwt
       const header = decodeProtectedHeader(jwt)
       expect(header).toEqual({ alg: 'RS256', kid: (await jwks()).keys[0]?.kid, typ: 'JWT' })
@@ -82,7 +70,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
         nbf: iat,
         exp: iat + 300,
         plan: 'pro',
-        'https://stytch.com/organization': { organization_id: orgId, slug: 'acme' },
+        'https://stytch.com/organization': { organization_id: h.orgId, slug: 'acme' },
       })
       const session = payload['https://stytch.com/session'] as Record<string, unknown>
       expect(session).toEqual({
@@ -98,7 +86,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
     it('is computed from the injected clock', async () => {
       h.clock.advance(3 * 3600_000)
-      const jwt = (await login(h, orgId, ALICE)).body.session_jwt
+      const jwt = (await login(h, h.orgId, ALICE)).body.session_jwt
       const { payload } = await verify(jwt)
       expect(payload.iat).toBe(Math.floor(h.clock.now() / 1000))
       h.clock.advance(301_000)
@@ -106,7 +94,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('a forged or re-signed token is refused by sessions/authenticate', async () => {
-      const jwt: string = (await login(h, orgId, ALICE)).body.session_jwt
+      const jwt: string = (await login(h, h.orgId, ALICE)).body.session_jwt
       const [header, payload, signature] = jwt.split('.')
       const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())
       claims.sub = 'member-test-someone-else'
@@ -121,7 +109,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('key rotation', () => {
     it('signs with the new key and keeps the old one published until removed', async () => {
-      const oldJwt: string = (await login(h, orgId, ALICE)).body.session_jwt
+      const oldJwt: string = (await login(h, h.orgId, ALICE)).body.session_jwt
       const oldKid = decodeProtectedHeader(oldJwt).kid as string
       const { kid } = await h.local.rotateKeys()
       expect(kid).not.toBe(oldKid)
@@ -142,7 +130,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('session_custom_claims', () => {
     it('ignores reserved claims, merges, and deletes keys set to null', async () => {
-      const first = await login(h, orgId, ALICE, {
+      const first = await login(h, h.orgId, ALICE, {
         session_custom_claims: { a: 1, b: { nested: true }, iss: 'evil', sub: 'evil', exp: 1 },
       })
       expect(first.body.member_session.custom_claims).toEqual({ a: 1, b: { nested: true } })
@@ -160,24 +148,26 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('rejects keys under https://stytch.com/ and claims over 4 KB', async () => {
-      const stytch = await login(h, orgId, ALICE, {
+      const stytch = await login(h, h.orgId, ALICE, {
         session_custom_claims: { 'https://stytch.com/session': {} },
       })
       expect(stytch.status).toBe(400)
       expect(stytch.body.error_type).toBe('stytch_claims_in_custom_claims')
-      const big = await login(h, orgId, ALICE, {
+      const big = await login(h, h.orgId, ALICE, {
         session_custom_claims: { blob: 'x'.repeat(4100) },
       })
       expect(big.status).toBe(400)
       expect(big.body.error_type).toBe('custom_claims_too_large')
-      const ok = await login(h, orgId, ALICE, { session_custom_claims: { blob: 'x'.repeat(4000) } })
+      const ok = await login(h, h.orgId, ALICE, {
+        session_custom_claims: { blob: 'x'.repeat(4000) },
+      })
       expect(ok.status).toBe(200)
       const grow = await h.post(P.sessionsAuthenticate, {
         session_token: ok.body.session_token,
         session_custom_claims: { more: 'y'.repeat(200) },
       })
       expect(grow.body.error_type).toBe('custom_claims_too_large')
-      const notObject = await login(h, orgId, ALICE, { session_custom_claims: ['a'] })
+      const notObject = await login(h, h.orgId, ALICE, { session_custom_claims: ['a'] })
       expect(notObject.body.error_type).toBe('bad_request')
     })
 
@@ -185,10 +175,10 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
       const raw =
         '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"ok":1}'
       const code = await (async () => {
-        await h.post(P.loginOrSignup, { organization_id: orgId, email_address: ALICE })
+        await h.post(P.loginOrSignup, { organization_id: h.orgId, email_address: ALICE })
         return h.local.outbox.latest(ALICE)?.code
       })()
-      const body = `{"organization_id":"${orgId}","email_address":"${ALICE}","code":"${code}","session_custom_claims":${raw},"__proto__":{"polluted":"yes"}}`
+      const body = `{"organization_id":"${h.orgId}","email_address":"${ALICE}","code":"${code}","session_custom_claims":${raw},"__proto__":{"polluted":"yes"}}`
       const res = await fetch(h.local.url + P.otpAuthenticate, {
         method: 'POST',
         headers: {

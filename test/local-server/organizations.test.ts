@@ -1,16 +1,10 @@
 // Organizations and members: defaults, lookups by id/slug/external id, search, RBAC checks.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LOCAL_STORES } from '../helpers/local-stores.js'
-import { createOrganization, type Harness, login, P, startHarness } from './fixtures.js'
+import { createNamedOrganization, createOrganization, login, P, useHarness } from './fixtures.js'
 
 describe.each(LOCAL_STORES)('$name store', (store) => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await startHarness(store)
-  })
-  afterEach(async () => {
-    await h.local.close()
-  })
+  const h = useHarness(store)
 
   describe('organizations', () => {
     it('applies Stytch defaults and derives a free slug from the name', async () => {
@@ -36,9 +30,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('is found by id, slug or external id', async () => {
-      const org = await createOrganization(h, {
-        organization_name: 'Ext',
-        organization_slug: 'ext',
+      const org = await createNamedOrganization(h, 'Ext', 'ext', {
         organization_external_id: 'crm|42',
       })
       for (const ref of [org.organization_id, 'ext', 'crm|42']) {
@@ -49,9 +41,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
     it('searches with filters, AND/OR and cursors', async () => {
       for (let i = 0; i < 5; i += 1) {
-        await createOrganization(h, {
-          organization_name: `Team ${i}`,
-          organization_slug: `team-${i}`,
+        await createNamedOrganization(h, `Team ${i}`, `team-${i}`, {
           email_jit_provisioning: 'RESTRICTED',
           email_allowed_domains: [i % 2 === 0 ? 'even.io' : 'odd.io'],
         })
@@ -101,7 +91,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('finds organizations by member email', async () => {
-      const org = await createOrganization(h, { organization_name: 'M', organization_slug: 'mm' })
+      const org = await createNamedOrganization(h, 'M', 'mm')
       await h.post(`/v1/b2b/organizations/${org.organization_id}/members`, {
         email_address: 'z@m.io',
       })
@@ -117,10 +107,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('members', () => {
     it('creates active or pending members, gets them by id, external id or email', async () => {
-      const org = await createOrganization(h, {
-        organization_name: 'Acme',
-        organization_slug: 'acme',
-      })
+      const org = await createNamedOrganization(h, 'Acme', 'acme')
       const created = await h.post('/v1/b2b/organizations/acme/members', {
         email_address: 'a@acme.io',
         name: 'A',
@@ -161,14 +148,8 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
         'stytch_admin',
         'stytch_member',
       ])
-      const org = await createOrganization(h, {
-        organization_name: 'Acme',
-        organization_slug: 'acme',
-      })
-      const other = await createOrganization(h, {
-        organization_name: 'Other',
-        organization_slug: 'other',
-      })
+      const org = await createNamedOrganization(h, 'Acme', 'acme')
+      const other = await createNamedOrganization(h, 'Other', 'other')
       const orgPolicy = await h.call('GET', '/v1/b2b/rbac/organizations/acme')
       expect(orgPolicy.body.org_policy).toEqual({ roles: [] })
       h.local.seedMember({ organization_id: org.organization_id, email_address: 'm@acme.io' })

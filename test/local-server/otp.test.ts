@@ -1,62 +1,48 @@
 // Email OTP rules: expiry on the injected clock, single use, latest code only, binding, user locks.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LOCAL_STORES } from '../helpers/local-stores.js'
 import {
+  ALICE,
+  createNamedOrganization,
   createOrganization,
   discoveryIst,
-  type Harness,
   login,
   P,
   sendDiscoveryOtp,
   sendOrgOtp,
-  startHarness,
+  useAcme,
   wrongCode,
 } from './fixtures.js'
 
 describe.each(LOCAL_STORES)('$name store', (store) => {
-  let h: Harness
-  let orgId: string
-  const ALICE = 'alice@acme.io'
+  const h = useAcme(store)
 
-  beforeEach(async () => {
-    h = await startHarness(store)
-    const org = await createOrganization(h, {
-      organization_name: 'Acme',
-      organization_slug: 'acme',
-    })
-    orgId = org.organization_id
-    h.local.seedMember({ organization_id: orgId, email_address: ALICE })
-  })
-  afterEach(async () => {
-    await h.local.close()
-  })
-
-  const authenticate = (code: string, email = ALICE, organization_id = orgId) =>
+  const authenticate = (code: string, email = ALICE, organization_id = h.orgId) =>
     h.post(P.otpAuthenticate, { organization_id, email_address: email, code })
 
   describe('code format and delivery', () => {
     it('sends a 6-digit code as a login email to an active member', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       expect(code).toMatch(/^\d{6}$/)
       const message = h.local.outbox.latest(ALICE)
-      expect(message).toMatchObject({ to: ALICE, kind: 'login', organization_id: orgId })
+      expect(message).toMatchObject({ to: ALICE, kind: 'login', organization_id: h.orgId })
       expect(message?.sent_at).toBe('2030-01-01T00:00:00Z')
     })
 
     it('codes are not predictable from one send to the next', async () => {
       const codes = new Set<string>()
-      for (let i = 0; i < 8; i += 1) codes.add(await sendOrgOtp(h, orgId, ALICE))
+      for (let i = 0; i < 8; i += 1) codes.add(await sendOrgOtp(h, h.orgId, ALICE))
       expect(codes.size).toBeGreaterThan(1)
     })
   })
 
   describe('expiry (default 10 minutes, 2..15 when requested)', () => {
     it('accepts a code just before 10 minutes and refuses it at 10 minutes', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       h.clock.advance(10 * 60_000 - 1000)
       expect((await authenticate(code)).status).toBe(200)
 
-      const late = await sendOrgOtp(h, orgId, ALICE)
+      const late = await sendOrgOtp(h, h.orgId, ALICE)
       h.clock.advance(10 * 60_000)
       const res = await authenticate(late)
       expect(res.status).toBe(401)
@@ -65,7 +51,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
     it('honours login_expiration_minutes and rejects values outside 2..15', async () => {
       await h.post(P.loginOrSignup, {
-        organization_id: orgId,
+        organization_id: h.orgId,
         email_address: ALICE,
         login_expiration_minutes: 2,
       })
@@ -74,7 +60,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
       expect((await authenticate(code)).body.error_type).toBe('unable_to_auth_otp_code')
       for (const minutes of [1, 16, 2.5]) {
         const res = await h.post(P.loginOrSignup, {
-          organization_id: orgId,
+          organization_id: h.orgId,
           email_address: ALICE,
           login_expiration_minutes: minutes,
         })
@@ -94,7 +80,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('single use and latest code only', () => {
     it('a used code answers 401 unable_to_auth_otp_code', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       expect((await authenticate(code)).status).toBe(200)
       const again = await authenticate(code)
       expect(again.status).toBe(401)
@@ -102,9 +88,9 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('a new send supersedes the previous code (404 otp_code_not_found)', async () => {
-      const first = await sendOrgOtp(h, orgId, ALICE)
-      let second = await sendOrgOtp(h, orgId, ALICE)
-      while (second === first) second = await sendOrgOtp(h, orgId, ALICE)
+      const first = await sendOrgOtp(h, h.orgId, ALICE)
+      let second = await sendOrgOtp(h, h.orgId, ALICE)
+      while (second === first) second = await sendOrgOtp(h, h.orgId, ALICE)
       const stale = await authenticate(first)
       expect(stale.status).toBe(404)
       expect(stale.body.error_type).toBe('otp_code_not_found')
@@ -112,7 +98,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('a wrong code answers 404 otp_code_not_found and leaves the right one usable', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       const wrong = await authenticate(wrongCode(code))
       expect(wrong.status).toBe(404)
       expect(wrong.body.error_type).toBe('otp_code_not_found')
@@ -122,26 +108,23 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('binding to email, flow and organization', () => {
     it('a code is only valid for its own email', async () => {
-      h.local.seedMember({ organization_id: orgId, email_address: 'bob@acme.io' })
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      h.local.seedMember({ organization_id: h.orgId, email_address: 'bob@acme.io' })
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       const res = await authenticate(code, 'bob@acme.io')
       expect(res.body.error_type).toBe('otp_code_not_found')
     })
 
     it('a code is only valid for its own organization', async () => {
-      const other = await createOrganization(h, {
-        organization_name: 'Other',
-        organization_slug: 'other',
-      })
+      const other = await createNamedOrganization(h, 'Other', 'other')
       h.local.seedMember({ organization_id: other.organization_id, email_address: ALICE })
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       const res = await authenticate(code, ALICE, other.organization_id)
       expect(res.body.error_type).toBe('otp_code_not_found')
       expect((await authenticate(code)).status).toBe(200)
     })
 
     it('discovery and org-scoped codes do not cross flows', async () => {
-      const orgCode = await sendOrgOtp(h, orgId, ALICE)
+      const orgCode = await sendOrgOtp(h, h.orgId, ALICE)
       const discoveryCode = await sendDiscoveryOtp(h, ALICE)
       const asDiscovery = await h.post(P.discoveryAuthenticate, {
         email_address: ALICE,
@@ -159,7 +142,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('compares emails case-insensitively', async () => {
-      const code = await sendOrgOtp(h, orgId, 'ALICE@Acme.IO')
+      const code = await sendOrgOtp(h, h.orgId, 'ALICE@Acme.IO')
       const res = await authenticate(code, 'Alice@ACME.io')
       expect(res.status).toBe(200)
       expect(res.body.member.email_address).toBe(ALICE)
@@ -168,7 +151,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('failed-attempt lock (10 failures, 1 hour)', () => {
     it('locks after 10 failures with 429 user_lock_limit_reached, even for the right code', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       for (let i = 0; i < 10; i += 1) {
         expect((await authenticate(wrongCode(code))).body.error_type).toBe('otp_code_not_found')
       }
@@ -177,33 +160,33 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
       expect(locked.body.error_type).toBe('user_lock_limit_reached')
       const member = await h.call(
         'GET',
-        `/v1/b2b/organizations/${orgId}/member?email_address=${ALICE}`,
+        `/v1/b2b/organizations/${h.orgId}/member?email_address=${ALICE}`,
       )
       expect(member.body.member.is_locked).toBe(true)
       expect(member.body.member.lock_expires_at).toBe('2030-01-01T01:00:00Z')
     })
 
     it('stays locked for the hour and unlocks after it', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       for (let i = 0; i < 10; i += 1) await authenticate(wrongCode(code))
       h.clock.advance(60 * 60_000 - 1000)
       expect((await authenticate(code)).status).toBe(429)
       h.clock.advance(1000)
-      const fresh = await sendOrgOtp(h, orgId, ALICE)
+      const fresh = await sendOrgOtp(h, h.orgId, ALICE)
       expect((await authenticate(fresh)).status).toBe(200)
     })
 
     it('a success resets the counter', async () => {
-      let code = await sendOrgOtp(h, orgId, ALICE)
+      let code = await sendOrgOtp(h, h.orgId, ALICE)
       for (let i = 0; i < 9; i += 1) await authenticate(wrongCode(code))
       expect((await authenticate(code)).status).toBe(200)
-      code = await sendOrgOtp(h, orgId, ALICE)
+      code = await sendOrgOtp(h, h.orgId, ALICE)
       for (let i = 0; i < 9; i += 1) await authenticate(wrongCode(code))
       expect((await authenticate(code)).status).toBe(200)
     })
 
     it('case variants of an email share one counter, across flows', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       for (let i = 0; i < 5; i += 1) await authenticate(wrongCode(code), 'ALICE@acme.io')
       for (let i = 0; i < 5; i += 1) {
         await h.post(P.discoveryAuthenticate, { email_address: 'Alice@Acme.io', code: '000000' })
@@ -214,7 +197,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('30 parallel wrong guesses never get more than 10 tries', async () => {
-      const code = await sendOrgOtp(h, orgId, ALICE)
+      const code = await sendOrgOtp(h, h.orgId, ALICE)
       const results = await Promise.all(
         Array.from({ length: 30 }, () => authenticate(wrongCode(code))),
       )
@@ -255,7 +238,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
     it('refuses unknown emails when the org does not allow sign-up', async () => {
       const res = await h.post(P.loginOrSignup, {
-        organization_id: orgId,
+        organization_id: h.orgId,
         email_address: 'x@acme.io',
       })
       expect(res.status).toBe(403)

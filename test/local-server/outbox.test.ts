@@ -1,24 +1,15 @@
 // The outbox: in-process API and GET /__local/outbox (no auth), latest first, filtered by email.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { callStytch } from '../helpers/local-api.js'
 import { LOCAL_STORES } from '../helpers/local-stores.js'
-import { createOrganization, type Harness, P, startHarness } from './fixtures.js'
+import { createNamedOrganization, P, useHarness } from './fixtures.js'
 
 describe.each(LOCAL_STORES)('$name store', (store) => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await startHarness(store)
-  })
-  afterEach(async () => {
-    await h.local.close()
-  })
+  const h = useHarness(store)
 
   describe('outbox', () => {
     it('lists sent codes latest first, per address, over HTTP without credentials', async () => {
-      const org = await createOrganization(h, {
-        organization_name: 'Acme',
-        organization_slug: 'acme',
-      })
+      const org = await createNamedOrganization(h, 'Acme', 'acme')
       h.local.seedMember({ organization_id: org.organization_id, email_address: 'a@acme.io' })
       await h.post(P.discoverySend, { email_address: 'A@acme.io' })
       h.clock.advance(1000)

@@ -1,36 +1,22 @@
 // Sessions and ISTs: durations, expiry on the injected clock, revoke, exchange, list, IST rules.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LOCAL_STORES } from '../helpers/local-stores.js'
 import {
-  createOrganization,
+  ALICE,
+  createNamedOrganization,
   discoveryIst,
-  type Harness,
+  invite,
   login,
   P,
-  startHarness,
+  useAcme,
 } from './fixtures.js'
 
 describe.each(LOCAL_STORES)('$name store', (store) => {
-  let h: Harness
-  let orgId: string
-  const ALICE = 'alice@acme.io'
-
-  beforeEach(async () => {
-    h = await startHarness(store)
-    const org = await createOrganization(h, {
-      organization_name: 'Acme',
-      organization_slug: 'acme',
-    })
-    orgId = org.organization_id
-    h.local.seedMember({ organization_id: orgId, email_address: ALICE })
-  })
-  afterEach(async () => {
-    await h.local.close()
-  })
+  const h = useAcme(store)
 
   describe('session_duration_minutes', () => {
     it('defaults to 60 minutes and expires with the clock', async () => {
-      const res = await login(h, orgId, ALICE)
+      const res = await login(h, h.orgId, ALICE)
       expect(res.body.member_session.expires_at).toBe('2030-01-01T01:00:00Z')
       const token = res.body.session_token
       h.clock.advance(59 * 60_000)
@@ -43,23 +29,23 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
     it('accepts 5 and 527040, refuses 4, 527041, fractions and strings', async () => {
       for (const minutes of [5, 527040]) {
-        const res = await login(h, orgId, ALICE, { session_duration_minutes: minutes })
+        const res = await login(h, h.orgId, ALICE, { session_duration_minutes: minutes })
         expect(res.status).toBe(200)
       }
       for (const minutes of [4, 527041, 10.5]) {
-        const res = await login(h, orgId, ALICE, { session_duration_minutes: minutes })
+        const res = await login(h, h.orgId, ALICE, { session_duration_minutes: minutes })
         expect(res.status).toBe(400)
         expect(res.body.error_type).toBe('invalid_session_duration_minutes')
       }
-      const typed = await login(h, orgId, ALICE, { session_duration_minutes: '60' })
+      const typed = await login(h, h.orgId, ALICE, { session_duration_minutes: '60' })
       expect(typed.status).toBe(400)
       expect(typed.body.error_type).toBe('bad_request')
     })
 
     it('an invalid duration does not burn the code', async () => {
-      await h.post(P.loginOrSignup, { organization_id: orgId, email_address: ALICE })
+      await h.post(P.loginOrSignup, { organization_id: h.orgId, email_address: ALICE })
       const code = h.local.outbox.latest(ALICE)?.code
-      const base = { organization_id: orgId, email_address: ALICE, code }
+      const base = { organization_id: h.orgId, email_address: ALICE, code }
       expect(
         (await h.post(P.otpAuthenticate, { ...base, session_duration_minutes: 1 })).status,
       ).toBe(400)
@@ -67,7 +53,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('sessions/authenticate extends only when a duration is given', async () => {
-      const { session_token } = (await login(h, orgId, ALICE)).body
+      const { session_token } = (await login(h, h.orgId, ALICE)).body
       h.clock.advance(30 * 60_000)
       const plain = await h.post(P.sessionsAuthenticate, { session_token })
       expect(plain.body.member_session.expires_at).toBe('2030-01-01T01:00:00Z')
@@ -82,7 +68,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
 
   describe('sessions/authenticate and revoke', () => {
     it('returns the same token and a fresh JWT, by token or by JWT', async () => {
-      const first = (await login(h, orgId, ALICE)).body
+      const first = (await login(h, h.orgId, ALICE)).body
       h.clock.advance(1000)
       const byToken = await h.post(P.sessionsAuthenticate, { session_token: first.session_token })
       expect(byToken.body.session_token).toBe(first.session_token)
@@ -92,7 +78,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('accepts a JWT past its exp while the session lives, and returns a new one', async () => {
-      const first = (await login(h, orgId, ALICE)).body
+      const first = (await login(h, h.orgId, ALICE)).body
       h.clock.advance(10 * 60_000)
       const res = await h.post(P.sessionsAuthenticate, { session_jwt: first.session_jwt })
       expect(res.status).toBe(200)
@@ -100,7 +86,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('both or neither of token and JWT are 400s; garbage JWTs are unparsable', async () => {
-      const first = (await login(h, orgId, ALICE)).body
+      const first = (await login(h, h.orgId, ALICE)).body
       const both = await h.post(P.sessionsAuthenticate, {
         session_token: first.session_token,
         session_jwt: first.session_jwt,
@@ -115,7 +101,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('revoking kills the token and the JWT for sessions/authenticate', async () => {
-      const first = (await login(h, orgId, ALICE)).body
+      const first = (await login(h, h.orgId, ALICE)).body
       const revoked = await h.post(P.sessionsRevoke, { session_token: first.session_token })
       expect(revoked.status).toBe(200)
       expect(revoked.body).toEqual({ request_id: expect.any(String), status_code: 200 })
@@ -130,8 +116,8 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('revokes every session of a member by member_id; argument rules', async () => {
-      const a = (await login(h, orgId, ALICE)).body
-      const b = (await login(h, orgId, ALICE)).body
+      const a = (await login(h, h.orgId, ALICE)).body
+      const b = (await login(h, h.orgId, ALICE)).body
       expect((await h.post(P.sessionsRevoke, { member_id: a.member_id })).status).toBe(200)
       for (const token of [a.session_token, b.session_token]) {
         expect((await h.post(P.sessionsAuthenticate, { session_token: token })).status).toBe(404)
@@ -144,33 +130,26 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('lists live sessions of a member', async () => {
-      const a = (await login(h, orgId, ALICE)).body
-      await login(h, orgId, ALICE, { session_duration_minutes: 5 })
+      const a = (await login(h, h.orgId, ALICE)).body
+      await login(h, h.orgId, ALICE, { session_duration_minutes: 5 })
       let list = await h.call(
         'GET',
-        `${P.sessionsGet}?organization_id=${orgId}&member_id=${a.member_id}`,
+        `${P.sessionsGet}?organization_id=${h.orgId}&member_id=${a.member_id}`,
       )
       expect(list.body.member_sessions).toHaveLength(2)
       h.clock.advance(6 * 60_000)
       list = await h.call('GET', `${P.sessionsGet}?organization_id=acme&member_id=${a.member_id}`)
       expect(list.body.member_sessions).toHaveLength(1)
-      const missing = await h.call('GET', `${P.sessionsGet}?organization_id=${orgId}`)
+      const missing = await h.call('GET', `${P.sessionsGet}?organization_id=${h.orgId}`)
       expect(missing.status).toBe(400)
     })
   })
 
   describe('sessions/exchange', () => {
     it('switches to an org where the email is a member and keeps the original session', async () => {
-      const beta = await createOrganization(h, {
-        organization_name: 'Beta',
-        organization_slug: 'beta',
-      })
-      h.local.seedMember({
-        organization_id: beta.organization_id,
-        email_address: ALICE,
-        status: 'invited',
-      })
-      const first = (await login(h, orgId, ALICE)).body
+      const beta = await createNamedOrganization(h, 'Beta', 'beta')
+      invite(h, beta.organization_id, ALICE)
+      const first = (await login(h, h.orgId, ALICE)).body
       const res = await h.post(P.sessionsExchange, {
         session_token: first.session_token,
         organization_id: 'beta',
@@ -189,17 +168,10 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('refuses an org without membership and answers an IST when the target demands MFA', async () => {
-      const other = await createOrganization(h, {
-        organization_name: 'Other',
-        organization_slug: 'other',
-      })
-      const mfa = await createOrganization(h, {
-        organization_name: 'Mfa',
-        organization_slug: 'mfa',
-        mfa_policy: 'REQUIRED_FOR_ALL',
-      })
+      const other = await createNamedOrganization(h, 'Other', 'other')
+      const mfa = await createNamedOrganization(h, 'Mfa', 'mfa', { mfa_policy: 'REQUIRED_FOR_ALL' })
       h.local.seedMember({ organization_id: mfa.organization_id, email_address: ALICE })
-      const first = (await login(h, orgId, ALICE)).body
+      const first = (await login(h, h.orgId, ALICE)).body
       const refused = await h.post(P.sessionsExchange, {
         session_token: first.session_token,
         organization_id: other.organization_id,
@@ -238,7 +210,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
       expect((await h.post(P.discoveryList, { intermediate_session_token: ist })).status).toBe(200)
       expect((await h.post(P.discoveryList, { intermediate_session_token: ist })).status).toBe(200)
       const exchange = () =>
-        h.post(P.istExchange, { intermediate_session_token: ist, organization_id: orgId })
+        h.post(P.istExchange, { intermediate_session_token: ist, organization_id: h.orgId })
       const [one, two] = await Promise.all([exchange(), exchange()])
       const statuses = [one?.status, two?.status].sort()
       expect(statuses).toEqual([200, 404])
@@ -246,11 +218,7 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
     })
 
     it('stay valid (same string) while MFA is still needed', async () => {
-      const mfa = await createOrganization(h, {
-        organization_name: 'Mfa',
-        organization_slug: 'mfa',
-        mfa_policy: 'REQUIRED_FOR_ALL',
-      })
+      const mfa = await createNamedOrganization(h, 'Mfa', 'mfa', { mfa_policy: 'REQUIRED_FOR_ALL' })
       h.local.seedMember({ organization_id: mfa.organization_id, email_address: ALICE })
       const ist = (await discoveryIst(h, ALICE)).body.intermediate_session_token
       const res = await h.post(P.istExchange, {
@@ -263,14 +231,14 @@ describe.each(LOCAL_STORES)('$name store', (store) => {
       expect(list.body.organization_id_hint).toBe(mfa.organization_id)
       const elsewhere = await h.post(P.istExchange, {
         intermediate_session_token: ist,
-        organization_id: orgId,
+        organization_id: h.orgId,
       })
       expect(elsewhere.body.error_type).toBe('invalid_intermediate_session_token_for_organization')
     })
 
     it('a token of one kind is never accepted as the other', async () => {
       const ist = (await discoveryIst(h, ALICE)).body.intermediate_session_token
-      const session = (await login(h, orgId, ALICE)).body.session_token
+      const session = (await login(h, h.orgId, ALICE)).body.session_token
       expect(session).toMatch(/^[A-Za-z0-9_-]{44}$/)
       expect(ist).toMatch(/^[A-Za-z0-9+/]{43}=$/)
       const asSession = await h.post(P.sessionsAuthenticate, { session_token: ist })

@@ -1,14 +1,12 @@
 // The local server's development mailbox stays on this machine: requests must name the server in
 // `Host` (DNS rebinding), and it will not listen beyond loopback unless told to, loudly.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
+import { useCli, waitForOutput } from '../helpers/cli.js'
 import { callStytch } from '../helpers/local-api.js'
-import { tempDataDir } from '../helpers/local-stores.js'
 
 /** GET over a real socket to 127.0.0.1:`port`, with exactly this `Host` header. */
 function getWithHost(
@@ -154,47 +152,11 @@ describe('listening beyond loopback', () => {
 })
 
 describe('stytch-b2b-local beyond loopback', () => {
-  const CLI = new URL('../../src/local-server/cli.ts', import.meta.url).pathname
-  const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname
   const SECRET = 'secret-test-exposure-cli'
-  let child: ChildProcess | undefined
-  let cwd: string
-  beforeEach(async () => {
-    cwd = await tempDataDir()
-  })
-  afterEach(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL')
-    child = undefined
-    await rm(cwd, { recursive: true, force: true })
-  })
-
-  function start(args: string[], env: Record<string, string> = {}) {
-    const proc = spawn(TSX, [CLI, '--memory', '--port', '0', ...args], {
-      cwd,
-      env: { ...process.env, NODE_ENV: 'development', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child = proc
-    let text = ''
-    const add = (chunk: Buffer) => {
-      text += chunk.toString()
-    }
-    proc.stdout?.on('data', add)
-    proc.stderr?.on('data', add)
-    return { proc, output: () => text }
-  }
-
-  async function waitFor(output: () => string, pattern: RegExp): Promise<RegExpMatchArray> {
-    for (let i = 0; i < 300; i += 1) {
-      const found = output().match(pattern)
-      if (found) return found
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    throw new Error(`timed out waiting for ${pattern}; output so far:\n${output()}`)
-  }
+  const cli = useCli({ args: ['--memory', '--port', '0'], env: { NODE_ENV: 'development' } })
 
   it('refuses --host 0.0.0.0 without --allow-remote: exit 2, says why, prints no secret', async () => {
-    const { proc, output } = start(['--host', '0.0.0.0', '--secret', SECRET])
+    const { proc, output } = cli.start(['--host', '0.0.0.0', '--secret', SECRET])
     const [code] = await once(proc, 'exit')
     expect(code).toBe(2)
     expect(output()).toMatch(/Refusing to listen on "0\.0\.0\.0".*--allow-remote/)
@@ -203,10 +165,10 @@ describe('stytch-b2b-local beyond loopback', () => {
   })
 
   it('starts with --allow-remote and warns that the outbox hands out every code', async () => {
-    const { proc, output } = start(['--host', '0.0.0.0', '--allow-remote', '--secret', SECRET])
-    const [, port] = await waitFor(output, /listening on http:\/\/0\.0\.0\.0:(\d+)/)
-    await waitFor(output, /secret: +secret-test-exposure-cli/)
-    await waitFor(output, /beyond this machine[\s\S]*every sign-in code/)
+    const { proc, output } = cli.start(['--host', '0.0.0.0', '--allow-remote', '--secret', SECRET])
+    const [, port] = await waitForOutput(output, /listening on http:\/\/0\.0\.0\.0:(\d+)/)
+    await waitForOutput(output, /secret: +secret-test-exposure-cli/)
+    await waitForOutput(output, /beyond this machine[\s\S]*every sign-in code/)
     const res = await getWithHost(Number(port), '/__local/outbox', `attacker.example:${port}`)
     expect(res.status).toBe(403)
     proc.kill('SIGTERM')
@@ -215,8 +177,8 @@ describe('stytch-b2b-local beyond loopback', () => {
   })
 
   it('--allowed-host adds a Host name the server answers', async () => {
-    const { proc, output } = start(['--allowed-host', 'dev.example'])
-    const [, port] = await waitFor(output, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+    const { proc, output } = cli.start(['--allowed-host', 'dev.example'])
+    const [, port] = await waitForOutput(output, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
     const res = await getWithHost(Number(port), '/__local/outbox', `dev.example:${port}`)
     expect(res.status).toBe(200)
     proc.kill('SIGTERM')
@@ -224,10 +186,10 @@ describe('stytch-b2b-local beyond loopback', () => {
   })
 
   it('under NODE_ENV=production warns loudly and does not print a generated secret', async () => {
-    const { proc, output } = start([], { NODE_ENV: 'production' })
-    await waitFor(output, /listening on http:\/\/127\.0\.0\.1:\d+/)
-    await waitFor(output, /NODE_ENV=production/)
-    await waitFor(output, /secret: +\(not printed/)
+    const { proc, output } = cli.start([], { NODE_ENV: 'production' })
+    await waitForOutput(output, /listening on http:\/\/127\.0\.0\.1:\d+/)
+    await waitForOutput(output, /NODE_ENV=production/)
+    await waitForOutput(output, /secret: +\(not printed/)
     expect(output()).not.toMatch(/secret-test-[A-Za-z0-9_-]{8}/)
     proc.kill('SIGTERM')
     await once(proc, 'exit')
