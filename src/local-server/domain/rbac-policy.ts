@@ -24,7 +24,11 @@ export const RBAC_POLICY_SETTING = 'rbac_policy'
 export function mergePolicy(project: RbacPolicy | undefined): RbacPolicy {
   const own = project ?? { roles: [], resources: [], scopes: [] }
   const overrides = new Map(own.roles.map((role) => [role.role_id, role]))
-  const defaults = STYTCH_DEFAULT_ROLES.map((role) => overrides.get(role.role_id) ?? role)
+  const defaults = STYTCH_DEFAULT_ROLES.map((role) => {
+    const edited = overrides.get(role.role_id)
+    if (edited === undefined) return role
+    return { ...edited, description: edited.description || role.description }
+  })
   const defaultIds = new Set(STYTCH_DEFAULT_ROLES.map((role) => role.role_id))
   return structuredClone({
     roles: [...defaults, ...own.roles.filter((role) => !defaultIds.has(role.role_id))],
