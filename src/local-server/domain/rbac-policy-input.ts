@@ -125,6 +125,25 @@ function unique<T>(items: T[], key: (item: T) => string, path: string, field: st
   return items
 }
 
+/** Roles or scopes: each an id (`idField`), a description and permissions; each id once. */
+function grants(
+  value: unknown,
+  path: string,
+  idField: 'role_id' | 'scope',
+  resources: ReadonlyMap<string, PolicyResource>,
+): Array<{ id: string; description: string; permissions: RolePermission[] }> {
+  const items = list(value, path).map((item, i) => {
+    const at = `${path}[${i}]`
+    const fields = object(item, at, [idField, 'description', 'permissions'])
+    return {
+      id: text(fields[idField], `${at}.${idField}`),
+      description: description(fields.description, `${at}.description`),
+      permissions: permissions(fields.permissions, `${at}.permissions`, resources),
+    }
+  })
+  return unique(items, (item) => item.id, path, idField)
+}
+
 /**
  * A project's own policy in the shape of GET /v1/b2b/rbac/policy (`roles`, `resources`,
  * `scopes` optional), checked and copied: resources must not use the stytch prefix, and every
@@ -144,29 +163,11 @@ export function readRbacPolicy(value: unknown, path = 'rbacPolicy'): RbacPolicy 
   const resources = new Map(
     [...STYTCH_DEFAULT_RESOURCES, ...own].map((r) => [r.resource_id, r] as const),
   )
-  const roles: PolicyRole[] = list(fields.roles, `${path}.roles`).map((item, i) => {
-    const at = `${path}.roles[${i}]`
-    const role = object(item, at, ['role_id', 'description', 'permissions'])
-    return {
-      role_id: text(role.role_id, `${at}.role_id`),
-      description: description(role.description, `${at}.description`),
-      permissions: permissions(role.permissions, `${at}.permissions`, resources),
-    }
-  })
+  const roles: PolicyRole[] = grants(fields.roles, `${path}.roles`, 'role_id', resources).map(
+    ({ id, ...grant }) => ({ role_id: id, ...grant }),
+  )
   const scopes: PolicyScope[] = (
-    fields.scopes === undefined ? [] : list(fields.scopes, `${path}.scopes`)
-  ).map((item, i) => {
-    const at = `${path}.scopes[${i}]`
-    const scope = object(item, at, ['scope', 'description', 'permissions'])
-    return {
-      scope: text(scope.scope, `${at}.scope`),
-      description: description(scope.description, `${at}.description`),
-      permissions: permissions(scope.permissions, `${at}.permissions`, resources),
-    }
-  })
-  return {
-    roles: unique(roles, (r) => r.role_id, `${path}.roles`, 'role_id'),
-    resources: own,
-    scopes: unique(scopes, (s) => s.scope, `${path}.scopes`, 'scope'),
-  }
+    fields.scopes === undefined ? [] : grants(fields.scopes, `${path}.scopes`, 'scope', resources)
+  ).map(({ id, ...grant }) => ({ scope: id, ...grant }))
+  return { roles, resources: own, scopes }
 }
