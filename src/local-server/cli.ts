@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Command line entry `stytch-b2b-local`: runs the local Stytch B2B server until SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isLoopbackHost } from './http/exposure.js'
-import { startLocalServer } from './index.js'
+import { type RbacPolicyInput, startLocalServer } from './index.js'
 
 /** Default port: fixed so that a developer's .env can point at it across restarts. */
 const DEFAULT_PORT = 4010
@@ -33,6 +34,10 @@ Options:
   --secret <secret>   secret to accept (default: the data dir's, else secret-test-<random>)
   --data-dir <path>   folder of the durable store (default: ${DEFAULT_DATA_DIR})
   --memory            keep everything in memory instead: gone when the process exits
+  --rbac-policy <file>
+                      JSON file of the project's RBAC policy, shaped like Stytch's
+                      GET /v1/b2b/rbac/policy ({ "roles", "resources", "scopes"? }); kept in the
+                      data dir, so later runs without the flag keep it
   -h, --help          show this help
 
 Point the Stytch SDK at it with env: '<url>/'. Stops on Ctrl-C (SIGINT) or SIGTERM.`
@@ -67,6 +72,15 @@ async function main(): Promise<number> {
     return 2
   }
   const dataDir = values.memory ? undefined : resolve(values['data-dir'] ?? DEFAULT_DATA_DIR)
+  const policyFile = values['rbac-policy']
+  let rbacPolicy: RbacPolicyInput | undefined
+  try {
+    rbacPolicy = policyFile === undefined ? undefined : readPolicyFile(policyFile)
+  } catch (error) {
+    console.error(`--rbac-policy ${policyFile}: ${(error as Error).message}`)
+    return 2
+  }
+  // A policy whose fields are wrong fails here with a TypeError naming the field ("rbacPolicy.…").
   const server = await startLocalServer({
     port,
     host: values.host,
@@ -75,6 +89,7 @@ async function main(): Promise<number> {
     projectId: values['project-id'],
     secret: values.secret,
     dataDir,
+    rbacPolicy,
   })
   console.log(`Stytch B2B local server listening on ${server.url}`)
   console.log(`data:       ${dataDir === undefined ? 'in memory' : join(dataDir, 'local.db')}`)
@@ -94,6 +109,21 @@ async function main(): Promise<number> {
   return 0
 }
 
+/** The policy file's JSON (its fields are checked by startLocalServer). */
+function readPolicyFile(file: string): RbacPolicyInput {
+  let text: string
+  try {
+    text = readFileSync(resolve(file), 'utf8')
+  } catch (error) {
+    throw new Error(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  try {
+    return JSON.parse(text) as RbacPolicyInput
+  } catch (error) {
+    throw new Error(`is not JSON: ${(error as Error).message}`)
+  }
+}
+
 function parse() {
   return parseArgs({
     options: {
@@ -105,6 +135,7 @@ function parse() {
       secret: { type: 'string' },
       'data-dir': { type: 'string' },
       memory: { type: 'boolean' },
+      'rbac-policy': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

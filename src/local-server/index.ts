@@ -8,6 +8,8 @@ import { emailKey } from './domain/ids.js'
 import { newMemberRecord, renderMember } from './domain/members.js'
 import { findOrganization } from './domain/organizations.js'
 import { createOutbox, type Outbox } from './domain/outbox.js'
+import { RBAC_POLICY_SETTING } from './domain/rbac-policy.js'
+import { type RbacPolicyInput, readRbacPolicy } from './domain/rbac-policy-input.js'
 import {
   checkAllowedHosts,
   createHostCheck,
@@ -22,6 +24,7 @@ import { createMemoryStore } from './store/memory-store.js'
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js'
 
 export type { Outbox } from './domain/outbox.js'
+export type { RbacPolicyInput, RbacPolicyItem } from './domain/rbac-policy-input.js'
 export type {
   AttemptRecord,
   IntermediateSessionRecord,
@@ -87,6 +90,21 @@ export interface LocalServerOptions {
    * @example await startLocalServer({ dataDir: '.stytch-local' })
    */
   dataDir?: string | undefined
+  /**
+   * The project's own RBAC policy: custom resources, roles and scopes added to Stytch's default
+   * ones, served at GET /v1/b2b/rbac/policy and applied by `authorization_check`. Kept in the
+   * store: a restart without this option keeps the last one given; giving it replaces it.
+   * Checked at startup: a TypeError names the bad field.
+   * @default undefined (the store's policy, else Stytch's defaults only)
+   * @example
+   * await startLocalServer({
+   *   rbacPolicy: {
+   *     resources: [{ resource_id: 'document', actions: ['read', 'write'] }],
+   *     roles: [{ role_id: 'editor', permissions: [{ resource_id: 'document', actions: ['*'] }] }],
+   *   },
+   * })
+   */
+  rbacPolicy?: RbacPolicyInput | undefined
 }
 
 export interface SeedMemberInput {
@@ -137,6 +155,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   if (options.secret === '') throw new TypeError('"secret" must be a non-empty string')
   if (options.dataDir === '') throw new TypeError('"dataDir" must be a non-empty string')
   checkAllowedHosts(options.allowedHosts)
+  const rbacPolicy =
+    options.rbacPolicy === undefined ? undefined : readRbacPolicy(options.rbacPolicy)
   const host = options.host ?? '127.0.0.1'
   const remote = !isLoopbackHost(host)
   if (remote && options.allowRemote !== true) {
@@ -166,6 +186,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       options.secret,
       () => `secret-test-${randomBytes(24).toString('base64url')}`,
     )
+    if (rbacPolicy !== undefined) store.setSetting(RBAC_POLICY_SETTING, JSON.stringify(rbacPolicy))
     let clock = options.now ?? Date.now
     ctx = {
       projectId,

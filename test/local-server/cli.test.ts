@@ -1,6 +1,7 @@
 // The `stytch-b2b-local` command: prints its URL and credentials, serves, stops cleanly on SIGTERM.
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useCli, waitForOutput } from '../helpers/cli.js'
@@ -86,7 +87,7 @@ describe('stytch-b2b-local', () => {
     expect(code).toBe(2)
   })
 
-  it('refuses a corrupt data file with exit code 1 and a message saying what to do', async () => {
+    const { mkdir } = await import('node:fs/promises')
     const { mkdir, writeFile } = await import('node:fs/promises')
     await mkdir(join(cli.cwd, 'data'))
     await writeFile(
@@ -98,6 +99,75 @@ describe('stytch-b2b-local', () => {
     expect(code).toBe(1)
     expect(output()).toMatch(
       /local\.db is not a valid database .*move it away or delete the folder/,
+    )
+  })
+})
+
+/** Starts the CLI on a free port, returns the role ids it serves, stops it with SIGTERM. */
+async function servedRoles(args: string[]): Promise<string[]> {
+  const credentials = ['--project-id', 'project-test-rbac', '--secret', 'secret-test-rbac']
+  const { proc, output } = cli.start(['--port', '0', ...credentials, ...args])
+  const [, url] = await waitForOutput(output, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+  const target = { url: url ?? '', projectId: 'project-test-rbac', secret: 'secret-test-rbac' }
+  const { body } = await callStytch(target, 'GET', '/v1/b2b/rbac/policy')
+  proc.kill('SIGTERM')
+  const [code] = await once(proc, 'exit')
+  expect(code).toBe(0)
+  return body.policy.roles.map((r: { role_id: string }) => r.role_id)
+}
+
+/** Writes `content` as policy.json in the working directory and returns its path. */
+async function policyFile(content: string): Promise<string> {
+  const file = join(cli.cwd, 'policy.json')
+  await writeFile(file, content)
+  return file
+}
+
+/** Runs the CLI until it exits on its own: the exit code and everything it printed. */
+async function runToExit(args: string[]): Promise<{ code: number; output: string }> {
+  const { proc, output } = cli.start(['--port', '0', ...args])
+  const [code] = await once(proc, 'exit')
+  return { code: code as number, output: output() }
+}
+
+// The project's RBAC policy from a JSON file, kept in the data dir. @see issue 14
+describe('stytch-b2b-local --rbac-policy', () => {
+  it('serves the file’s policy and keeps it in the data dir for runs without the flag', async () => {
+    const file = await policyFile(
+      JSON.stringify({
+        resources: [{ resource_id: 'document', actions: ['read'] }],
+        roles: [{ role_id: 'reader', permissions: [{ resource_id: 'document', actions: ['*'] }] }],
+      }),
+    )
+    expect(await servedRoles(['--rbac-policy', file])).toEqual([
+      'stytch_admin',
+      'stytch_member',
+      'reader',
+    ])
+    expect(await servedRoles([])).toContain('reader')
+  })
+
+  it('exits 2 naming the file when it cannot be read or is not JSON', async () => {
+    const missing = await runToExit(['--rbac-policy', 'absent.json'])
+    expect(missing.code).toBe(2)
+    expect(missing.output).toContain('--rbac-policy absent.json: cannot be read (ENOENT)')
+    const file = await policyFile('{ roles: [] ')
+    const broken = await runToExit(['--rbac-policy', file])
+    expect(broken.code).toBe(2)
+    expect(broken.output).toContain(`--rbac-policy ${file}: is not JSON`)
+  })
+
+  it('exits non-zero naming the bad field of a policy', async () => {
+    const file = await policyFile(
+      JSON.stringify({
+        resources: [],
+        roles: [{ role_id: 'x', permissions: [{ resource_id: 'nothing', actions: ['*'] }] }],
+      }),
+    )
+    const run = await runToExit(['--rbac-policy', file])
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain(
+      '"rbacPolicy.roles[0].permissions[0].resource_id" names no resource of the policy',
     )
   })
 })

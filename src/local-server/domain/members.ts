@@ -1,14 +1,15 @@
 // Member records: creation with defaults, effective roles and the wire rendering.
 import type { Member, MemberRole } from '../../wire/members.js'
 import type { Organization } from '../../wire/organizations.js'
+import { STYTCH_ADMIN_ROLE, STYTCH_MEMBER_ROLE } from '../../wire/rbac.js'
 import type { MemberRecord } from '../store/local-store.js'
 import type { ServerContext } from './context.js'
 import { memberNotFound } from './errors.js'
 import { emailDomain, emailKey, looksLikeId, lowerAscii, newId, rfc3339 } from './ids.js'
 import { lockState } from './otp.js'
 
-export const ADMIN_ROLE = 'stytch_admin'
-export const MEMBER_ROLE = 'stytch_member'
+export const ADMIN_ROLE = STYTCH_ADMIN_ROLE
+export const MEMBER_ROLE = STYTCH_MEMBER_ROLE
 
 export interface NewMemberInput {
   email_address: string

@@ -1,90 +1,119 @@
-// Default RBAC policy (stytch_admin, stytch_member) and authorization checks.
+// The project's RBAC policy (Stytch's defaults plus the project's own) and the authorization check.
 import type { Organization } from '../../wire/organizations.js'
-import type { PolicyRole, RbacPolicy } from '../../wire/rbac.js'
-import { ADMIN_ROLE, MEMBER_ROLE } from './members.js'
+import {
+  type PolicyRole,
+  type RbacPolicy,
+  STYTCH_DEFAULT_RESOURCES,
+  STYTCH_DEFAULT_ROLES,
+  WILDCARD_ACTION,
+} from '../../wire/rbac.js'
+import type { MemberRecord } from '../store/local-store.js'
+import { LocalStoreError } from '../store/local-store-error.js'
+import type { ServerContext } from './context.js'
+import { memberRoleIds } from './members.js'
 
-interface Resource {
-  resource_id: string
-  description: string
-  actions: string[]
+/** The setting that keeps the project's own policy (JSON of a validated RbacPolicy). */
+export const RBAC_POLICY_SETTING = 'rbac_policy'
+
+/**
+ * Stytch's defaults with the project's own policy applied: its resources and scopes are added,
+ * its roles are added, and a role named like a default role (stytch_member, stytch_admin)
+ * replaces that role's permissions, as editing a default role in Stytch's dashboard does ("you
+ * can edit its permissions": https://stytch.com/docs/b2b/guides/rbac/stytch-default).
+ */
+export function mergePolicy(project: RbacPolicy | undefined): RbacPolicy {
+  const own = project ?? { roles: [], resources: [], scopes: [] }
+  const overrides = new Map(own.roles.map((role) => [role.role_id, role]))
+  const defaults = STYTCH_DEFAULT_ROLES.map((role) => {
+    const edited = overrides.get(role.role_id)
+    if (edited === undefined) return role
+    return { ...edited, description: edited.description || role.description }
+  })
+  const defaultIds = new Set(STYTCH_DEFAULT_ROLES.map((role) => role.role_id))
+  return structuredClone({
+    roles: [...defaults, ...own.roles.filter((role) => !defaultIds.has(role.role_id))],
+    resources: [...STYTCH_DEFAULT_RESOURCES, ...own.resources],
+    scopes: own.scopes,
+  })
 }
 
-/** A resource whose actions are create, update, delete and get. */
-const managed = (resource_id: string, description: string): Resource => ({
-  resource_id,
-  description,
-  actions: ['create', 'update', 'delete', 'get'],
-})
+let cached: { raw: string; policy: RbacPolicy } | undefined
 
-const STYTCH_RESOURCES: Resource[] = [
-  {
-    resource_id: 'stytch.organization',
-    description: 'The organization',
-    actions: ['update.info.name', 'update.info.slug', 'update.settings', 'delete', 'search'],
-  },
-  {
-    resource_id: 'stytch.member',
-    description: 'Members of the organization',
-    actions: [
-      'create',
-      'update.info.name',
-      'update.settings',
-      'delete',
-      'search',
-      'revoke-sessions',
-    ],
-  },
-  managed('stytch.sso', 'SSO connections'),
-  managed('stytch.scim', 'SCIM connections'),
-  managed('stytch.custom-org-roles', 'Organization custom roles'),
-  {
-    resource_id: 'stytch.self',
-    description: 'The calling member',
-    actions: ['update.info.name', 'update.settings', 'revoke-sessions', 'delete'],
-  },
-]
-
-/** The project policy served at GET /v1/b2b/rbac/policy. */
-export function defaultPolicy(): RbacPolicy {
-  return {
-    roles: [
-      {
-        role_id: ADMIN_ROLE,
-        description:
-          'Granted to members who create an organization; full access to Stytch resources.',
-        permissions: STYTCH_RESOURCES.map((r) => ({ resource_id: r.resource_id, actions: ['*'] })),
-      },
-      {
-        role_id: MEMBER_ROLE,
-        description: 'Granted to every member.',
-        permissions: [
-          { resource_id: 'stytch.self', actions: ['*'] },
-          { resource_id: 'stytch.organization', actions: ['search'] },
-          { resource_id: 'stytch.member', actions: ['search'] },
-        ],
-      },
-    ],
-    resources: STYTCH_RESOURCES.map((r) => ({ ...r, actions: [...r.actions] })),
-    scopes: [],
+/** The policy served at GET /v1/b2b/rbac/policy and applied by authorization checks. */
+export function projectPolicy(ctx: ServerContext): RbacPolicy {
+  const raw = ctx.store.getSetting(RBAC_POLICY_SETTING)
+  if (raw === undefined) return mergePolicy(undefined)
+  if (cached?.raw !== raw) {
+    let parsed: RbacPolicy
+    try {
+      parsed = JSON.parse(raw) as RbacPolicy
+    } catch (error) {
+      throw new LocalStoreError(
+        'ERR_LOCAL_STORE_CORRUPT',
+        'The stored RBAC policy is not JSON; start the server with an rbacPolicy to replace it.',
+        { cause: error },
+      )
+    }
+    cached = { raw, policy: mergePolicy(parsed) }
   }
+  return structuredClone(cached.policy)
 }
 
-/** Roles among `roleIds` that grant `action` on `resourceId` (project roles + org custom roles). */
+/** Roles that can apply in `organization`: the project's, then the organization's custom roles. */
+export function organizationRoles(ctx: ServerContext, organization: Organization): PolicyRole[] {
+  return [...projectPolicy(ctx).roles, ...organization.custom_roles]
+}
+
+/**
+ * Roles among `roleIds` that grant `action` on `resourceId`: a permission on that exact
+ * resource listing the action or `*` (what the SDK's local check does:
+ * node_modules/stytch/dist/shared/rbac_local.js performBaseRoleAuthorizationCheck).
+ */
 export function grantingRoles(
-  organization: Organization,
-  roleIds: string[],
+  roles: readonly PolicyRole[],
+  roleIds: readonly string[],
   resourceId: string,
   action: string,
 ): string[] {
-  const roles: PolicyRole[] = [...defaultPolicy().roles, ...organization.custom_roles]
   return roleIds.filter((roleId) =>
     roles.some(
       (role) =>
         role.role_id === roleId &&
         role.permissions.some(
           (p) =>
-            p.resource_id === resourceId && (p.actions.includes(action) || p.actions.includes('*')),
+            p.resource_id === resourceId &&
+            (p.actions.includes(action) || p.actions.includes(WILDCARD_ACTION)),
         ),
     ),
+  )
+}
+
+/** Whether any of `roleIds` may do `action` on `resourceId` under `roles`. */
+export function isAuthorized(
+  roles: readonly PolicyRole[],
+  roleIds: readonly string[],
+  resourceId: string,
+  action: string,
+): boolean {
+  return grantingRoles(roles, roleIds, resourceId, action).length > 0
+}
+
+/**
+ * The roles of `member` that grant `action` on `resourceId` in its organization (project policy,
+ * organization custom roles, implicit role assignments); empty when none does.
+ * @example if (memberGrantingRoles(ctx, member, org, 'stytch.member', 'delete').length === 0) …
+ */
+export function memberGrantingRoles(
+  ctx: ServerContext,
+  member: MemberRecord,
+  organization: Organization,
+  resourceId: string,
+  action: string,
+): string[] {
+  return grantingRoles(
+    organizationRoles(ctx, organization),
+    memberRoleIds(member, organization),
+    resourceId,
+    action,
   )
 }

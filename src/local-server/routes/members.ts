@@ -1,10 +1,11 @@
 // Member routes: create a member of an organization, get one by id, external id or email.
 import type { Organization } from '../../wire/organizations.js'
+import type { ServerContext } from '../domain/context.js'
 import { badRequest, memberNotFound, StytchHttpError } from '../domain/errors.js'
 import { emailKey, looksLikeId } from '../domain/ids.js'
 import { findMember, newMemberRecord, renderMember } from '../domain/members.js'
 import { resolveOrganization } from '../domain/organizations.js'
-import { defaultPolicy } from '../domain/rbac-policy.js'
+import { organizationRoles } from '../domain/rbac-policy.js'
 import {
   optBoolean,
   optObject,
@@ -16,10 +17,8 @@ import type { RouteHandler } from './handler.js'
 
 const E164 = /^\+[1-9]\d{6,14}$/
 
-function knownRoles(organization: Organization): Set<string> {
-  const roles = new Set(defaultPolicy().roles.map((role) => role.role_id))
-  for (const role of organization.custom_roles) roles.add(role.role_id)
-  return roles
+function knownRoles(ctx: ServerContext, organization: Organization): Set<string> {
+  return new Set(organizationRoles(ctx, organization).map((role) => role.role_id))
 }
 
 /** POST /v1/b2b/organizations/{organization_id}/members */
@@ -46,7 +45,7 @@ export const create: RouteHandler = (ctx, { body, params }) => {
   }
   const organization = resolveOrganization(ctx, params.organization_id ?? '')
   const orgId = organization.organization_id
-  const allowed = knownRoles(organization)
+  const allowed = knownRoles(ctx, organization)
   const unknownRole = roles?.find((role) => !allowed.has(role))
   if (unknownRole !== undefined) {
     throw new StytchHttpError(400, 'role_not_found', `Role ${unknownRole} does not exist.`)

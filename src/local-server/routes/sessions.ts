@@ -13,9 +13,9 @@ import {
   sessionIdOf,
   verifySessionJwt,
 } from '../domain/member-sessions.js'
-import { findMember, memberRoleIds, renderMember } from '../domain/members.js'
+import { findMember, renderMember } from '../domain/members.js'
 import { resolveOrganization } from '../domain/organizations.js'
-import { grantingRoles } from '../domain/rbac-policy.js'
+import { memberGrantingRoles } from '../domain/rbac-policy.js'
 import {
   EXCHANGE_LOCALES,
   exactlyOneOf,
@@ -62,9 +62,10 @@ export const authenticate: RouteHandler = (ctx, { body }) => {
         'The authorization check names another organization than the session.',
       )
     }
-    const granting = grantingRoles(
+    const granting = memberGrantingRoles(
+      ctx,
+      member,
       organization,
-      memberRoleIds(member, organization),
       authorization.resource_id,
       authorization.action,
     )

@@ -80,6 +80,67 @@ describe('GET /v1/b2b/rbac/policy and /v1/b2b/rbac/organizations/{id}', () => {
     expect(roleIds).toEqual(expect.arrayContaining(['stytch_member', 'stytch_admin']))
   })
 
+  it('serves Stytch’s default policy: stytch_member holds stytch.self only @see issue 14', async () => {
+    const { policy } = await c.ok(E.rbacPolicy)
+    expect(policy.resources.map((r: Wire) => r.resource_id)).toEqual([
+      'stytch.self',
+      'stytch.organization',
+      'stytch.member',
+      'stytch.sso',
+      'stytch.scim',
+    ])
+    const member = policy.roles.find((r: Wire) => r.role_id === 'stytch_member')
+    expect(member.permissions).toEqual([{ resource_id: 'stytch.self', actions: ['*'] }])
+    const admin = policy.roles.find((r: Wire) => r.role_id === 'stytch_admin')
+    expect(admin.permissions.map((p: Wire) => p.resource_id)).toEqual([
+      'stytch.organization',
+      'stytch.member',
+      'stytch.sso',
+      'stytch.scim',
+    ])
+  })
+
+  it('authorization_check: 403 for a member outside stytch.self, a verdict for an admin', async () => {
+    const w = await c.world()
+    const alice = await c.aliceSession(w)
+    const check = (token: string, organization_id: string, resource_id: string, action: string) =>
+      c.call(E.sessionsAuthenticate, {
+        session_token: token,
+        authorization_check: { organization_id, resource_id, action },
+      })
+    const acmeId = w.acme.organization_id
+    for (const [resource, action] of [
+      ['stytch.member', 'search'],
+      ['stytch.organization', 'search'],
+      ['stytch.organization', 'update.info.name'],
+    ] as const) {
+      c.fails(
+        await check(alice.token, acmeId, resource, action),
+        403,
+        'session_authorization_error',
+      )
+    }
+    const self = await c.ok(E.sessionsAuthenticate, {
+      session_token: alice.token,
+      authorization_check: {
+        organization_id: acmeId,
+        resource_id: 'stytch.self',
+        action: 'delete',
+      },
+    })
+    expect(self.verdict).toEqual({ authorized: true, granting_roles: ['stytch_member'] })
+    const founder = await c.founderSession()
+    const admin = await c.ok(E.sessionsAuthenticate, {
+      session_token: founder.token,
+      authorization_check: {
+        organization_id: founder.session.organization_id,
+        resource_id: 'stytch.member',
+        action: 'search',
+      },
+    })
+    expect(admin.verdict).toEqual({ authorized: true, granting_roles: ['stytch_admin'] })
+  })
+
   it('serves an organization policy and 404 for an unknown organization', async () => {
     const { acme } = await c.world()
     const body = await c.ok(E.rbacOrg.at(acme.organization_id))

@@ -561,7 +561,7 @@ export const FLOORS = {
     responses: 217,
     jwts: 31,
   },
-  'jwks-rbac': { endpoints: [E.jwks, E.rbacPolicy, E.rbacOrg], responses: 25, jwts: 2 },
+  'jwks-rbac': { endpoints: [E.jwks, E.rbacPolicy, E.rbacOrg], responses: 40, jwts: 2 },
   policies: { endpoints: [], responses: 94, jwts: 5 },
   'wire-rules': { endpoints: [], responses: 219, jwts: 6 },
 } as const satisfies Record<string, Floor>
