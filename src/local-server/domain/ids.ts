@@ -33,26 +33,26 @@ export function newRequestId(scope: IdScope): string {
 }
 
 /** Request fields (body, query or path) that name an id of one kind, and that kind. */
-const ID_FIELDS: Readonly<Record<string, string>> = {
-  organization_id: 'organization',
-  member_id: 'member',
-  member_session_id: 'session',
-  email_id: 'email',
-}
+const ID_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['organization_id', 'organization'],
+  ['member_id', 'member'],
+  ['member_session_id', 'session'],
+  ['email_id', 'email'],
+])
 
 /**
  * Refuses an id of the other environment in a request's id fields: 400
  * `test_id_used_in_live_environment` in a live project, `live_id_used_in_test_environment` in a
  * test one (both are Stytch error types: stytchauth/stytch-android
  * `source/sdk/src/main/java/com/stytch/sdk/common/errors/StytchAPIErrorType.kt`; the status is
- * ours). Only a value shaped like an id of the field's own kind counts, so a slug or external id
- * never trips it (neither may take an id's shape).
+ * ours). Only a value shaped like an id of the field's own kind counts: `organization_id` also
+ * takes slugs and external ids, and neither may take an organization id's shape.
  */
 export function checkIdEnvironments(scope: IdScope, fields: Iterable<[string, unknown]>): void {
   const environment = environmentOfProject(scope.projectId)
   const other = environment === 'live' ? 'test' : 'live'
   for (const [field, value] of fields) {
-    const kind = ID_FIELDS[field]
+    const kind = ID_FIELDS.get(field)
     if (kind === undefined || typeof value !== 'string') continue
     if (value.slice(0, kind.length + 6).toLowerCase() === `${kind}-${other}-`) {
       throw new StytchHttpError(
