@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { environmentOfProject } from '../wire/common.js'
 import type { Member } from '../wire/members.js'
 import type { ServerContext } from './domain/context.js'
 import { emailKey } from './domain/ids.js'
@@ -67,9 +68,13 @@ export interface LocalServerOptions {
    * keeps DNS-rebinding web pages away from the outbox. @default []
    */
   allowedHosts?: readonly string[] | undefined
-  /** @default `project-test-<uuid v4>` */
+  /**
+   * A `project-live-…` id makes a live project: it mints `organization-live-…`, `member-live-…`,
+   * `jwk-live-…` ids and refuses test ids (400 `test_id_used_in_live_environment`); any other id
+   * makes a test project, which refuses live ids. @default `project-test-<uuid v4>`
+   */
   projectId?: string | undefined
-  /** @default `secret-test-<random>` */
+  /** @default `secret-<test or live>-<random>` */
   secret?: string | undefined
   /** Clock in epoch milliseconds; every expiry and JWT timestamp reads it. @default Date.now */
   now?: (() => number) | undefined
@@ -184,7 +189,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     secret = setting(
       'secret',
       options.secret,
-      () => `secret-test-${randomBytes(24).toString('base64url')}`,
+      () => `secret-${environmentOfProject(projectId)}-${randomBytes(24).toString('base64url')}`,
     )
     if (rbacPolicy !== undefined) store.setSetting(RBAC_POLICY_SETTING, JSON.stringify(rbacPolicy))
     let clock = options.now ?? Date.now

@@ -9,6 +9,71 @@ export const ORGANIZATION_SLUG_PATTERN = /^[A-Za-z0-9\-._~]{2,128}$/
 /** An organization name is at most 128 characters long. */
 export const ORGANIZATION_NAME_MAX_LENGTH = 128
 
+/**
+ * Base names of consumer email providers that `email_allowed_domains` refuses under any TLD
+ * (400 `organization_settings_domain_too_common`): Stytch's JIT-provisioning guide,
+ * https://stytch.com/docs/multi-tenant-auth/enterprise-ready/org-management/jit-provision-members
+ */
+export const COMMON_EMAIL_DOMAIN_NAMES: ReadonlySet<string> = new Set([
+  'gmail',
+  'aol',
+  'yahoo',
+  'icloud',
+  'hotmail',
+  'msn',
+  'comcast',
+  'live',
+  'outlook',
+  'att',
+  'earthlink',
+  'me',
+  'mac',
+  'sbcglobal',
+  'verizon',
+  'ig',
+  'mail',
+  'hey',
+  'laposte',
+  'wanadoo',
+  'googlemail',
+  'orange',
+  'rediffmail',
+  'uol',
+  'bol',
+  'free',
+  'gmx',
+  'yandex',
+  'ymail',
+  'libero',
+])
+
+/**
+ * Second-level labels under which country registries sell names (`yahoo.co.uk`, `uol.com.br`,
+ * `hotmail.co.jp`). Not the Public Suffix List: enough to find the registered name of a consumer
+ * provider's domain, so that `<name>.co.uk` counts as `<name>` under a TLD.
+ */
+const COUNTRY_SECOND_LEVELS = new Set(['ac', 'co', 'com', 'edu', 'gov', 'ne', 'net', 'or', 'org'])
+
+/**
+ * True when `domain` (lower case) is a common provider's base name under some TLD: `gmail.com`,
+ * `hotmail.fr`, `yahoo.co.uk`, `uol.com.br`. A subdomain of another name is not (`mail.corp.com`
+ * names `corp`), and other names under a provider's TLD are not (`proton.me`, `zoho.com`).
+ */
+export function isCommonEmailDomain(domain: string): boolean {
+  const labels = domain.split('.')
+  const [name, ...suffix] = labels
+  if (name === undefined || !COMMON_EMAIL_DOMAIN_NAMES.has(name)) return false
+  if (suffix.length === 1) return true
+  const [second, country] = suffix
+  return (
+    suffix.length === 2 &&
+    second !== undefined &&
+    country !== undefined &&
+    COUNTRY_SECOND_LEVELS.has(second) &&
+    /^[a-z]{2}$/.test(country)
+  )
+}
+
 export type JitProvisioning = 'ALL_ALLOWED' | 'RESTRICTED' | 'NOT_ALLOWED'
 export type EmailJitProvisioning = 'RESTRICTED' | 'NOT_ALLOWED'
 export type AllowedType = 'ALL_ALLOWED' | 'RESTRICTED' | 'NOT_ALLOWED'

@@ -87,8 +87,8 @@ describe('stytch-b2b-local', () => {
     expect(code).toBe(2)
   })
 
+  it('refuses a corrupt data file with exit code 1 and a message saying what to do', async () => {
     const { mkdir } = await import('node:fs/promises')
-    const { mkdir, writeFile } = await import('node:fs/promises')
     await mkdir(join(cli.cwd, 'data'))
     await writeFile(
       join(cli.cwd, 'data', 'local.db'),

@@ -102,7 +102,8 @@ describe('disk full while running (SQLITE_FULL)', () => {
         error_type: 'local_store_unavailable',
         error_message:
           'The local server cannot store this change: its disk is full. Free some disk space and try again.',
-        error_url: 'https://stytch.com/docs/api/errors/503#local_store_unavailable',
+        error_url:
+          'https://stytch.com/docs/api-reference/b2b/api/errors/503#local_store_unavailable',
       })
     }
     expect(logged).toHaveLength(1)

@@ -45,7 +45,7 @@ function expectEnvelope(body: unknown, status: number, errorType: string): void 
     request_id: expect.stringMatching(/^request-id-test-[0-9a-f-]{36}$/),
     error_type: errorType,
     error_message: expect.any(String),
-    error_url: `https://stytch.com/docs/api/errors/${status}#${errorType}`,
+    error_url: `https://stytch.com/docs/api-reference/b2b/api/errors/${status}#${errorType}`,
   })
   expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/) // no stack trace
 }

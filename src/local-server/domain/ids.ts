@@ -1,9 +1,19 @@
 // Identifier, opaque token and timestamp formats of the local server.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { environmentOfProject } from '../../wire/common.js'
+import { StytchHttpError } from './errors.js'
 
-/** `<kind>-test-<uuid v4>`, e.g. `member-test-…`. */
-export function newId(kind: string): string {
-  return `${kind}-test-${randomUUID()}`
+/** What an id depends on: the project, whose id says its environment. */
+export interface IdScope {
+  projectId: string
+}
+
+/**
+ * `<kind>-<environment>-<uuid v4>`: `member-test-…` in a test project, `member-live-…` in a
+ * `project-live-…` one, as Stytch mints them.
+ */
+export function newId(scope: IdScope, kind: string): string {
+  return `${kind}-${environmentOfProject(scope.projectId)}-${randomUUID()}`
 }
 
 /**
@@ -17,9 +27,41 @@ export function looksLikeId(kind: string, value: string): boolean {
   return prefix === `${kind}-test-` || prefix === `${kind}-live-`
 }
 
-/** `request-id-test-<uuid v4>`. */
-export function newRequestId(): string {
-  return newId('request-id')
+/** `request-id-<environment>-<uuid v4>`. */
+export function newRequestId(scope: IdScope): string {
+  return newId(scope, 'request-id')
+}
+
+/** Request fields (body, query or path) that name an id of one kind, and that kind. */
+const ID_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['organization_id', 'organization'],
+  ['member_id', 'member'],
+  ['member_session_id', 'session'],
+  ['email_id', 'email'],
+])
+
+/**
+ * Refuses an id of the other environment in a request's id fields: 400
+ * `test_id_used_in_live_environment` in a live project, `live_id_used_in_test_environment` in a
+ * test one (both are Stytch error types: stytchauth/stytch-android
+ * `source/sdk/src/main/java/com/stytch/sdk/common/errors/StytchAPIErrorType.kt`; the status is
+ * ours). Only a value shaped like an id of the field's own kind counts: `organization_id` also
+ * takes slugs and external ids, and neither may take an organization id's shape.
+ */
+export function checkIdEnvironments(scope: IdScope, fields: Iterable<[string, unknown]>): void {
+  const environment = environmentOfProject(scope.projectId)
+  const other = environment === 'live' ? 'test' : 'live'
+  for (const [field, value] of fields) {
+    const kind = ID_FIELDS.get(field)
+    if (kind === undefined || typeof value !== 'string') continue
+    if (value.slice(0, kind.length + 6).toLowerCase() === `${kind}-${other}-`) {
+      throw new StytchHttpError(
+        400,
+        `${other}_id_used_in_${environment}_environment`,
+        `${field} is a ${other} id; this is a ${environment} project.`,
+      )
+    }
+  }
 }
 
 /**

@@ -108,7 +108,7 @@ export function createSession(
 ): SessionRecord {
   const now = ctx.now()
   const record: SessionRecord = {
-    memberSessionId: newId('session'),
+    memberSessionId: newId(ctx, 'session'),
     token: newSessionToken(),
     memberId: member.member.member_id,
     organizationId: member.member.organization_id,

@@ -41,7 +41,7 @@ export function newMemberRecord(
   const roleIds = [MEMBER_ROLE, ...(input.roles ?? []).filter((role) => role !== MEMBER_ROLE)]
   const member: Member = {
     organization_id: organizationId,
-    member_id: newId('member'),
+    member_id: newId(ctx, 'member'),
     email_address: input.email_address,
     status: input.status,
     name: input.name ?? '',
@@ -67,7 +67,7 @@ export function newMemberRecord(
     lock_created_at: null,
     lock_expires_at: null,
   }
-  return { member, emailId: newId('email'), emailKey: emailKey(input.email_address) }
+  return { member, emailId: newId(ctx, 'email'), emailKey: emailKey(input.email_address) }
 }
 
 /** Stored roles plus the org's implicit role assignments for the member's email domain. */

@@ -1,5 +1,6 @@
 // Fields of an organization a request may set: validated settings, name, slug and external id.
 import {
+  isCommonEmailDomain,
   ORGANIZATION_NAME_MAX_LENGTH,
   ORGANIZATION_SLUG_PATTERN,
   type Organization,
@@ -7,27 +8,6 @@ import {
 import { badRequest, StytchHttpError } from './errors.js'
 import { looksLikeId } from './ids.js'
 import { type JsonObject, optEnum, optObject, optString, optStringArray } from './request-fields.js'
-
-/** Consumer email providers: never JIT domains, and org names derive from the local part. */
-export const COMMON_EMAIL_DOMAINS = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'yahoo.com',
-  'outlook.com',
-  'hotmail.com',
-  'live.com',
-  'msn.com',
-  'icloud.com',
-  'me.com',
-  'mac.com',
-  'aol.com',
-  'proton.me',
-  'protonmail.com',
-  'gmx.com',
-  'yandex.com',
-  'mail.com',
-  'zoho.com',
-])
 
 const AUTH_METHODS = [
   'sso',
@@ -58,7 +38,7 @@ function readOrganizationSettings(body: JsonObject): Partial<Organization> {
   for (const domain of domains ?? []) {
     if (!DOMAIN_PATTERN.test(domain))
       throw badRequest(`email_allowed_domains: invalid domain ${domain}.`)
-    if (COMMON_EMAIL_DOMAINS.has(domain)) {
+    if (isCommonEmailDomain(domain)) {
       throw new StytchHttpError(
         400,
         'organization_settings_domain_too_common',

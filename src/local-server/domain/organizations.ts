@@ -46,7 +46,7 @@ function unusedSlug(ctx: ServerContext, base: string): string {
     const candidate = n === 1 ? base : `${base}-${n}`
     if (ctx.store.findOrganizationBySlug(candidate) === undefined) return candidate
   }
-  return `${base}-${newId('x').slice(7, 15)}`
+  return `${base}-${newId(ctx, 'x').slice(7, 15)}`
 }
 
 /** Full Organization with Stytch's defaults applied under `settings`. */
@@ -70,7 +70,7 @@ function buildOrganization(
     'allowed_auth_methods',
   ].some((key) => key in input.settings)
   return {
-    organization_id: newId('organization'),
+    organization_id: newId(ctx, 'organization'),
     organization_name: input.name,
     organization_logo_url: '',
     organization_slug: input.slug,

@@ -11,20 +11,44 @@ export const DEFAULT_OTP_EXPIRATION_MINUTES = 10
 
 export type OtpFlow = 'organization' | 'discovery'
 
-/** A code is bound to (flow, organization, email): each slot holds only its latest code. */
-export function otpSlot(flow: OtpFlow, organizationId: string | null, email: string): string {
-  return JSON.stringify([flow, organizationId ?? '', emailKey(email)])
+/** What a code was sent for: a flow, its organization (none for discovery) and an address. */
+export interface OtpPurpose {
+  flow: OtpFlow
+  organizationId: string | null
+  email: string
 }
 
-function hashCode(ctx: ServerContext, slot: string, code: string): string {
-  return createHmac('sha256', ctx.otpKey).update(slot).update('\0').update(code).digest('hex')
+/**
+ * One code per email address: sending any OTP to an address invalidates every code sent to it
+ * before, whatever the flow or organization, even unused and unexpired ones. Stytch's docs for
+ * discovery send and login_or_signup say so ("when an OTP is sent, all OTPs previously sent to the
+ * same email address are invalidated, even if unused or unexpired"):
+ * https://stytch.com/docs/b2b/api/send-discovery-email-otp and
+ * https://stytch.com/docs/b2b/api/send-login-signup-email-otp
+ */
+function otpSlot(email: string): string {
+  return emailKey(email)
 }
 
-/** Stores a fresh 6-digit CSPRNG code for the slot (superseding any earlier one) and returns it. */
-export function issueOtp(ctx: ServerContext, slot: string, expirationMinutes: number): string {
+/** The code's hash binds it to its purpose: a discovery code never signs in to an organization. */
+function hashCode(ctx: ServerContext, purpose: OtpPurpose, code: string): string {
+  const bound = JSON.stringify([
+    purpose.flow,
+    purpose.organizationId ?? '',
+    emailKey(purpose.email),
+  ])
+  return createHmac('sha256', ctx.otpKey).update(bound).update('\0').update(code).digest('hex')
+}
+
+/** Stores a fresh 6-digit CSPRNG code for the address (superseding any earlier one) and returns it. */
+export function issueOtp(
+  ctx: ServerContext,
+  purpose: OtpPurpose,
+  expirationMinutes: number,
+): string {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
-  ctx.store.putOtp(slot, {
-    codeHash: hashCode(ctx, slot, code),
+  ctx.store.putOtp(otpSlot(purpose.email), {
+    codeHash: hashCode(ctx, purpose, code),
     expiresAtMs: ctx.now() + expirationMinutes * 60_000,
     used: false,
   })
@@ -59,12 +83,13 @@ function recordFailure(ctx: ServerContext, key: string): void {
 }
 
 /**
- * Checks `code` against the slot's latest code and consumes it. Synchronous from the lock check
- * to the counter write, so parallel guesses cannot exceed MAX_FAILED_ATTEMPTS. Every failure
- * (wrong, expired, used or superseded code) counts; a success resets the counter.
+ * Checks `code` against the latest code sent to the address, for this purpose, and consumes it.
+ * Synchronous from the lock check to the counter write, so parallel guesses cannot exceed
+ * MAX_FAILED_ATTEMPTS. Every failure (wrong, expired, used, superseded code, or one sent for
+ * another flow or organization) counts; a success resets the counter.
  */
-export function consumeOtp(ctx: ServerContext, email: string, slot: string, code: string): void {
-  const key = emailKey(email)
+export function consumeOtp(ctx: ServerContext, purpose: OtpPurpose, code: string): void {
+  const key = emailKey(purpose.email)
   const attempts = ctx.store.getAttempts(key)
   if (attempts?.lockExpiresAtMs != null) {
     if (attempts.lockExpiresAtMs > ctx.now()) {
@@ -76,9 +101,10 @@ export function consumeOtp(ctx: ServerContext, email: string, slot: string, code
     }
     ctx.store.deleteAttempts(key) // the lock ran out: start counting afresh
   }
+  const slot = otpSlot(purpose.email)
   const record = ctx.store.getOtp(slot)
   const expected = record === undefined ? undefined : Buffer.from(record.codeHash, 'hex')
-  const given = Buffer.from(hashCode(ctx, slot, code), 'hex')
+  const given = Buffer.from(hashCode(ctx, purpose, code), 'hex')
   if (record === undefined || expected === undefined || !timingSafeEqual(expected, given)) {
     recordFailure(ctx, key)
     throw new StytchHttpError(

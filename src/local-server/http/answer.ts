@@ -1,6 +1,6 @@
 // Writing answers: JSON bodies, and Stytch's error envelope for route and storage errors.
 import type { ServerResponse } from 'node:http'
-import type { StytchErrorBody } from '../../wire/errors.js'
+import { errorUrl, type StytchErrorBody } from '../../wire/errors.js'
 import { StytchHttpError } from '../domain/errors.js'
 import { LocalStoreError } from '../store/local-store-error.js'
 
@@ -20,19 +20,15 @@ export function sendJson(
   res.end(text)
 }
 
-/** Builds the wire envelope; `error_url` follows the documented form. */
-function errorBody(
-  requestId: string,
-  status: number,
-  errorType: string,
-  message: string,
-): StytchErrorBody {
+/** The wire envelope of `error`; `error_details` only where the error has some. */
+function errorBody(requestId: string, error: StytchHttpError): StytchErrorBody {
   return {
-    status_code: status,
+    status_code: error.status,
     request_id: requestId,
-    error_type: errorType,
-    error_message: message,
-    error_url: `https://stytch.com/docs/api/errors/${status}#${errorType}`,
+    error_type: error.errorType,
+    error_message: error.message,
+    error_url: errorUrl(error.status, error.errorType),
+    ...(error.details === undefined ? {} : { error_details: error.details }),
   }
 }
 
@@ -42,12 +38,7 @@ export function sendError(
   error: StytchHttpError,
   headers: Record<string, string> = {},
 ): void {
-  sendJson(
-    res,
-    error.status,
-    errorBody(requestId, error.status, error.errorType, error.message),
-    headers,
-  )
+  sendJson(res, error.status, errorBody(requestId, error), headers)
 }
 
 /**

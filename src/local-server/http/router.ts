@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ServerContext } from '../domain/context.js'
 import { StytchHttpError } from '../domain/errors.js'
-import { newRequestId } from '../domain/ids.js'
+import { checkIdEnvironments, newRequestId } from '../domain/ids.js'
 import type { RouteRequest } from '../routes/handler.js'
 import { ROUTES, type RouteDefinition } from '../routes/table.js'
 import { answerOf, sendError, sendJson } from './answer.js'
@@ -73,7 +73,7 @@ export function createRequestListener(
   const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = newRequestId()
+    const requestId = newRequestId(ctx)
     const method = req.method ?? 'GET'
     if (!isAllowedHost(req.headers.host)) {
       // 403 before routing: nothing of the outbox, the JWKS or the API reaches such a request.
@@ -136,6 +136,11 @@ export function createRequestListener(
     }
     if (method !== 'POST') req.resume()
     try {
+      checkIdEnvironments(ctx, [
+        ...Object.entries(request.body),
+        ...request.query.entries(),
+        ...Object.entries(request.params),
+      ])
       const result = ctx.store.transaction(() => route.handler(ctx, request))
       sendJson(res, 200, { request_id: requestId, ...result, status_code: 200 })
     } catch (error) {
@@ -149,7 +154,7 @@ export function createRequestListener(
     handle(req, res).catch(() => {
       // Never a stack trace on the wire: a generic 500 envelope.
       const error = new StytchHttpError(500, 'internal_server_error', 'Internal server error.')
-      sendError(res, newRequestId(), error)
+      sendError(res, newRequestId(ctx), error)
     })
   }
 }

@@ -1,6 +1,6 @@
 // Discovery routes: list organizations, create one, enter one with an IST.
 import type { DiscoveryOrganizationsListResponse } from '../../wire/discovery.js'
-import type { Organization } from '../../wire/organizations.js'
+import { isCommonEmailDomain, type Organization } from '../../wire/organizations.js'
 import type { ServerContext } from '../domain/context.js'
 import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
 import {
@@ -8,13 +8,17 @@ import {
   eligibleByEmailDomain,
   visibleMembership,
 } from '../domain/discovered-organizations.js'
-import { StytchHttpError, sessionNotFound } from '../domain/errors.js'
+import {
+  invalidEmailForJitProvisioning,
+  StytchHttpError,
+  sessionNotFound,
+} from '../domain/errors.js'
 import { emailDomain, emailKey } from '../domain/ids.js'
 import { resolveIntermediateSession } from '../domain/intermediate-sessions.js'
 import { completeLogin } from '../domain/login.js'
 import { resolveSession } from '../domain/member-sessions.js'
 import { ADMIN_ROLE, newMemberRecord } from '../domain/members.js'
-import { COMMON_EMAIL_DOMAINS, readNewOrganization } from '../domain/organization-fields.js'
+import { readNewOrganization } from '../domain/organization-fields.js'
 import { createOrganization, resolveOrganization } from '../domain/organizations.js'
 import {
   EXCHANGE_LOCALES,
@@ -68,7 +72,7 @@ export const listOrganizations: RouteHandler = (ctx, { body }) => {
 function defaultName(email: string): string {
   const domain = emailDomain(email)
   const local = email.slice(0, email.lastIndexOf('@'))
-  return COMMON_EMAIL_DOMAINS.has(domain) || domain.endsWith('.edu')
+  return isCommonEmailDomain(domain) || domain.endsWith('.edu')
     ? local
     : (domain.split('.')[0] ?? domain)
 }
@@ -116,9 +120,9 @@ function memberForExchange(
     ctx.store.findMemberByEmail(organizationId, emailKey(ist.emailAddress)) !== undefined ||
     !eligibleByEmailDomain(ctx, organization, ist.emailAddress)
   ) {
-    throw new StytchHttpError(
-      403,
-      'invalid_email_for_jit_provisioning',
+    throw invalidEmailForJitProvisioning(
+      organization.organization_id,
+      emailDomain(ist.emailAddress),
       'This email may not join this organization.',
     )
   }

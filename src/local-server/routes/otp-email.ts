@@ -9,7 +9,7 @@ import { allowsEmailOtp } from '../domain/auth-requirements.js'
 import type { ServerContext } from '../domain/context.js'
 import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
 import { discoverOrganizations } from '../domain/discovered-organizations.js'
-import { StytchHttpError } from '../domain/errors.js'
+import { invalidEmailForJitProvisioning, StytchHttpError } from '../domain/errors.js'
 import { emailDomain, emailKey, lowerAscii, newId, rfc3339 } from '../domain/ids.js'
 import {
   mintIntermediateSession,
@@ -19,7 +19,7 @@ import { completeLogin, emailOtpFactor } from '../domain/login.js'
 import { readSessionArguments, resolveSession } from '../domain/member-sessions.js'
 import { newMemberRecord, renderMember } from '../domain/members.js'
 import { resolveOrganization } from '../domain/organizations.js'
-import { consumeOtp, DEFAULT_OTP_EXPIRATION_MINUTES, issueOtp, otpSlot } from '../domain/otp.js'
+import { consumeOtp, DEFAULT_OTP_EXPIRATION_MINUTES, issueOtp } from '../domain/otp.js'
 import {
   optLocale,
   optOtpExpiration,
@@ -44,8 +44,8 @@ function send(
 ): void {
   checkSendRate(ctx, input.to)
   const flow = input.kind === 'discovery' ? 'discovery' : 'organization'
-  const slot = otpSlot(flow, input.organizationId, input.to)
-  const code = issueOtp(ctx, slot, input.minutes ?? DEFAULT_OTP_EXPIRATION_MINUTES)
+  const purpose = { flow, organizationId: input.organizationId, email: input.to } as const
+  const code = issueOtp(ctx, purpose, input.minutes ?? DEFAULT_OTP_EXPIRATION_MINUTES)
   ctx.outbox.push({
     to: input.to,
     kind: input.kind,
@@ -79,9 +79,9 @@ export const loginOrSignup: RouteHandler = (ctx, { body }) => {
     }
     const domain = emailDomain(email)
     if (!organization.email_allowed_domains.some((d) => lowerAscii(d) === domain)) {
-      throw new StytchHttpError(
-        403,
-        'invalid_email_for_jit_provisioning',
+      throw invalidEmailForJitProvisioning(
+        orgId,
+        domain,
         'This email domain may not sign up to this organization.',
       )
     }
@@ -168,7 +168,7 @@ export const authenticate: RouteHandler = (ctx, { body }) => {
     )
   }
   mergeCustomClaims(existingSession?.customClaims ?? {}, claims) // 4 KB check before consuming
-  consumeOtp(ctx, email, otpSlot('organization', orgId, email), code)
+  consumeOtp(ctx, { flow: 'organization', organizationId: orgId, email }, code)
   if (record === undefined || record.member.status === 'deleted') {
     throw new StytchHttpError(404, 'member_not_found', 'Member could not be found.')
   }
@@ -204,8 +204,8 @@ export const discoverySend: RouteHandler = (ctx, { body }) => {
 export const discoveryAuthenticate: RouteHandler = (ctx, { body }) => {
   const email = reqEmail(body)
   const code = reqString(body, 'code')
-  consumeOtp(ctx, email, otpSlot('discovery', null, email), code)
-  const factor = emailOtpFactor(ctx, email, newId('email'))
+  consumeOtp(ctx, { flow: 'discovery', organizationId: null, email }, code)
+  const factor = emailOtpFactor(ctx, email, newId(ctx, 'email'))
   const { token, record } = mintIntermediateSession(ctx, {
     emailAddress: email,
     factors: [factor],

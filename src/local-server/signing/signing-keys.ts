@@ -8,6 +8,7 @@ import {
   randomUUID,
 } from 'node:crypto'
 import { promisify } from 'node:util'
+import { environmentOfProject } from '../../wire/common.js'
 import type { Jwk } from '../../wire/jwt.js'
 import type { SigningKeyStore, StoredSigningKey } from '../store/local-store.js'
 import { selfSignedCertificate } from './der.js'
@@ -35,7 +36,7 @@ export interface KeyRing {
 
 async function createSigningKey(projectId: string, nowMs: number): Promise<SigningKey> {
   const { publicKey, privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 })
-  const kid = `jwk-test-${randomUUID()}`
+  const kid = `jwk-${environmentOfProject(projectId)}-${randomUUID()}`
   const certificate = selfSignedCertificate({
     commonName: `stytch.com/${projectId}`,
     publicKey,

@@ -38,7 +38,7 @@ export interface IntermediateSessionRecord {
 }
 
 export interface OtpRecord {
-  /** HMAC of the code bound to its slot; the code itself is never stored. */
+  /** HMAC of the code bound to its purpose; the code itself is never stored. */
   codeHash: string
   expiresAtMs: number
   used: boolean
@@ -110,7 +110,7 @@ export interface IntermediateSessionStore {
   deleteIntermediateSession(tokenHash: string): boolean
 }
 
-/** Codes per slot and the failed-attempt counters per email key. */
+/** Codes per slot (the domain uses one slot per email key) and failed-attempt counters per email key. */
 export interface OtpStore {
   /** Replaces whatever code the slot held: only the latest code of a slot is valid. */
   putOtp(slot: string, record: OtpRecord): void

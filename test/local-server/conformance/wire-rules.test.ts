@@ -78,6 +78,49 @@ describe('transport errors on every endpoint', () => {
   })
 })
 
+describe('ids of the other environment', () => {
+  // Stytch error type `live_id_used_in_test_environment` (stytchauth/stytch-android
+  // StytchAPIErrorType.kt); the status is UNCONFIRMED, ours is 400. @see issue 14
+  it('answers 400 live_id_used_in_test_environment for a live id in a path, query or body', async () => {
+    const liveOrg = 'organization-live-00000000-0000-4000-8000-000000000000'
+    const liveMember = 'member-live-00000000-0000-4000-8000-000000000000'
+    const { acme } = await c.world({ members: false })
+    const LIVE = 'live_id_used_in_test_environment'
+    for (const endpoint of [E.orgGet, E.membersCreate, E.memberGet, E.rbacOrg]) {
+      const at = endpoint.at(liveOrg)
+      c.fails(
+        await c.call(at, at.method === 'POST' ? { email_address: ALICE } : undefined),
+        400,
+        LIVE,
+      )
+    }
+    const memberGet = E.memberGet.at(acme.organization_id)
+    c.fails(
+      await c.call({ ...memberGet, path: `${memberGet.path}?member_id=${liveMember}` }),
+      400,
+      LIVE,
+    )
+    const sessionsGet = `${E.sessionsGet.path}?organization_id=${acme.organization_id}&member_id=${liveMember}`
+    c.fails(await c.call({ ...E.sessionsGet, path: sessionsGet }), 400, LIVE)
+    c.fails(
+      await c.call(E.loginOrSignup, { organization_id: liveOrg, email_address: ALICE }),
+      400,
+      LIVE,
+    )
+    c.fails(
+      await c.call(E.otpAuthenticate, {
+        organization_id: liveOrg,
+        email_address: ALICE,
+        code: '123456',
+      }),
+      400,
+      LIVE,
+    )
+    c.fails(await c.call(E.sessionsRevoke, { member_id: liveMember }), 400, LIVE)
+    expect(c.local.outbox.latest(ALICE)).toBeUndefined()
+  })
+})
+
 describe('null is the same as absent for optional inputs', () => {
   it('accepts null optional fields on OTP, discovery and session calls', async () => {
     const w = await c.world()
