@@ -170,3 +170,47 @@ export interface OrganizationsSearchResponse extends StytchResponseBase {
   organizations: Organization[]
   results_metadata: ResultsMetadata
 }
+
+/** Answer of PUT /v1/b2b/organizations/{organization_id}. */
+export interface OrganizationsUpdateResponse extends StytchResponseBase {
+  organization: Organization
+}
+
+/** Answer of DELETE /v1/b2b/organizations/{organization_id}. */
+export interface OrganizationsDeleteResponse extends StytchResponseBase {
+  organization_id: string
+}
+
+/**
+ * The `stytch.organization` action a member session needs to send each field of an organization
+ * update (stytch `types/lib/b2b/organizations.d.ts`, B2BOrganizationsUpdateRequest; the same in
+ * https://stytch.com/docs/b2b/api/update-organization). `null`: a member session may not send the
+ * field at all (trusted_metadata: "You cannot update trusted metadata when acting as a Member";
+ * the others have no documented action, UNCONFIRMED, refused the same way).
+ */
+export const ORGANIZATION_UPDATE_ACTIONS: Readonly<Record<string, string | null>> = {
+  organization_name: 'update.info.name',
+  organization_slug: 'update.info.slug',
+  organization_logo_url: 'update.info.logo-url',
+  sso_default_connection_id: 'update.settings.default-sso-connection',
+  sso_jit_provisioning: 'update.settings.sso-jit-provisioning',
+  sso_jit_provisioning_allowed_connections: 'update.settings.sso-jit-provisioning',
+  email_allowed_domains: 'update.settings.allowed-domains',
+  email_jit_provisioning: 'update.settings.email-jit-provisioning',
+  email_invites: 'update.settings.email-invites',
+  auth_methods: 'update.settings.allowed-auth-methods',
+  allowed_auth_methods: 'update.settings.allowed-auth-methods',
+  mfa_policy: 'update.settings.mfa-policy',
+  rbac_email_implicit_role_assignments: 'update.settings.implicit-roles',
+  mfa_methods: 'update.settings.allowed-mfa-methods',
+  allowed_mfa_methods: 'update.settings.allowed-mfa-methods',
+  oauth_tenant_jit_provisioning: 'update.settings.oauth-tenant-jit-provisioning',
+  allowed_oauth_tenants: 'update.settings.allowed-oauth-tenants',
+  trusted_metadata: null,
+  organization_external_id: null,
+  claimed_email_domains: null,
+  first_party_connected_apps_allowed_type: null,
+  allowed_first_party_connected_apps: null,
+  third_party_connected_apps_allowed_type: null,
+  allowed_third_party_connected_apps: null,
+}

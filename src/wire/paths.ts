@@ -19,10 +19,15 @@ export const STYTCH_PATHS = {
   sessionsJwks: '/v1/b2b/sessions/jwks/{project_id}',
   sessionsGet: '/v1/b2b/sessions',
   organizationsCreate: '/v1/b2b/organizations',
+  /** GET, PUT (update) and DELETE of one organization. */
   organizationsGet: '/v1/b2b/organizations/{organization_id}',
   organizationsSearch: '/v1/b2b/organizations/search',
   membersCreate: '/v1/b2b/organizations/{organization_id}/members',
   membersGet: '/v1/b2b/organizations/{organization_id}/member',
+  /** PUT (update) and DELETE of one member. */
+  membersUpdate: '/v1/b2b/organizations/{organization_id}/members/{member_id}',
+  membersReactivate: '/v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate',
+  membersSearch: '/v1/b2b/organizations/members/search',
   rbacPolicy: '/v1/b2b/rbac/policy',
   rbacOrgPolicy: '/v1/b2b/rbac/organizations/{organization_id}',
 } as const

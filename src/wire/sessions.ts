@@ -125,6 +125,20 @@ export interface SessionsAuthenticateResponse extends StytchResponseBase {
   verdict?: AuthorizationVerdict | null
 }
 
+/**
+ * Headers with which a call runs with a member's permissions (stytch
+ * `dist/shared/method_options.js`, addAuthorizationHeaders), lower-cased as Node reads them.
+ */
+export const MEMBER_SESSION_HEADERS = {
+  sessionToken: 'x-stytch-member-session',
+  sessionJwt: 'x-stytch-member-sessionjwt',
+} as const
+
+/** Answer of GET /v1/b2b/sessions?organization_id=…&member_id=…: the member's live sessions. */
+export interface SessionsGetResponse extends StytchResponseBase {
+  member_sessions: MemberSession[]
+}
+
 export interface SessionsRevokeRequest {
   member_session_id?: string
   session_token?: string

@@ -231,7 +231,8 @@ describe('routing', () => {
   it.each([
     ['GET', '/v1/b2b/sessions/authenticate', 'POST'],
     ['PUT', '/v1/b2b/otps/email/login_or_signup', 'POST'],
-    ['DELETE', '/v1/b2b/organizations/ORG', 'GET'],
+    ['PATCH', '/v1/b2b/organizations/ORG', 'GET, PUT, DELETE'],
+    ['GET', '/v1/b2b/organizations/ORG/members/MEMBER', 'PUT, DELETE'],
     ['POST', '/v1/b2b/sessions/jwks/x', 'GET'],
     ['PATCH', '/v1/b2b/organizations', 'POST'],
   ])('%s %s → 405 method_not_allowed', async (method, path, allow) => {

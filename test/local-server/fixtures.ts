@@ -27,6 +27,11 @@ export const P = {
   orgSearch: STYTCH_PATHS.organizationsSearch,
   membersCreate: (id: string) => stytchPath('membersCreate', { organization_id: id }),
   memberGet: (id: string) => stytchPath('membersGet', { organization_id: id }),
+  member: (organizationId: string, memberId: string) =>
+    stytchPath('membersUpdate', { organization_id: organizationId, member_id: memberId }),
+  memberReactivate: (organizationId: string, memberId: string) =>
+    stytchPath('membersReactivate', { organization_id: organizationId, member_id: memberId }),
+  membersSearch: STYTCH_PATHS.membersSearch,
   rbacPolicy: STYTCH_PATHS.rbacPolicy,
   rbacOrg: (id: string) => stytchPath('rbacOrgPolicy', { organization_id: id }),
 } as const

@@ -88,6 +88,31 @@ export function resolveSession(ctx: ServerContext, args: SessionArguments): Sess
   return record
 }
 
+/**
+ * Member and organization of a live session. A session whose member was deleted (or whose
+ * organization is gone) is over: it is removed and answers 404 `session_not_found`, so it can
+ * neither authenticate nor refresh.
+ */
+export function sessionOwner(
+  ctx: ServerContext,
+  session: SessionRecord,
+): { member: MemberRecord; organization: Organization } {
+  const member = ctx.store.getMember(session.memberId)
+  const organization = ctx.store.getOrganization(session.organizationId)
+  if (member === undefined || organization === undefined || member.member.status === 'deleted') {
+    ctx.store.deleteSession(session.memberSessionId)
+    throw sessionNotFound()
+  }
+  return { member, organization }
+}
+
+/** Ends every session of the member (delete, revoke by member_id). */
+export function revokeSessionsOfMember(ctx: ServerContext, memberId: string): void {
+  for (const session of ctx.store.listSessionsOfMember(memberId)) {
+    ctx.store.deleteSession(session.memberSessionId)
+  }
+}
+
 /** Adds or refreshes factors: one entry per (type, delivery method, email). */
 export function mergeFactors(
   existing: AuthenticationFactor[],

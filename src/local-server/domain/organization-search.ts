@@ -1,5 +1,10 @@
-// Organization search: AND/OR query over the documented filters, cursor pagination.
-import type { Organization, OrganizationsSearchResponse } from '../../wire/organizations.js'
+// Organization search: AND/OR query over the documented filters, cursor pagination (the query
+// reader and the pager serve member search too).
+import type {
+  Organization,
+  OrganizationsSearchResponse,
+  ResultsMetadata,
+} from '../../wire/organizations.js'
 import type { ServerContext } from './context.js'
 import { badRequest } from './errors.js'
 import { lowerAscii } from './ids.js'
@@ -21,11 +26,7 @@ function fuzzy(name: string, value: unknown): string {
   return lowerAscii(value)
 }
 
-function predicate(ctx: ServerContext, operand: unknown): Predicate {
-  if (typeof operand !== 'object' || operand === null)
-    throw badRequest('query.operands must be objects.')
-  const { filter_name: name, filter_value: value } = operand as JsonObject
-  if (typeof name !== 'string') throw badRequest('filter_name must be a string.')
+function organizationPredicate(ctx: ServerContext, name: string, value: unknown): Predicate {
   const emailsOf = (org: Organization) =>
     ctx.store
       .listMembersOfOrganization(org.organization_id)
@@ -89,36 +90,62 @@ function decodeCursor(cursor: string | undefined): number {
   return Number(match[1])
 }
 
-export function searchOrganizations(
-  ctx: ServerContext,
+/**
+ * Reads the optional `query` of a search body: operator AND (default) or OR over operands, each
+ * `{filter_name, filter_value}` turned into a predicate by `predicateOf`. Also returns the filter
+ * names used.
+ */
+export function readQuery<T>(
   body: JsonObject,
-): Omit<OrganizationsSearchResponse, 'request_id' | 'status_code'> {
+  predicateOf: (name: string, value: unknown) => (item: T) => boolean,
+): { matches: (item: T) => boolean; mentions: string[] } {
+  const query = optObject(body, 'query')
+  if (query === undefined) return { matches: () => true, mentions: [] }
+  const operator = optString(query, 'operator') ?? 'AND'
+  if (operator !== 'AND' && operator !== 'OR') throw badRequest('query.operator must be AND or OR.')
+  const operands = query.operands ?? []
+  if (!Array.isArray(operands)) throw badRequest('query.operands must be an array.')
+  const mentions: string[] = []
+  const predicates = operands.map((operand) => {
+    if (typeof operand !== 'object' || operand === null) {
+      throw badRequest('query.operands must be objects.')
+    }
+    const { filter_name: name, filter_value: value } = operand as JsonObject
+    if (typeof name !== 'string') throw badRequest('filter_name must be a string.')
+    mentions.push(name)
+    return predicateOf(name, value)
+  })
+  if (predicates.length === 0) return { matches: () => true, mentions }
+  const matches =
+    operator === 'AND'
+      ? (item: T) => predicates.every((p) => p(item))
+      : (item: T) => predicates.some((p) => p(item))
+  return { matches, mentions }
+}
+
+/** One page of `all` by the body's `cursor` and `limit` (1..1000, default 100). */
+export function pageOf<T>(
+  body: JsonObject,
+  all: T[],
+): { page: T[]; results_metadata: ResultsMetadata } {
   const offset = decodeCursor(optString(body, 'cursor'))
   const limit = optIntInRange(body, 'limit', 1, 1000, 'bad_request') ?? 100
-  const query = optObject(body, 'query')
-  let matches: Predicate = () => true
-  if (query !== undefined) {
-    const operator = optString(query, 'operator') ?? 'AND'
-    if (operator !== 'AND' && operator !== 'OR')
-      throw badRequest('query.operator must be AND or OR.')
-    const operands = query.operands ?? []
-    if (!Array.isArray(operands)) throw badRequest('query.operands must be an array.')
-    const predicates = operands.map((operand) => predicate(ctx, operand))
-    if (predicates.length > 0) {
-      matches =
-        operator === 'AND'
-          ? (org) => predicates.every((p) => p(org))
-          : (org) => predicates.some((p) => p(org))
-    }
-  }
-  const all = ctx.store.listOrganizations().filter(matches)
   const page = all.slice(offset, offset + limit)
   const next = offset + limit < all.length ? offset + limit : null
   return {
-    organizations: page,
+    page,
     results_metadata: {
       total: all.length,
       next_cursor: next === null ? null : Buffer.from(`offset:${next}`).toString('base64url'),
     },
   }
+}
+
+export function searchOrganizations(
+  ctx: ServerContext,
+  body: JsonObject,
+): Omit<OrganizationsSearchResponse, 'request_id' | 'status_code'> {
+  const { matches } = readQuery(body, (name, value) => organizationPredicate(ctx, name, value))
+  const { page, results_metadata } = pageOf(body, ctx.store.listOrganizations().filter(matches))
+  return { organizations: page, results_metadata }
 }

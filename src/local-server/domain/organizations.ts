@@ -104,11 +104,11 @@ function buildOrganization(
   }
 }
 
-/** Inserts, mapping a slug/external-id clash to 400 `organization_slug_already_used`. */
-function insertOrganization(ctx: ServerContext, organization: Organization): void {
-  if (ctx.store.insertOrganization(organization)) return
-  const slugTaken = ctx.store.findOrganizationBySlug(organization.organization_slug) !== undefined
-  throw slugTaken
+/** The 400 for a slug or external id another organization holds. */
+function clashError(ctx: ServerContext, organization: Organization): StytchHttpError {
+  const owner = ctx.store.findOrganizationBySlug(organization.organization_slug)
+  const slugTaken = owner !== undefined && owner.organization_id !== organization.organization_id
+  return slugTaken
     ? new StytchHttpError(
         400,
         'organization_slug_already_used',
@@ -119,6 +119,20 @@ function insertOrganization(ctx: ServerContext, organization: Organization): voi
         'organization_external_id_already_used',
         'organization_external_id is already used.',
       )
+}
+
+/** Inserts, mapping a slug/external-id clash to 400 `organization_slug_already_used`. */
+function insertOrganization(ctx: ServerContext, organization: Organization): void {
+  if (!ctx.store.insertOrganization(organization)) throw clashError(ctx, organization)
+}
+
+/**
+ * Saves a changed organization; a slug or external id that another organization holds
+ * (case-insensitively) answers 400 `organization_slug_already_used` /
+ * `organization_external_id_already_used` and nothing is written.
+ */
+export function saveOrganization(ctx: ServerContext, organization: Organization): void {
+  if (!ctx.store.updateOrganization(organization)) throw clashError(ctx, organization)
 }
 
 /**

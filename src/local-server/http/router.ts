@@ -117,9 +117,12 @@ export function createRequestListener(
       req.resume()
       return
     }
+    // The SDK sends a JSON body with POST and PUT, and `{}` with DELETE (stytch
+    // dist/b2b/organizations.js); a GET body is never read.
+    const hasBody = method !== 'GET'
     let request: RouteRequest
     try {
-      const raw = method === 'POST' ? await readBody(req) : Buffer.alloc(0)
+      const raw = hasBody ? await readBody(req) : Buffer.alloc(0)
       request = {
         body: parseJsonObject(raw),
         query: url.searchParams,
@@ -134,7 +137,7 @@ export function createRequestListener(
       }
       return
     }
-    if (method !== 'POST') req.resume()
+    if (!hasBody) req.resume()
     try {
       checkIdEnvironments(ctx, [
         ...Object.entries(request.body),

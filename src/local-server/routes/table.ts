@@ -9,7 +9,7 @@ import * as rbac from './rbac.js'
 import * as sessions from './sessions.js'
 
 export interface RouteDefinition {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   /** Path with `{param}` placeholders, also the key of `requestCount()`. */
   path: string
   handler: RouteHandler
@@ -94,6 +94,18 @@ export const ROUTES: RouteDefinition[] = [
     auth: true,
   },
   {
+    method: 'PUT',
+    path: STYTCH_PATHS.organizationsGet,
+    handler: organizations.update,
+    auth: true,
+  },
+  {
+    method: 'DELETE',
+    path: STYTCH_PATHS.organizationsGet,
+    handler: organizations.remove,
+    auth: true,
+  },
+  {
     method: 'POST',
     path: STYTCH_PATHS.membersCreate,
     handler: members.create,
@@ -105,6 +117,15 @@ export const ROUTES: RouteDefinition[] = [
     handler: members.get,
     auth: true,
   },
+  { method: 'PUT', path: STYTCH_PATHS.membersUpdate, handler: members.update, auth: true },
+  { method: 'DELETE', path: STYTCH_PATHS.membersUpdate, handler: members.remove, auth: true },
+  {
+    method: 'PUT',
+    path: STYTCH_PATHS.membersReactivate,
+    handler: members.reactivate,
+    auth: true,
+  },
+  { method: 'POST', path: STYTCH_PATHS.membersSearch, handler: members.search, auth: true },
   { method: 'GET', path: STYTCH_PATHS.rbacPolicy, handler: rbac.policy, auth: true },
   {
     method: 'GET',

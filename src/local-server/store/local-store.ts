@@ -83,6 +83,11 @@ export interface OrganizationStore {
   findOrganizationByExternalId(externalId: string): Organization | undefined
   /** In creation order. */
   listOrganizations(): Organization[]
+  /**
+   * Removes the organization together with its members and their sessions (Stytch deletes an
+   * organization's members with it). False when there is no such organization.
+   */
+  deleteOrganization(organizationId: string): boolean
 }
 
 export interface MemberStore {

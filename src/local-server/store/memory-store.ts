@@ -86,6 +86,24 @@ export function createMemoryStore(): LocalStore {
     findOrganizationBySlug: (slug) => byIndex(slugIndex, slug),
     findOrganizationByExternalId: (externalId) => byIndex(externalIdIndex, externalId),
     listOrganizations: () => [...organizations.values()].map(copy),
+    deleteOrganization(id) {
+      const organization = organizations.get(id)
+      if (organization === undefined) return false
+      for (const member of [...members.values()]) {
+        if (member.member.organization_id !== id) continue
+        for (const session of [...sessions.values()]) {
+          if (session.memberId !== member.member.member_id) continue
+          sessionTokens.delete(session.token)
+          sessions.delete(session.memberSessionId)
+        }
+        members.delete(member.member.member_id)
+      }
+      slugIndex.delete(organization.organization_slug.toLowerCase())
+      if (organization.organization_external_id) {
+        externalIdIndex.delete(organization.organization_external_id.toLowerCase())
+      }
+      return organizations.delete(id)
+    },
 
     insertMember(record) {
       const sameEmail = inOrganization(record.member.organization_id, record.emailKey)

@@ -174,6 +174,15 @@ export async function openSqliteStore(
     findOrganizationBySlug: (slug) => orgWhere('slug_key', slug),
     findOrganizationByExternalId: (externalId) => orgWhere('external_key', externalId),
     listOrganizations: () => parseAll(all('SELECT json FROM organizations ORDER BY seq')),
+    deleteOrganization: (id) =>
+      transaction(() => {
+        change(
+          'DELETE FROM sessions WHERE member_id IN (SELECT id FROM members WHERE organization_id = ?)',
+          [id],
+        )
+        change('DELETE FROM members WHERE organization_id = ?', [id])
+        return change('DELETE FROM organizations WHERE id = ?', [id]) > 0
+      }),
 
     insertMember: (record) =>
       transaction(() => {

@@ -22,8 +22,10 @@ import { P } from '../fixtures.js'
 // Endpoints: one descriptor each (method, path, and the response schema key in index.json)
 
 /** One Stytch endpoint bound to a concrete path. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
 export interface Endpoint {
-  method: 'GET' | 'POST'
+  method: HttpMethod
   path: string
   /** `METHOD /template` key of the success schema in index.json. */
   schema: string
@@ -31,22 +33,39 @@ export interface Endpoint {
 
 /** An endpoint with one path parameter: bind it with `at(id)`. */
 export interface PathEndpoint {
-  method: 'GET' | 'POST'
+  method: HttpMethod
   schema: string
-  at(id: string): Endpoint
+  /** Binds the path; a second id, when given, is ignored. */
+  at(id: string, _unused?: string): Endpoint
 }
 
-function fixed(method: 'GET' | 'POST', path: string): Endpoint {
+function fixed(method: HttpMethod, path: string): Endpoint {
   return { method, path, schema: `${method} ${path}` }
 }
 
 function templated(
-  method: 'GET' | 'POST',
+  method: HttpMethod,
   template: string,
   path: (id: string) => string,
 ): PathEndpoint {
   const schema = `${method} ${template}`
   return { method, schema, at: (id) => ({ method, path: path(id), schema }) }
+}
+
+/** An endpoint with an organization and a member in its path: bind it with `at(org, member)`. */
+export interface MemberPathEndpoint {
+  method: HttpMethod
+  schema: string
+  at(organizationId: string, memberId: string): Endpoint
+}
+
+function memberTemplated(
+  method: HttpMethod,
+  template: string,
+  path: (organizationId: string, memberId: string) => string,
+): MemberPathEndpoint {
+  const schema = `${method} ${template}`
+  return { method, schema, at: (o, m) => ({ method, path: path(o, m), schema }) }
 }
 
 export const E = {
@@ -73,6 +92,24 @@ export const E = {
   memberGet: templated('GET', '/v1/b2b/organizations/{organization_id}/member', P.memberGet),
   rbacPolicy: fixed('GET', P.rbacPolicy),
   rbacOrg: templated('GET', '/v1/b2b/rbac/organizations/{organization_id}', P.rbacOrg),
+  orgUpdate: templated('PUT', '/v1/b2b/organizations/{organization_id}', P.org),
+  orgDelete: templated('DELETE', '/v1/b2b/organizations/{organization_id}', P.org),
+  memberUpdate: memberTemplated(
+    'PUT',
+    '/v1/b2b/organizations/{organization_id}/members/{member_id}',
+    P.member,
+  ),
+  memberDelete: memberTemplated(
+    'DELETE',
+    '/v1/b2b/organizations/{organization_id}/members/{member_id}',
+    P.member,
+  ),
+  memberReactivate: memberTemplated(
+    'PUT',
+    '/v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate',
+    P.memberReactivate,
+  ),
+  membersSearch: fixed('POST', P.membersSearch),
 } as const
 
 export type EndpointName = keyof typeof E
@@ -529,7 +566,7 @@ export class Conformance {
 /** Coverage floor of one suite: its endpoints and minimum counts of checked bodies. */
 export interface Floor {
   /** Endpoints whose success body this suite must validate at least once. */
-  endpoints: readonly (Endpoint | PathEndpoint)[]
+  endpoints: readonly (Endpoint | PathEndpoint | MemberPathEndpoint)[]
   /** Minimum schema-validated responses (success + error). */
   responses: number
   /** Minimum decoded and checked session JWTs. */
@@ -543,6 +580,18 @@ export interface Floor {
  */
 export const FLOORS = {
   organizations: { endpoints: [E.orgCreate, E.orgGet, E.orgSearch], responses: 45, jwts: 0 },
+  admin: {
+    endpoints: [
+      E.orgUpdate,
+      E.orgDelete,
+      E.memberUpdate,
+      E.memberDelete,
+      E.memberReactivate,
+      E.membersSearch,
+    ],
+    responses: 60,
+    jwts: 0,
+  },
   members: { endpoints: [E.membersCreate, E.memberGet], responses: 57, jwts: 0 },
   'otp-email': { endpoints: [E.loginOrSignup, E.otpAuthenticate], responses: 158, jwts: 6 },
   discovery: {

@@ -13,6 +13,7 @@ import {
   E,
   type Endpoint,
   expectMemberSession,
+  UNKNOWN_MEMBER,
 } from './kit.js'
 
 const c = conformanceSuite('wire-rules')
@@ -23,7 +24,7 @@ describe('transport errors on every endpoint', () => {
     const { acme } = await c.world({ members: false })
     return Object.values(E)
       .filter((e) => e !== E.jwks)
-      .map((e) => ('at' in e ? e.at(acme.organization_id) : e))
+      .map((e) => ('at' in e ? e.at(acme.organization_id, UNKNOWN_MEMBER) : e))
   }
 
   it('answers 401 unauthorized_credentials for missing or wrong credentials', async () => {
@@ -36,7 +37,7 @@ describe('transport errors on every endpoint', () => {
     ]
     for (const endpoint of await endpoints()) {
       for (const authorization of wrong) {
-        const res = await c.call(endpoint, endpoint.method === 'POST' ? {} : undefined, {
+        const res = await c.call(endpoint, endpoint.method === 'GET' ? undefined : {}, {
           authorization,
         })
         c.fails(res, 401, 'unauthorized_credentials')
@@ -46,7 +47,7 @@ describe('transport errors on every endpoint', () => {
   })
 
   it('answers 400 bad_request for malformed JSON and non-object bodies', async () => {
-    for (const endpoint of (await endpoints()).filter((e) => e.method === 'POST')) {
+    for (const endpoint of (await endpoints()).filter((e) => e.method !== 'GET')) {
       for (const rawBody of ['{"email_address": ', '[]', '"text"', 'null']) {
         c.fails(await c.call(endpoint, undefined, { rawBody }), 400, BAD_REQUEST)
       }
