@@ -1,12 +1,12 @@
 // Framework-agnostic public API: the core that the Express and Koa adapters drive.
-import { type Auth, createAuth as createCoreAuth } from './core/create-auth.js'
+import { type AuthCore, createAuth as createCoreAuth } from './core/create-auth.js'
 import type { StytchB2BOptions } from './core/kit/config.js'
 import { startEmbeddedServer } from './embedded.js'
 
 // The public surface, pinned name by name in test/package/exports.test.ts. Adapters import the
 // rest of the core by path; nothing else here is plumbing.
-export type { Auth, EmbeddedServer } from './core/create-auth.js'
-export type { RequestFields } from './core/features/step.js'
+export type { AuthCore, EmbeddedServer } from './core/create-auth.js'
+export type { AuthFields } from './core/features/step.js'
 export type {
   CustomClaimsContext,
   Logger,
@@ -16,7 +16,7 @@ export type {
 export type { CookieAttributes, CookieKind, CookieOptions } from './core/kit/cookies.js'
 export { safeReturnTo } from './core/kit/csrf.js'
 export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/kit/errors.js'
-export type { AuthRequest } from './core/kit/http.js'
+export type { CoreRequest } from './core/kit/http.js'
 export type { SessionCheck } from './core/session/backend.js'
 export type { RequireSessionOptions } from './core/session/guard.js'
 export type {
@@ -33,6 +33,6 @@ export type {
  * credentials (and outside production) it starts the embedded local Stytch server on first use.
  * @example const check = await createAuth({ projectId, secret }).authenticate(request)
  */
-export function createAuth(options: StytchB2BOptions = {}): Auth {
+export function createAuth(options: StytchB2BOptions = {}): AuthCore {
   return createCoreAuth(options, startEmbeddedServer)
 }

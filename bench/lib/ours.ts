@@ -1,7 +1,7 @@
 // Ours as the benchmark children drive it: `createAuth` on the bench's server, and a bearer request.
 import {
-  type Auth,
-  type AuthRequest,
+  type AuthCore,
+  type CoreRequest,
   createAuth,
   type StytchB2BOptions,
 } from 'stytch-b2b-middleware'
@@ -10,7 +10,7 @@ import {
 export function createBenchAuth(
   server: { url: string; projectId: string; secret: string },
   extra: StytchB2BOptions = {},
-): Auth {
+): AuthCore {
   return createAuth({
     projectId: server.projectId,
     secret: server.secret,
@@ -21,7 +21,7 @@ export function createBenchAuth(
 }
 
 /** `GET /` from 127.0.0.1 over plain HTTP with `Authorization: Bearer <jwt>`. */
-export function bearerRequest(jwt: string): AuthRequest {
+export function bearerRequest(jwt: string): CoreRequest {
   return {
     method: 'GET',
     url: '/',

@@ -1,8 +1,8 @@
 // What every framework adapter shares: per-request state, routing of the auth paths, answers that carry their headers, the fields set on a request, the per-step middleware table.
-import type { Auth } from './create-auth.js'
-import { type RequestFields, requestFields, type StepResult } from './features/step.js'
+import type { AuthCore } from './create-auth.js'
+import { type AuthFields, authFieldsOf, type StepResult } from './features/step.js'
 import { errorResponse, isAuthError } from './kit/errors.js'
-import type { AuthRequest, AuthResponse } from './kit/http.js'
+import type { CoreRequest, CoreResponse } from './kit/http.js'
 import type { BodySource } from './kit/input.js'
 import type { SessionCheck } from './session/backend.js'
 import { createGuard, type RequireSessionOptions } from './session/guard.js'
@@ -10,10 +10,10 @@ import type { SessionContext } from './session/model.js'
 import { matchStep, type StepName } from './step-table.js'
 
 // Everything else an adapter needs, so that it imports the core from one place.
-export type { Auth } from './create-auth.js'
-export type { RequestFields, StepResult } from './features/step.js'
+export type { AuthCore } from './create-auth.js'
+export type { AuthFields, StepResult } from './features/step.js'
 export type { StytchB2BOptions } from './kit/config.js'
-export type { AuthRequest, AuthResponse } from './kit/http.js'
+export type { CoreRequest, CoreResponse } from './kit/http.js'
 export type { BodySource } from './kit/input.js'
 export type { SessionCheck } from './session/backend.js'
 export type { RequireSessionOptions } from './session/guard.js'
@@ -23,7 +23,7 @@ export type { StepName } from './step-table.js'
 export interface FrameworkRequest {
   readonly method: string
   readonly originalUrl: string
-  readonly headers: AuthRequest['headers']
+  readonly headers: CoreRequest['headers']
   readonly secure: boolean
   readonly hostname: string | undefined
 }
@@ -33,15 +33,15 @@ export interface FrameworkRequest {
  * getters: the frameworks compute them through their trust proxy settings, and only a request
  * that reads or writes cookies needs them.
  */
-export class RequestState implements AuthRequest {
+export class RequestState implements CoreRequest {
   readonly method: string
   readonly url: string
-  readonly headers: AuthRequest['headers']
-  readonly auth: Auth
+  readonly headers: CoreRequest['headers']
+  readonly auth: AuthCore
   /** Set once the session check has run (`undefined` until then, e.g. while the JWKS is fetched). */
   check: SessionCheck | undefined = undefined
   readonly #source: FrameworkRequest
-  constructor(auth: Auth, source: FrameworkRequest) {
+  constructor(auth: AuthCore, source: FrameworkRequest) {
     this.auth = auth
     this.method = source.method
     this.url = source.originalUrl
@@ -67,7 +67,7 @@ const states = registry[REGISTRY] ?? new WeakMap<object, RequestState>()
 registry[REGISTRY] = states
 
 /** Starts the state of one request (`key`: Express `req`, Koa `ctx`). */
-export function beginRequest(auth: Auth, key: object, source: FrameworkRequest): RequestState {
+export function beginRequest(auth: AuthCore, key: object, source: FrameworkRequest): RequestState {
   const state = new RequestState(auth, source)
   states.set(key, state)
   return state
@@ -118,7 +118,7 @@ export function defineSessionFields(prototype: object): void {
 }
 
 /** Where a request goes: nowhere of ours, a step to run, or an answer already decided (405). */
-export type Route = { step: StepName } | { answer: AuthResponse } | undefined
+export type Route = { step: StepName } | { answer: CoreResponse } | undefined
 
 /** Routes the paths under `basePath` (case-insensitive, one optional trailing slash, HEAD as GET). */
 export function createRouter(basePath: string): (method: string, path: string) => Route {
@@ -147,9 +147,9 @@ export function createRouter(basePath: string): (method: string, path: string) =
  */
 export function answerOf<K>(
   target: Route,
-  run: (key: K, step: StepName) => Promise<AuthResponse>,
+  run: (key: K, step: StepName) => Promise<CoreResponse>,
   key: K,
-): AuthResponse | Promise<AuthResponse> | undefined {
+): CoreResponse | Promise<CoreResponse> | undefined {
   if (target === undefined) return undefined
   if ('answer' in target) return target.answer
   return run(key, target.step).catch((error: unknown) => {
@@ -166,11 +166,11 @@ export async function runStep(
   key: object,
   name: StepName,
   body: BodySource,
-  target: RequestFields,
+  target: AuthFields,
 ): Promise<StepResult> {
   const state = checkedState(key, `${name}()`)
   const result = await state.auth.runStep(name, state, body, state.check)
-  Object.assign(target, requestFields(result.state))
+  Object.assign(target, authFieldsOf(result.state))
   return result
 }
 
@@ -180,7 +180,7 @@ export async function runStep(
  */
 export function createRequestGuard(
   options: RequireSessionOptions,
-): (key: object) => AuthResponse | undefined {
+): (key: object) => CoreResponse | undefined {
   const guard = createGuard(options)
   return function requireSessionOf(key) {
     const state = checkedState(key, 'requireSession()')
@@ -189,7 +189,7 @@ export function createRequestGuard(
 }
 
 /** Sets `member`, `organization` and `memberSession` on `target` (`req`, `ctx.state`) when signed in. */
-export function attachSession(target: RequestFields, check: SessionCheck): void {
+export function attachSession(target: AuthFields, check: SessionCheck): void {
   const session = check.session
   if (session === undefined) return
   target.member = session.member
@@ -207,7 +207,7 @@ export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 /** Whether an answer is a redirect, sent with an empty body. */
-export function isRedirect(answer: AuthResponse): boolean {
+export function isRedirect(answer: CoreResponse): boolean {
   return answer.status >= 300 && answer.status < 400
 }
 

@@ -9,9 +9,9 @@ import {
   type StytchB2BOptions,
 } from './kit/config.js'
 import { checkCrossSite } from './kit/csrf.js'
-import type { AuthRequest } from './kit/http.js'
-import { type BodySource, requestBody, validateFields } from './kit/input.js'
-import type { Engine, SessionCheck } from './session/backend.js'
+import type { CoreRequest } from './kit/http.js'
+import { type BodySource, readBodyFields, validateFields } from './kit/input.js'
+import type { Backend, SessionCheck } from './session/backend.js'
 import { checkSession } from './session/check.js'
 import { createJwksStore, type JwksStats } from './session/jwks-store.js'
 import { createSessionRefresher } from './session/refresh.js'
@@ -38,7 +38,7 @@ export type EmbeddedServerStarter = (options: {
   logger: Logger
 }) => Promise<EmbeddedServer>
 
-export interface Auth {
+export interface AuthCore {
   readonly config: ResolvedConfig
   /** Resolves once Stytch credentials are known (after the embedded server has started). */
   ready(): Promise<{ projectId: string; baseUrl: string; embedded: boolean }>
@@ -47,11 +47,11 @@ export interface Auth {
    * Synchronous whenever no I/O is needed (no token, or a key at hand), so the hot path of every
    * request makes no promise; a promise only while keys are fetched or a refresh runs.
    */
-  authenticate(request: AuthRequest): SessionCheck | Promise<SessionCheck>
+  authenticate(request: CoreRequest): SessionCheck | Promise<SessionCheck>
   /** Checks cross-site rules and the fields of `body`, then runs one step. */
   runStep(
     name: StepName,
-    request: AuthRequest,
+    request: CoreRequest,
     body: BodySource,
     check: SessionCheck,
   ): Promise<StepResult>
@@ -71,14 +71,14 @@ export interface Auth {
 export function createAuth(
   options: StytchB2BOptions = {},
   startEmbedded?: EmbeddedServerStarter,
-): Auth {
+): AuthCore {
   const config = resolveConfig(options)
   if (config.embedded && startEmbedded === undefined) {
     throw new TypeError('"projectId" and "secret" are required (no embedded server available)')
   }
-  let engine: (Engine & { jwksStats(): JwksStats }) | undefined
+  let backend: (Backend & { jwksStats(): JwksStats }) | undefined
   let embedded: EmbeddedServer | undefined
-  let starting: Promise<Engine> | undefined
+  let starting: Promise<Backend> | undefined
 
   const build = (credentials: { projectId: string; secret: string; baseUrl: string }) => {
     const jwks = createJwksStore({
@@ -111,17 +111,17 @@ export function createAuth(
       config.sendLimit && createSendLimiter({ ...config.sendLimit, now: config.now })
     return { config, stytch, verifier, refresher, sendLimiter, jwksStats: jwks.stats, credentials }
   }
-  if (config.credentials) engine = build(config.credentials)
+  if (config.credentials) backend = build(config.credentials)
 
-  const getEngine = async (): Promise<Engine> => {
-    if (engine) return engine
+  const getEngine = async (): Promise<Backend> => {
+    if (backend) return backend
     starting ??= (async () => {
       embedded = await (startEmbedded as EmbeddedServerStarter)({
         now: config.now,
         dataDir: config.localDataDir,
         logger: config.logger,
       })
-      engine = build({
+      backend = build({
         projectId: embedded.projectId,
         secret: embedded.secret,
         baseUrl: embedded.url,
@@ -129,7 +129,7 @@ export function createAuth(
       config.logger.info(
         `No Stytch credentials set: using the embedded local Stytch server at ${embedded.url} (development only; data in ${embedded.dataDir ?? 'memory'}; sent codes are listed at ${embedded.url}/__local/outbox).`,
       )
-      return engine
+      return backend
     })()
     return starting
   }
@@ -137,7 +137,7 @@ export function createAuth(
   return {
     config,
     async ready() {
-      const { credentials } = (await getEngine()) as Engine & {
+      const { credentials } = (await getEngine()) as Backend & {
         credentials: { projectId: string; baseUrl: string }
       }
       return {
@@ -147,14 +147,14 @@ export function createAuth(
       }
     },
     authenticate(request) {
-      return engine
-        ? checkSession(engine, request)
+      return backend
+        ? checkSession(backend, request)
         : getEngine().then((ready) => checkSession(ready, request))
     },
     async runStep(name, request, body, check) {
       const step = STEP_BY_NAME[name]
       checkCrossSite(request, config.isTrustedOrigin, config.appOrigins)
-      const fields = await requestBody({
+      const fields = await readBodyFields({
         ...body,
         method: request.method,
         limit: config.maxBodyBytes,
@@ -167,9 +167,9 @@ export function createAuth(
       return result
     },
     stats: () => ({
-      jwks: engine?.jwksStats(),
-      cachedTokens: engine?.verifier.cachedTokens() ?? 0,
-      refreshesInFlight: engine?.refresher.inFlight() ?? 0,
+      jwks: backend?.jwksStats(),
+      cachedTokens: backend?.verifier.cachedTokens() ?? 0,
+      refreshesInFlight: backend?.refresher.inFlight() ?? 0,
     }),
     async close() {
       await embedded?.close()

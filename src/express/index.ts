@@ -6,7 +6,7 @@ import { createAuth, type StytchB2BOptions } from '../index.js'
 declare global {
   namespace Express {
     /** `req.member`, `req.organization`, `req.memberSession`, `req.discoveredOrganizations`, … */
-    interface Request extends kit.RequestFields {}
+    interface Request extends kit.AuthFields {}
   }
 }
 
@@ -16,7 +16,7 @@ export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
 type ExpressApp = { request: object; parent?: ExpressApp | undefined }
 
 /** The middleware returned by `stytchB2B()`, with the core it drives. */
-export type StytchB2BMiddleware = RequestHandler & { auth: kit.Auth }
+export type StytchB2BMiddleware = RequestHandler & { auth: kit.AuthCore }
 
 /**
  * Mounts the auth routes under `basePath` and attaches the session of every request that has one.
@@ -96,12 +96,12 @@ function exposeSession(req: Request, check: kit.SessionCheck): void {
   else kit.defineSessionFields(app.request)
 }
 
-function writeHead(res: Response, answer: kit.AuthResponse): void {
+function writeHead(res: Response, answer: kit.CoreResponse): void {
   for (const cookie of answer.setCookies) res.append('Set-Cookie', cookie)
   res.set(answer.headers)
 }
 
-function send(res: Response, answer: kit.AuthResponse): void {
+function send(res: Response, answer: kit.CoreResponse): void {
   writeHead(res, answer)
   res.status(answer.status)
   if (kit.isRedirect(answer)) res.end()

@@ -1,11 +1,11 @@
-// Koa adapter (2 and 3): translates ctx to the core's AuthRequest/AuthResponse; ctx.state augmentation.
+// Koa adapter (2 and 3): translates ctx to the core's CoreRequest/CoreResponse; ctx.state augmentation.
 import type { Middleware, ParameterizedContext } from 'koa'
 import * as kit from '../core/adapter-kit.js'
 import { createAuth, type StytchB2BOptions } from '../index.js'
 
 declare module 'koa' {
   /** `ctx.state.member`, `ctx.state.organization`, `ctx.state.memberSession`, … */
-  interface DefaultState extends kit.RequestFields {}
+  interface DefaultState extends kit.AuthFields {}
 }
 
 export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
@@ -13,7 +13,7 @@ export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
 type Context = ParameterizedContext
 
 /** The middleware returned by `stytchB2B()`, with the core it drives. */
-export type StytchB2BMiddleware = Middleware & { auth: kit.Auth }
+export type StytchB2BMiddleware = Middleware & { auth: kit.AuthCore }
 
 /**
  * Mounts the auth routes under `basePath` and attaches the session of every request that has one.
@@ -85,12 +85,12 @@ function runStep(ctx: Context, name: kit.StepName): Promise<kit.StepResult> {
   return kit.runStep(ctx, name, body, ctx.state)
 }
 
-function writeHead(ctx: Context, response: kit.AuthResponse): void {
+function writeHead(ctx: Context, response: kit.CoreResponse): void {
   for (const cookie of response.setCookies) ctx.append('Set-Cookie', cookie)
   ctx.set(response.headers)
 }
 
-function send(ctx: Context, response: kit.AuthResponse): void {
+function send(ctx: Context, response: kit.CoreResponse): void {
   writeHead(ctx, response)
   ctx.status = response.status
   if (kit.isRedirect(response)) {

@@ -5,7 +5,7 @@ import Koa from 'koa'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import type { StytchB2BOptions } from '../../src/express/index.js'
 import * as onExpress from '../../src/express/index.js'
-import type { Auth, RequireSessionOptions } from '../../src/index.js'
+import type { AuthCore, RequireSessionOptions } from '../../src/index.js'
 import * as onKoa from '../../src/koa/index.js'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { STYTCH_PATHS, stytchPath } from '../../src/wire/paths.js'
@@ -25,7 +25,7 @@ export interface RouteState {
 export interface TestApp {
   /** The request listener supertest drives (an Express app, or a Koa app's callback). */
   app: RequestListener
-  auth: Auth
+  auth: AuthCore
   /** Adds `GET path` behind `requireSession(guard)`; `reply`'s value is the response body. */
   get(path: string, guard: RequireSessionOptions, reply: (state: RouteState) => unknown): void
   /** Trusts `X-Forwarded-Proto` and `X-Forwarded-Host` from the (loopback) test client. */
@@ -36,7 +36,7 @@ export interface TestApp {
 export interface TestAdapter {
   name: 'express' | 'koa'
   /** The adapter's `stytchB2B(options)`, unmounted. */
-  stytchB2B(options?: StytchB2BOptions): { auth: Auth }
+  stytchB2B(options?: StytchB2BOptions): { auth: AuthCore }
   /** The adapter's `requireSession(options)`. */
   requireSession(options?: RequireSessionOptions): unknown
   /** A fresh app with `stytchB2B(options)` mounted first. */

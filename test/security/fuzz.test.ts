@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import request from 'supertest'
 import { beforeAll, expect, test } from 'vitest'
-import { type Auth, createAuth } from '../../src/index.js'
+import { type AuthCore, createAuth } from '../../src/index.js'
 import { callStytch } from '../helpers/local-api.js'
 import { type SignedIn, signIn, useStack } from '../helpers/stack.js'
 import { claimsOf } from '../helpers/tokens.js'
@@ -13,7 +13,7 @@ const RUNS = { mutated: 10_000, grammar: 10_000, http: 500 }
 
 const stack = useStack(undefined, {}, { scope: 'all', seed: { acme: 'ada@acme.test' } })
 let ada: SignedIn
-let auth: Auth
+let auth: AuthCore
 let kids: string[]
 beforeAll(async () => {
   ada = await signIn(stack, 'ada@acme.test', 'acme')

@@ -2,7 +2,7 @@
 import Koa from 'koa'
 import { expectTypeOf, test } from 'vitest'
 import type {
-  Auth,
+  AuthCore,
   AuthDiscoveredOrganization,
   AuthMember,
   AuthMemberSession,
@@ -39,7 +39,7 @@ test('middleware types', () => {
   app.use(mounted)
   app.use(authenticateDiscoveryCode())
   app.use(revokeSession())
-  expectTypeOf(mounted.auth).toEqualTypeOf<Auth>()
+  expectTypeOf(mounted.auth).toEqualTypeOf<AuthCore>()
   expectTypeOf(mounted).toExtend<Koa.Middleware>()
   expectTypeOf(stytchB2B).parameter(0).toEqualTypeOf<StytchB2BOptions | undefined>()
   expectTypeOf(requireSession).parameter(0).toEqualTypeOf<RequireSessionOptions | undefined>()

@@ -1,7 +1,7 @@
 // A code send whose answer, rate limits included, is the same for every address: no account enumeration.
 
 import { AuthError } from '../kit/errors.js'
-import type { Engine } from '../session/backend.js'
+import type { Backend } from '../session/backend.js'
 
 const lastWarning = new WeakMap<object, number>()
 
@@ -19,11 +19,11 @@ const lastWarning = new WeakMap<object, number>()
  *   sends nothing more, so the mailbox stays protected.
  */
 export async function sendWithoutEnumeration(
-  engine: Engine,
+  backend: Backend,
   email: string,
   send: () => Promise<unknown>,
 ): Promise<void> {
-  const { config, sendLimiter } = engine
+  const { config, sendLimiter } = backend
   if (sendLimiter !== undefined && !sendLimiter.take(email)) {
     throw new AuthError('ERR_RATE_LIMITED', 'Too many codes requested: try again later.', {
       status: 429,

@@ -3,8 +3,8 @@
 import { INTERMEDIATE_SESSION_LIFETIME_SECONDS } from '../../wire/discovery.js'
 import type { AuthenticatedResponseBase } from '../../wire/sessions.js'
 import { AuthError } from '../kit/errors.js'
-import type { AuthRequest } from '../kit/http.js'
-import type { Engine } from '../session/backend.js'
+import type { CoreRequest } from '../kit/http.js'
+import type { Backend } from '../session/backend.js'
 import { sessionFromResponse } from '../session/model.js'
 import { sessionCookies } from '../session/session-cookies.js'
 import type { StepResult } from './step.js'
@@ -15,11 +15,11 @@ import type { StepResult } from './step.js'
  * More factors needed (MFA or a primary method): the IST is kept in its cookie.
  */
 export function loginResult(
-  engine: Engine,
-  request: AuthRequest,
+  backend: Backend,
+  request: CoreRequest,
   response: AuthenticatedResponseBase,
 ): StepResult {
-  const { cookies, exposeTokens, now } = engine.config
+  const { cookies, exposeTokens, now } = backend.config
   if (response.member_authenticated) {
     if (!response.session_token || !response.session_jwt || !response.member_session) {
       throw new AuthError('ERR_STYTCH_UNAVAILABLE', 'Stytch answered without a session.', {
@@ -31,13 +31,13 @@ export function loginResult(
       response.organization,
       response.member_session,
     )
-    engine.refresher.confirm(response.member_session.member_session_id, response.session_token)
+    backend.refresher.confirm(response.member_session.member_session_id, response.session_token)
     return {
       status: 200,
       headers: {},
       setCookies: [
         ...sessionCookies(
-          engine,
+          backend,
           request,
           response.session_token,
           response.session_jwt,
@@ -87,16 +87,16 @@ export function loginResult(
 }
 
 /** Session duration to ask Stytch for: the browser's choice within bounds, else the default. */
-export function sessionDuration(engine: Engine, requested: number | undefined): number {
-  return requested ?? engine.config.sessionDurationMinutes
+export function sessionDuration(backend: Backend, requested: number | undefined): number {
+  return requested ?? backend.config.sessionDurationMinutes
 }
 
 /** Custom claims from the host's server-side hook (never from the browser). */
 export async function customClaims(
-  engine: Engine,
+  backend: Backend,
   step: 'otp-authenticate' | 'discovery-exchange' | 'discovery-create' | 'session-exchange',
   organizationId: string | undefined,
 ): Promise<Record<string, unknown> | undefined> {
-  const hook = engine.config.sessionCustomClaims
+  const hook = backend.config.sessionCustomClaims
   return hook ? await hook({ step, organizationId }) : undefined
 }

@@ -1,8 +1,8 @@
 // What a step is: a route of the step table, what it receives, and the answer and request fields it produces.
 
-import type { AuthRequest, AuthResponse } from '../kit/http.js'
+import type { CoreRequest, CoreResponse } from '../kit/http.js'
 import type { FieldSpec } from '../kit/input.js'
-import type { Engine, SessionCheck } from '../session/backend.js'
+import type { Backend, SessionCheck } from '../session/backend.js'
 import type {
   AuthDiscoveredOrganization,
   AuthMember,
@@ -23,12 +23,12 @@ export interface StepState {
   memberAuthenticated?: boolean | undefined
 }
 
-export interface StepResult extends AuthResponse {
+export interface StepResult extends CoreResponse {
   state: StepState
 }
 
 /** What the adapters attach to each request: `req.*` on Express, `ctx.state.*` on Koa. */
-export interface RequestFields {
+export interface AuthFields {
   /** The signed-in member, when the request carries a valid session. */
   member?: AuthMember | undefined
   /** The signed-in member's organization. */
@@ -44,7 +44,7 @@ export interface RequestFields {
 }
 
 /** The per-request fields to set from a step's state; unset ones are absent. */
-export function requestFields(state: StepState): RequestFields {
+export function authFieldsOf(state: StepState): AuthFields {
   return {
     ...(state.session ?? {}),
     ...(state.discoveredOrganizations
@@ -65,7 +65,7 @@ export interface Step<Name extends string = string> {
   path: string
   fields: FieldSpec
   // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
-  run(engine: Engine, request: AuthRequest, input: any, check: SessionCheck): Promise<StepResult>
+  run(backend: Backend, request: CoreRequest, input: any, check: SessionCheck): Promise<StepResult>
 }
 
 /** Field shapes the steps accept (validated by `validateFields` before a step runs). */

@@ -1,6 +1,6 @@
 // Cross-site request protection for the auth routes (Fetch Metadata first, then Origin) and safe return_to paths.
 import { AuthError } from './errors.js'
-import { type AuthRequest, header } from './http.js'
+import { type CoreRequest, header } from './http.js'
 
 /**
  * Refuses cross-site state-changing requests, following the algorithm of Go 1.25's
@@ -15,7 +15,7 @@ import { type AuthRequest, header } from './http.js'
  * with the `Host` header when `Sec-Fetch-Site` is absent (older browsers), as before.
  */
 export function checkCrossSite(
-  request: AuthRequest,
+  request: CoreRequest,
   isTrustedOrigin: (origin: string) => boolean,
   appOrigins?: ReadonlySet<string> | undefined,
 ): void {
@@ -37,7 +37,7 @@ export function checkCrossSite(
   throw rejected('request from a foreign origin')
 }
 
-function sameHost(origin: string, request: AuthRequest): boolean {
+function sameHost(origin: string, request: CoreRequest): boolean {
   if (origin === 'null') return false
   let url: URL
   try {

@@ -1,6 +1,6 @@
 // The error model: one table of stable codes, AuthError for runtime failures, StytchApiError for upstream ones.
 
-import type { AuthResponse } from './http.js'
+import type { CoreResponse } from './http.js'
 /**
  * Stable error codes. Callers branch on `err.code`, never on message text (`instanceof` fails when
  * two copies of the package are loaded). Every code is listed with its HTTP status in docs/errors.md.
@@ -96,7 +96,7 @@ export function errorBody(error: AuthError): { error: { code: AuthErrorCode; mes
 }
 
 /** The JSON answer of a mounted route for an `AuthError`: `{ error: { code, message } }`, never cached. */
-export function errorResponse(error: AuthError): AuthResponse {
+export function errorResponse(error: AuthError): CoreResponse {
   return {
     status: error.status,
     headers: { ...error.headers, 'cache-control': 'no-store' },

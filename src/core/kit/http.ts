@@ -2,7 +2,7 @@
 import type { RequestScheme } from './cookies.js'
 
 /** What the core needs to know about an incoming request. */
-export interface AuthRequest extends RequestScheme {
+export interface CoreRequest extends RequestScheme {
   method: string
   /** Path and query as the client sent them (Express `originalUrl`, Koa `originalUrl`). */
   url: string
@@ -11,7 +11,7 @@ export interface AuthRequest extends RequestScheme {
 }
 
 /** What a flow step answers; the adapter writes it, or hands it to the host's next handler. */
-export interface AuthResponse {
+export interface CoreResponse {
   status: number
   /** JSON body of the default responder. Never holds a token unless `exposeTokens` is set. */
   body: Record<string, unknown>
@@ -21,7 +21,7 @@ export interface AuthResponse {
   headers: Record<string, string>
 }
 
-export function header(request: AuthRequest, name: string): string | undefined {
+export function header(request: CoreRequest, name: string): string | undefined {
   const value = request.headers[name]
   return Array.isArray(value) ? value[0] : value
 }

@@ -126,7 +126,7 @@ export interface BodySource {
   parsedBody: unknown
 }
 
-export function requestBody(
+export function readBodyFields(
   request: BodySource & {
     method: string
     limit: number

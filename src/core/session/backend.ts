@@ -9,7 +9,7 @@ import type { SessionRefresher } from './refresh.js'
 import type { SessionVerifier } from './verify.js'
 
 /** The parts of the core a flow uses. */
-export interface Engine {
+export interface Backend {
   config: ResolvedConfig
   stytch: StytchClient
   verifier: SessionVerifier

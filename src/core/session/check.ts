@@ -2,8 +2,8 @@
 
 import type { SessionJwtPayload } from '../../wire/jwt.js'
 import { AuthError, StytchApiError } from '../kit/errors.js'
-import { type AuthRequest, header } from '../kit/http.js'
-import type { Engine, SessionCheck } from './backend.js'
+import { type CoreRequest, header } from '../kit/http.js'
+import type { Backend, SessionCheck } from './backend.js'
 import { sessionFromClaims, sessionFromResponse } from './model.js'
 import { clearAllCookies, cookiesOf, sessionCookies } from './session-cookies.js'
 import type { VerifyOutcome } from './verify.js'
@@ -38,8 +38,8 @@ interface Presented {
  * cookie, is refreshed upstream, and every other failure is decided with no upstream call.
  */
 export function checkSession(
-  engine: Engine,
-  request: AuthRequest,
+  backend: Backend,
+  request: CoreRequest,
 ): SessionCheck | Promise<SessionCheck> {
   const authorization = header(request, 'authorization')
   let presented: Presented
@@ -47,7 +47,7 @@ export function checkSession(
     // A token verified before was well-formed, so the hit path looks it up first and the pattern
     // (a scan of the whole 1 KB token, some 3 µs) runs only for a token not seen yet.
     const seen = authorization.startsWith('Bearer ') ? afterSpaces(authorization, 7) : undefined
-    const claims = seen === undefined ? undefined : engine.verifier.verified(seen)
+    const claims = seen === undefined ? undefined : backend.verifier.verified(seen)
     if (claims !== undefined) {
       return signedIn(claims, { jwt: seen as string, bearer: true, sessionToken: undefined })
     }
@@ -59,14 +59,14 @@ export function checkSession(
     }
     presented = { jwt, bearer: true, sessionToken: undefined }
   } else {
-    const cookies = cookiesOf(request, engine)
+    const cookies = cookiesOf(request, backend)
     if (cookies.sessionJwt === undefined) return sessionCheck()
     presented = { jwt: cookies.sessionJwt, bearer: false, sessionToken: cookies.sessionToken }
   }
-  const outcome = engine.verifier.verify(presented.jwt)
+  const outcome = backend.verifier.verify(presented.jwt)
   return outcome instanceof Promise
-    ? outcome.then((later) => decide(engine, request, presented, later))
-    : decide(engine, request, presented, outcome)
+    ? outcome.then((later) => decide(backend, request, presented, later))
+    : decide(backend, request, presented, outcome)
 }
 
 /** `value` from `start` on, past any spaces. */
@@ -90,8 +90,8 @@ function signedIn(claims: SessionJwtPayload, presented: Presented): SessionCheck
 
 /** What a verification outcome means for the request; a promise only when a refresh follows. */
 function decide(
-  engine: Engine,
-  request: AuthRequest,
+  backend: Backend,
+  request: CoreRequest,
   presented: Presented,
   outcome: VerifyOutcome,
 ): SessionCheck | Promise<SessionCheck> {
@@ -105,23 +105,23 @@ function decide(
     case 'expired':
       // A bearer JWT has no session token beside it: it cannot be refreshed here.
       if (bearer) return sessionCheck(failureOf('expired'), { bearer })
-      return refreshSession(engine, request, outcome.claims, sessionToken)
+      return refreshSession(backend, request, outcome.claims, sessionToken)
   }
 }
 
 /** Refreshes a validly signed, expired cookie JWT through its session token (bounded: refresh.ts). */
 async function refreshSession(
-  engine: Engine,
-  request: AuthRequest,
+  backend: Backend,
+  request: CoreRequest,
   claims: SessionJwtPayload,
   sessionToken: string | undefined,
 ): Promise<SessionCheck> {
   const sessionId = claims['https://stytch.com/session'].id
   const sessionEnds = Date.parse(claims['https://stytch.com/session'].expires_at)
-  if (sessionToken === undefined || sessionEnds <= engine.config.now()) {
-    return sessionCheck(failureOf('expired'), { setCookies: clearAllCookies(engine, request) })
+  if (sessionToken === undefined || sessionEnds <= backend.config.now()) {
+    return sessionCheck(failureOf('expired'), { setCookies: clearAllCookies(backend, request) })
   }
-  const refresh = await engine.refresher.refresh(sessionId, sessionEnds, sessionToken)
+  const refresh = await backend.refresher.refresh(sessionId, sessionEnds, sessionToken)
   switch (refresh.status) {
     case 'refused':
       // Stytch's verdict (or one remembered): the cookies are dead, remove them.
@@ -129,7 +129,7 @@ async function refreshSession(
         refresh.reason === 'ended'
           ? failureOf('expired')
           : new AuthError('ERR_SESSION_INVALID', 'The session cookies do not match.'),
-        { setCookies: clearAllCookies(engine, request) },
+        { setCookies: clearAllCookies(backend, request) },
       )
     case 'blocked':
       return sessionCheck(
@@ -155,7 +155,7 @@ async function refreshSession(
     sessionToken,
     sessionJwt: refreshed.session_jwt,
     setCookies: sessionCookies(
-      engine,
+      backend,
       request,
       refreshed.session_token || sessionToken,
       refreshed.session_jwt,

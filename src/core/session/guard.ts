@@ -1,7 +1,7 @@
 // requireSession's core: who may pass, and the 401/403/redirect answer for who may not.
 import { safeReturnTo } from '../kit/csrf.js'
 import { AuthError, errorBody } from '../kit/errors.js'
-import { type AuthRequest, type AuthResponse, header } from '../kit/http.js'
+import { type CoreRequest, type CoreResponse, header } from '../kit/http.js'
 import type { SessionCheck } from './backend.js'
 import { missingSession } from './check.js'
 
@@ -32,7 +32,7 @@ export interface RequireSessionOptions {
  */
 export function createGuard(
   guardOptions: RequireSessionOptions = {},
-): (request: AuthRequest, check: SessionCheck) => AuthResponse | undefined {
+): (request: CoreRequest, check: SessionCheck) => CoreResponse | undefined {
   const allowedIds = normalizeList(guardOptions.organizationId, 'organizationId')
   const allowedSlugs = normalizeList(guardOptions.organizationSlug, 'organizationSlug')
   const roles = normalizeList(guardOptions.roles, 'roles') ?? []
@@ -80,7 +80,7 @@ export function createGuard(
 }
 
 /** The 401/403 answer of a refused request, with RFC 6750's `WWW-Authenticate`. */
-export function refusal(error: AuthError, check: SessionCheck): AuthResponse {
+export function refusal(error: AuthError, check: SessionCheck): CoreResponse {
   const headers: Record<string, string> = { ...error.headers }
   if (error.status === 401) {
     headers['www-authenticate'] = check.bearer
@@ -93,7 +93,7 @@ export function refusal(error: AuthError, check: SessionCheck): AuthResponse {
   return { status: error.status, headers, setCookies: [], body: errorBody(error) }
 }
 
-function isHtmlNavigation(request: AuthRequest): boolean {
+function isHtmlNavigation(request: CoreRequest): boolean {
   const method = request.method.toUpperCase()
   if (method !== 'GET' && method !== 'HEAD') return false
   const mode = header(request, 'sec-fetch-mode')

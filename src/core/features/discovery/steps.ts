@@ -15,21 +15,21 @@ export const DISCOVERY_STEPS = [
     method: 'POST',
     path: '/otps/email/discovery/send',
     fields: { email_address: FIELD.email, locale: FIELD.locale },
-    run: (engine, _request, input) => sendDiscoveryCode(engine, input),
+    run: (backend, _request, input) => sendDiscoveryCode(backend, input),
   },
   {
     name: 'authenticateDiscoveryCode',
     method: 'POST',
     path: '/otps/email/discovery/authenticate',
     fields: { email_address: FIELD.email, code: FIELD.code },
-    run: (engine, request, input) => authenticateDiscoveryCode(engine, request, input),
+    run: (backend, request, input) => authenticateDiscoveryCode(backend, request, input),
   },
   {
     name: 'listDiscoveredOrganizations',
     method: 'GET',
     path: '/discovery/organizations',
     fields: {},
-    run: (engine, request, _input, check) => listDiscoveredOrganizations(engine, request, check),
+    run: (backend, request, _input, check) => listDiscoveredOrganizations(backend, request, check),
   },
   {
     name: 'exchangeIntermediateSession',
@@ -40,7 +40,7 @@ export const DISCOVERY_STEPS = [
       session_duration_minutes: FIELD.sessionDuration,
       locale: FIELD.locale,
     },
-    run: (engine, request, input) => exchangeIntermediateSession(engine, request, input),
+    run: (backend, request, input) => exchangeIntermediateSession(backend, request, input),
   },
   {
     name: 'createOrganization',
@@ -51,6 +51,6 @@ export const DISCOVERY_STEPS = [
       organization_slug: { kind: 'organizationSlug', optional: true },
       session_duration_minutes: FIELD.sessionDuration,
     },
-    run: (engine, request, input) => createOrganization(engine, request, input),
+    run: (backend, request, input) => createOrganization(backend, request, input),
   },
 ] as const satisfies readonly Step[]

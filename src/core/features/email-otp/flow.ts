@@ -1,6 +1,6 @@
 // Organization login by email OTP: send a code for one organization, then check it.
-import type { AuthRequest } from '../../kit/http.js'
-import type { Engine } from '../../session/backend.js'
+import type { CoreRequest } from '../../kit/http.js'
+import type { Backend } from '../../session/backend.js'
 import { sendWithoutEnumeration } from '../send-code.js'
 import { customClaims, loginResult, sessionDuration } from '../sign-in.js'
 import type { StepResult } from '../step.js'
@@ -11,12 +11,12 @@ import type { StepResult } from '../step.js'
  * rate limits answer alike too (see `sendWithoutEnumeration`).
  */
 export async function sendLoginCode(
-  engine: Engine,
+  backend: Backend,
   input: { organization_id: string; email_address: string; locale?: string },
 ): Promise<StepResult> {
-  await sendWithoutEnumeration(engine, input.email_address, async () => {
+  await sendWithoutEnumeration(backend, input.email_address, async () => {
     try {
-      await engine.stytch.call('otpEmailLoginOrSignup', {
+      await backend.stytch.call('otpEmailLoginOrSignup', {
         organization_id: input.organization_id,
         email_address: input.email_address,
         locale: input.locale,
@@ -39,8 +39,8 @@ export async function sendLoginCode(
  * upstream to be extended (session fixation): a successful login always replaces it.
  */
 export async function authenticateLoginCode(
-  engine: Engine,
-  request: AuthRequest,
+  backend: Backend,
+  request: CoreRequest,
   input: {
     organization_id: string
     email_address: string
@@ -49,13 +49,13 @@ export async function authenticateLoginCode(
     locale?: string
   },
 ): Promise<StepResult> {
-  const response = await engine.stytch.call('otpEmailAuthenticate', {
+  const response = await backend.stytch.call('otpEmailAuthenticate', {
     organization_id: input.organization_id,
     email_address: input.email_address,
     code: input.code,
-    session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
-    session_custom_claims: await customClaims(engine, 'otp-authenticate', input.organization_id),
+    session_duration_minutes: sessionDuration(backend, input.session_duration_minutes),
+    session_custom_claims: await customClaims(backend, 'otp-authenticate', input.organization_id),
     locale: input.locale,
   })
-  return loginResult(engine, request, response)
+  return loginResult(backend, request, response)
 }

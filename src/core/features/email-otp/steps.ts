@@ -13,7 +13,7 @@ export const EMAIL_OTP_STEPS = [
       email_address: FIELD.email,
       locale: FIELD.locale,
     },
-    run: (engine, _request, input) => sendLoginCode(engine, input),
+    run: (backend, _request, input) => sendLoginCode(backend, input),
   },
   {
     name: 'authenticateLoginCode',
@@ -26,6 +26,6 @@ export const EMAIL_OTP_STEPS = [
       session_duration_minutes: FIELD.sessionDuration,
       locale: FIELD.locale,
     },
-    run: (engine, request, input) => authenticateLoginCode(engine, request, input),
+    run: (backend, request, input) => authenticateLoginCode(backend, request, input),
   },
 ] as const satisfies readonly Step[]

@@ -1,8 +1,8 @@
 // The signed-in member's session: read it, switch organization, log out.
 
 import { isAuthError } from '../../kit/errors.js'
-import type { AuthRequest } from '../../kit/http.js'
-import type { Engine, SessionCheck } from '../../session/backend.js'
+import type { CoreRequest } from '../../kit/http.js'
+import type { Backend, SessionCheck } from '../../session/backend.js'
 import { missingSession } from '../../session/check.js'
 import { clearAllCookies, cookiesOf } from '../../session/session-cookies.js'
 import { customClaims, loginResult, sessionDuration } from '../sign-in.js'
@@ -20,30 +20,30 @@ export function currentSession(check: SessionCheck): StepResult {
  * JWT), and once the new session is issued the previous one is revoked: Stytch keeps it otherwise.
  */
 export async function exchangeSession(
-  engine: Engine,
-  request: AuthRequest,
+  backend: Backend,
+  request: CoreRequest,
   check: SessionCheck,
   input: { organization_id: string; session_duration_minutes?: number; locale?: string },
 ): Promise<StepResult> {
   if (!check.session || check.sessionJwt === undefined) throw missingSession(check)
-  const response = await engine.stytch.call('sessionsExchange', {
+  const response = await backend.stytch.call('sessionsExchange', {
     session_jwt: check.sessionJwt,
     organization_id: input.organization_id,
-    session_duration_minutes: sessionDuration(engine, input.session_duration_minutes),
-    session_custom_claims: await customClaims(engine, 'session-exchange', input.organization_id),
+    session_duration_minutes: sessionDuration(backend, input.session_duration_minutes),
+    session_custom_claims: await customClaims(backend, 'session-exchange', input.organization_id),
     locale: input.locale,
   })
-  const result = loginResult(engine, request, response)
+  const result = loginResult(backend, request, response)
   const previous = check.session.memberSession.memberSessionId
   // With more factors needed the member is still signed in to the previous organization: keep it.
   if (response.member_authenticated && response.member_session?.member_session_id !== previous) {
-    engine.refresher.revoked(previous, check.sessionToken)
+    backend.refresher.revoked(previous, check.sessionToken)
     try {
-      await engine.stytch.call('sessionsRevoke', { member_session_id: previous })
+      await backend.stytch.call('sessionsRevoke', { member_session_id: previous })
     } catch (error) {
       // The switch itself succeeded; the old session then lives until it expires.
       const code = isAuthError(error) ? error.code : 'unknown error'
-      engine.config.logger.warn(
+      backend.config.logger.warn(
         `switching organization: the previous session could not be revoked (${code}); it stays valid until it expires.`,
       )
     }
@@ -58,11 +58,11 @@ export async function exchangeSession(
  * (a token beside a JWT of another session must not choose what gets revoked).
  */
 export async function revokeSession(
-  engine: Engine,
-  request: AuthRequest,
+  backend: Backend,
+  request: CoreRequest,
   check: SessionCheck,
 ): Promise<StepResult> {
-  const cookies = check.bearer ? {} : cookiesOf(request, engine)
+  const cookies = check.bearer ? {} : cookiesOf(request, backend)
   const sessionId = check.session?.memberSession.memberSessionId
   const selector =
     sessionId !== undefined
@@ -72,11 +72,11 @@ export async function revokeSession(
         : cookies.sessionToken !== undefined
           ? { session_token: cookies.sessionToken }
           : undefined
-  if (sessionId !== undefined) engine.refresher.revoked(sessionId, cookies.sessionToken)
+  if (sessionId !== undefined) backend.refresher.revoked(sessionId, cookies.sessionToken)
   let revoked = false
   if (selector !== undefined) {
     try {
-      await engine.stytch.call('sessionsRevoke', selector)
+      await backend.stytch.call('sessionsRevoke', selector)
       revoked = true
     } catch (error) {
       // Already gone upstream counts as revoked; an outage does not, but the cookies go anyway.
@@ -86,7 +86,7 @@ export async function revokeSession(
   return {
     status: 200,
     headers: {},
-    setCookies: check.bearer ? [] : clearAllCookies(engine, request),
+    setCookies: check.bearer ? [] : clearAllCookies(backend, request),
     body: { loggedOut: true, revoked },
     state: {},
   }

@@ -13,14 +13,14 @@ export const SESSION_STEPS = [
       session_duration_minutes: FIELD.sessionDuration,
       locale: FIELD.locale,
     },
-    run: (engine, request, input, check) => exchangeSession(engine, request, check, input),
+    run: (backend, request, input, check) => exchangeSession(backend, request, check, input),
   },
   {
     name: 'revokeSession',
     method: 'POST',
     path: '/sessions/revoke',
     fields: {},
-    run: (engine, request, _input, check) => revokeSession(engine, request, check),
+    run: (backend, request, _input, check) => revokeSession(backend, request, check),
   },
   {
     name: 'currentSession',
