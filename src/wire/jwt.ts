@@ -21,15 +21,19 @@ export interface Jwk {
   e: string
 }
 
-/** Decoded `https://stytch.com/session` claim. */
+/**
+ * Decoded `https://stytch.com/session` claim. `expires_at` and `roles` may be absent: the official
+ * SDK reads a missing `expires_at` as the JWT's `exp` and missing roles as none
+ * (stytch-node `dist/shared/sessions.js`, `authenticateSessionJwtLocal`), and so do we.
+ */
 export interface SessionJwtSessionClaim {
   id: string
   started_at: Rfc3339
   last_accessed_at: Rfc3339
-  expires_at: Rfc3339
+  expires_at?: Rfc3339 | undefined
   attributes: { user_agent: string; ip_address: string }
   authentication_factors: AuthenticationFactor[]
-  roles: string[]
+  roles?: string[] | undefined
 }
 
 /** Decoded `https://stytch.com/organization` claim. */
@@ -43,7 +47,8 @@ export interface SessionJwtPayload {
   aud: string[]
   exp: number
   iat: number
-  nbf: number
+  /** Optional in RFC 7519; absent, the token has no not-before time. */
+  nbf?: number | undefined
   iss: string
   sub: string
   'https://stytch.com/session': SessionJwtSessionClaim

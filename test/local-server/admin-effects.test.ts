@@ -284,6 +284,12 @@ describe('member-session headers: the member needs the permission in its own org
       403,
       'session_authorization_error',
     )
+    // stytch_member holds stytch.self only (Stytch's default policy): no member search.
+    expectError(
+      await callWith('POST', P.membersSearch, { organization_ids: [org] }, asToken(alice.token)),
+      403,
+      'session_authorization_error',
+    )
     // Bob is untouched and still logged in.
     expect((await h.post(P.sessionsAuthenticate, { session_token: bob.token })).status).toBe(200)
   })

@@ -117,7 +117,9 @@ async function refreshSession(
   sessionToken: string | undefined,
 ): Promise<SessionCheck> {
   const sessionId = claims['https://stytch.com/session'].id
-  const sessionEnds = Date.parse(claims['https://stytch.com/session'].expires_at)
+  // A JWT without the session's end (optional on the wire) may still be refreshed: Stytch decides.
+  const expiresAt = claims['https://stytch.com/session'].expires_at
+  const sessionEnds = expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(expiresAt)
   if (sessionToken === undefined || sessionEnds <= backend.config.now()) {
     return sessionCheck(failureOf('expired'), { setCookies: clearAllCookies(backend, request) })
   }

@@ -108,7 +108,7 @@ function buildSessionFromClaims(claims: SessionJwtPayload): SessionContext {
       memberId: claims.sub,
       organizationId: organization.organization_id,
       emailAddress: emailOf(session.authentication_factors),
-      roles: [...session.roles],
+      roles: [...(session.roles ?? [])],
     },
     organization: {
       organizationId: organization.organization_id,
@@ -119,10 +119,12 @@ function buildSessionFromClaims(claims: SessionJwtPayload): SessionContext {
       memberId: claims.sub,
       organizationId: organization.organization_id,
       organizationSlug: organization.slug,
-      roles: [...session.roles],
+      roles: [...(session.roles ?? [])],
       startedAt: Date.parse(session.started_at),
       lastAccessedAt: Date.parse(session.last_accessed_at),
-      expiresAt: Date.parse(session.expires_at),
+      // As the SDK does: without the session's own end, the JWT's.
+      expiresAt:
+        session.expires_at === undefined ? claims.exp * 1000 : Date.parse(session.expires_at),
       authenticationFactors: session.authentication_factors,
       customClaims,
     },
