@@ -1,5 +1,5 @@
 // Shared set-up for the local-server suites: a server on an injected clock and login shortcuts.
-import { afterEach, beforeEach } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { STYTCH_PATHS, stytchPath } from '../../src/wire/paths.js'
 import { createTestClock, type TestClock } from '../helpers/clock.js'
@@ -197,6 +197,17 @@ export async function discoveryIst(h: Harness, email: string): Promise<StytchCal
 }
 
 /** A six-digit code different from `code`. */
+/** A served JWKS key is a public RS256 verification key with the exponent every key here uses. */
+export function expectPublicRs256Key(key: unknown): void {
+  expect(key).toMatchObject({
+    kty: 'RSA',
+    use: 'sig',
+    key_ops: ['verify'],
+    alg: 'RS256',
+    e: 'AQAB',
+  })
+}
+
 export function wrongCode(code: string): string {
   return String((Number(code) + 1) % 1_000_000).padStart(6, '0')
 }

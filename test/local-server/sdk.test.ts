@@ -67,6 +67,21 @@ function membershipTypes(
   return discovered.map((d) => [d.organization?.organization_id, d.membership?.type])
 }
 
+/** A discovery answer for `email` lists exactly these (organization, membership type) pairs. */
+function expectDiscovered(
+  res: {
+    email_address: string
+    discovered_organizations: Parameters<typeof membershipTypes>[0]
+  },
+  email: string,
+  expected: Array<[string, string]>,
+): void {
+  expect(res.email_address).toBe(email)
+  const types = membershipTypes(res.discovered_organizations)
+  expect(types).toHaveLength(expected.length)
+  expect(types).toEqual(expect.arrayContaining(expected))
+}
+
 /** The organizations and members every flow starts from. */
 interface Seeded {
   acmeId: string
@@ -253,16 +268,11 @@ describe('official stytch SDK against the local server', () => {
         email_address: ALICE,
         code: latestCode(ALICE, 'discovery'),
       })
-      expect(res.email_address).toBe(ALICE)
       expect(res.intermediate_session_token).not.toBe('')
-      const types = membershipTypes(res.discovered_organizations)
-      expect(types).toHaveLength(2)
-      expect(types).toEqual(
-        expect.arrayContaining([
-          [acmeId, 'active_member'],
-          [betaId, 'invited_member'],
-        ]),
-      )
+      expectDiscovered(res, ALICE, [
+        [acmeId, 'active_member'],
+        [betaId, 'invited_member'],
+      ])
       return res
     })
     const ist = discovered.intermediate_session_token
@@ -295,15 +305,10 @@ describe('official stytch SDK against the local server', () => {
       const res = await client.discovery.organizations.list({
         session_token: aliceBetaSession.token,
       })
-      expect(res.email_address).toBe(ALICE)
-      const types = membershipTypes(res.discovered_organizations)
-      expect(types).toHaveLength(2)
-      expect(types).toEqual(
-        expect.arrayContaining([
-          [acmeId, 'active_member'],
-          [betaId, 'active_member'],
-        ]),
-      )
+      expectDiscovered(res, ALICE, [
+        [acmeId, 'active_member'],
+        [betaId, 'active_member'],
+      ])
     })
 
     const member = await client.organizations.members.get({

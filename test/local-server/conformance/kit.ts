@@ -237,6 +237,18 @@ function expectWireFormats(value: unknown, path = '$'): void {
   }
 }
 
+/**
+ * A login answer that put an active member `email` into `organizationId` with a full session (as
+ * an invite accepted by an IST or session exchange).
+ */
+export function expectActiveMemberIn(body: Wire, organizationId: string, email: string): void {
+  expect(body.member_authenticated).toBe(true)
+  expect(body.intermediate_session_token).toBe('')
+  expect(body.organization.organization_id).toBe(organizationId)
+  expect(body.member.email_address).toBe(email)
+  expect(body.member.status).toBe('active')
+}
+
 /** Common checks of a MemberSession. */
 export function expectMemberSession(
   session: SessionLike,
@@ -279,6 +291,14 @@ function expectFreshRequestId(requestId: string): void {
   expect(seenRequestIds.has(requestId), `request_id ${requestId} reused`).toBe(false)
   seenRequestIds.add(requestId)
 }
+
+/** One bad call for `failsEach`: input, expected status(es), error type(s), optional endpoint. */
+export type FailCase = readonly [
+  input: Record<string, unknown> | undefined,
+  status: number | readonly number[],
+  errorType: string | readonly string[],
+  endpoint?: Endpoint,
+]
 
 /**
  * What a test talks to: a local server of its own, on a clock that starts at the current second
@@ -331,6 +351,21 @@ export class Conformance {
     expectWireFormats(res.body)
     this.expectLoginOutcome(res.body)
     return res.body
+  }
+
+  /** Creates an organization through the API (a validated 200) and returns its `organization`. */
+  async createOrg(fields: Record<string, unknown>): Promise<Wire> {
+    return (await this.ok(E.orgCreate, fields)).organization
+  }
+
+  /**
+   * Calls `endpoint` once per case, in order, and asserts each answer is the given Stytch error
+   * (as `fails`). A case may name its own endpoint as a fourth element.
+   */
+  async failsEach(endpoint: Endpoint, cases: readonly FailCase[]): Promise<void> {
+    for (const [input, status, errorType, own] of cases) {
+      this.fails(await this.call(own ?? endpoint, input), status, errorType)
+    }
   }
 
   /** Asserts a Stytch error envelope with the given status(es) and error type(s). */
@@ -463,9 +498,10 @@ export class Conformance {
     organizationId: string,
     email: string,
     extra: Record<string, unknown> = {},
+    kind?: 'login' | 'signup',
   ): Promise<Wire> {
     await this.ok(E.loginOrSignup, { organization_id: organizationId, email_address: email })
-    const code = this.latestCode(email)
+    const code = this.latestCode(email, kind)
     return this.ok(E.otpAuthenticate, {
       organization_id: organizationId,
       email_address: email,

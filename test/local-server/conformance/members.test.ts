@@ -22,13 +22,11 @@ const c = conformanceSuite('members')
 
 /** An organization and a member (Carol) both known by an external id. */
 async function externallyKnown(): Promise<{ org: Wire; created: Wire }> {
-  const org = (
-    await c.ok(E.orgCreate, {
-      organization_name: 'Externally Known',
-      organization_slug: 'externally-known',
-      organization_external_id: 'ext-org-1',
-    })
-  ).organization
+  const org = await c.createOrg({
+    organization_name: 'Externally Known',
+    organization_slug: 'externally-known',
+    organization_external_id: 'ext-org-1',
+  })
   const created = await c.ok(E.membersCreate.at('ext-org-1'), {
     email_address: CAROL,
     external_id: 'ext-carol',
@@ -81,18 +79,10 @@ describe('POST /v1/b2b/organizations/{organization_id}/members', () => {
 
   it('rejects a duplicate email and an unknown organization', async () => {
     const { acme } = await c.world()
-    c.fails(
-      await c.call(E.membersCreate.at(acme.organization_id), { email_address: ALICE }),
-      400,
-      'duplicate_member_email',
-    )
-    c.fails(
-      await c.call(E.membersCreate.at(UNKNOWN_ORG), {
-        email_address: ALICE,
-      }),
-      404,
-      'organization_not_found',
-    )
+    await c.failsEach(E.membersCreate.at(acme.organization_id), [
+      [{ email_address: ALICE }, 400, 'duplicate_member_email'],
+      [{ email_address: ALICE }, 404, 'organization_not_found', E.membersCreate.at(UNKNOWN_ORG)],
+    ])
   })
 })
 
@@ -112,28 +102,17 @@ describe('GET /v1/b2b/organizations/{organization_id}/member', () => {
 
   it('answers member_not_found, organization_not_found, and 400 without a selector', async () => {
     const { acme, aliceAcme } = await c.world()
-    c.fails(
-      await c.call(E.memberGet.at(acme.organization_id), {
-        member_id: UNKNOWN_MEMBER,
-      }),
-      404,
-      'member_not_found',
-    )
-    c.fails(
-      await c.call(E.memberGet.at(acme.organization_id), { email_address: CAROL }),
-      404,
-      'member_not_found',
-    )
-    c.fails(
-      await c.call(E.memberGet.at(UNKNOWN_ORG), {
-        member_id: aliceAcme.member_id,
-      }),
-      404,
-      'organization_not_found',
-    )
-    c.fails(await c.call(E.memberGet.at(acme.organization_id)), 400, [
-      ...BAD_REQUEST,
-      'member_not_found',
+    const inAcme = E.memberGet.at(acme.organization_id)
+    await c.failsEach(inAcme, [
+      [{ member_id: UNKNOWN_MEMBER }, 404, 'member_not_found'],
+      [{ email_address: CAROL }, 404, 'member_not_found'],
+      [
+        { member_id: aliceAcme.member_id },
+        404,
+        'organization_not_found',
+        E.memberGet.at(UNKNOWN_ORG),
+      ],
+      [undefined, 400, [...BAD_REQUEST, 'member_not_found']],
     ])
   })
 })

@@ -39,16 +39,44 @@ function authenticate(org: Wire, email: string, code: string) {
   })
 }
 
+/** Sends an org login_or_signup OTP to a member who already exists, in the given status. */
+async function sendToKnownMember(
+  organizationId: string,
+  email: string,
+  member: { member_id: string },
+  status: 'active' | 'pending' | 'invited',
+): Promise<Wire> {
+  const body = await c.ok(E.loginOrSignup, {
+    organization_id: organizationId,
+    email_address: email,
+  })
+  expect(body.member_created).toBe(false)
+  expect(body.member_id).toBe(member.member_id)
+  expect(body.member.status).toBe(status)
+  return body
+}
+
+/** An authenticate answer: the member is active, its email verified, its session in Acme. */
+function expectActivatedInAcme(
+  body: Wire,
+  memberId: string,
+  organizationId: string,
+  durationMinutes: number,
+): void {
+  expect(body.member.status).toBe('active')
+  expect(body.member.email_address_verified).toBe(true)
+  expectMemberSession(body.member_session, {
+    memberId,
+    organizationId,
+    slug: 'acme',
+    durationMinutes,
+  })
+}
+
 describe('POST /v1/b2b/otps/email/login_or_signup', () => {
   it('sends a login OTP to an active member', async () => {
     const { acme, aliceAcme } = await c.world()
-    const body = await c.ok(E.loginOrSignup, {
-      organization_id: acme.organization_id,
-      email_address: ALICE,
-    })
-    expect(body.member_created).toBe(false)
-    expect(body.member_id).toBe(aliceAcme.member_id)
-    expect(body.member.status).toBe('active')
+    const body = await sendToKnownMember(acme.organization_id, ALICE, aliceAcme, 'active')
     expect(body.organization.organization_id).toBe(acme.organization_id)
     const message = c.local.outbox.latest(ALICE)
     expect(message?.kind).toBe('login')
@@ -58,10 +86,7 @@ describe('POST /v1/b2b/otps/email/login_or_signup', () => {
 
   it('sends a signup OTP to a pending member and keeps it pending', async () => {
     const { bobAcme } = await c.world()
-    const body = await c.ok(E.loginOrSignup, { organization_id: 'acme', email_address: BOB })
-    expect(body.member_created).toBe(false)
-    expect(body.member_id).toBe(bobAcme.member_id)
-    expect(body.member.status).toBe('pending')
+    await sendToKnownMember('acme', BOB, bobAcme, 'pending')
     expect(c.local.outbox.latest(BOB)?.kind).toBe('signup')
   })
 
@@ -101,45 +126,19 @@ describe('POST /v1/b2b/otps/email/login_or_signup', () => {
 
   it('validates its input', async () => {
     const { acme } = await c.world()
-    c.fails(
-      await c.call(E.loginOrSignup, { organization_id: acme.organization_id }),
-      400,
-      BAD_EMAIL,
-    )
-    c.fails(
-      await c.call(E.loginOrSignup, {
-        organization_id: acme.organization_id,
-        email_address: ['x'],
-      }),
-      400,
-      BAD_EMAIL,
-    )
-    c.fails(
-      await c.call(E.loginOrSignup, {
-        organization_id: acme.organization_id,
-        email_address: 'alice-at-acme',
-      }),
-      400,
-      'invalid_email',
-    )
-    c.fails(await c.call(E.loginOrSignup, { email_address: ALICE }), 400, BAD_ORG_ID)
-    c.fails(
-      await c.call(E.loginOrSignup, {
-        organization_id: UNKNOWN_ORG,
-        email_address: ALICE,
-      }),
-      404,
-      'organization_not_found',
-    )
-    c.fails(
-      await c.call(E.loginOrSignup, {
-        organization_id: acme.organization_id,
-        email_address: ALICE,
-        login_expiration_minutes: 30,
-      }),
-      400,
-      [...BAD_REQUEST, 'invalid_expiration_otp'],
-    )
+    const org = acme.organization_id
+    await c.failsEach(E.loginOrSignup, [
+      [{ organization_id: org }, 400, BAD_EMAIL],
+      [{ organization_id: org, email_address: ['x'] }, 400, BAD_EMAIL],
+      [{ organization_id: org, email_address: 'alice-at-acme' }, 400, 'invalid_email'],
+      [{ email_address: ALICE }, 400, BAD_ORG_ID],
+      [{ organization_id: UNKNOWN_ORG, email_address: ALICE }, 404, 'organization_not_found'],
+      [
+        { organization_id: org, email_address: ALICE, login_expiration_minutes: 30 },
+        400,
+        [...BAD_REQUEST, 'invalid_expiration_otp'],
+      ],
+    ])
   })
 })
 
@@ -161,15 +160,12 @@ describe('POST /v1/b2b/otps/email/authenticate', () => {
 
   it('logs an active member in, with custom claims and a chosen duration', async () => {
     const { acme, aliceAcme } = await c.world()
-    await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: ALICE })
-    const code = c.latestCode(ALICE, 'login')
-    const body = await c.ok(E.otpAuthenticate, {
-      organization_id: acme.organization_id,
-      email_address: ALICE,
-      code,
-      session_duration_minutes: 120,
-      session_custom_claims: { plan: 'pro', seats: 5 },
-    })
+    const body = await c.orgLogin(
+      acme.organization_id,
+      ALICE,
+      { session_duration_minutes: 120, session_custom_claims: { plan: 'pro', seats: 5 } },
+      'login',
+    )
     expect(body.member_authenticated).toBe(true)
     expect(body.member_id).toBe(aliceAcme.member_id)
     expect(body.organization_id).toBe(acme.organization_id)
@@ -179,14 +175,7 @@ describe('POST /v1/b2b/otps/email/authenticate', () => {
     expect(body.session_jwt).not.toBe('')
     expect(body.mfa_required ?? null).toBeNull()
     expect(body.primary_required ?? null).toBeNull()
-    expect(body.member.status).toBe('active')
-    expect(body.member.email_address_verified).toBe(true)
-    expectMemberSession(body.member_session, {
-      memberId: aliceAcme.member_id,
-      organizationId: acme.organization_id,
-      slug: 'acme',
-      durationMinutes: 120,
-    })
+    expectActivatedInAcme(body, aliceAcme.member_id, acme.organization_id, 120)
     expect(Date.parse(body.member_session.started_at)).toBe(c.clock.now())
     expect(body.member_session.custom_claims).toEqual({ plan: 'pro', seats: 5 })
     expectEmailOtpFactor(body.member_session, ALICE)
@@ -202,36 +191,17 @@ describe('POST /v1/b2b/otps/email/authenticate', () => {
 
   it('activates a pending member (signup) with the default 60 minute session', async () => {
     const { acme, bobAcme } = await c.world()
-    await c.ok(E.loginOrSignup, { organization_id: 'acme', email_address: BOB })
-    const code = c.latestCode(BOB, 'signup')
-    const body = await c.ok(E.otpAuthenticate, {
-      organization_id: 'acme',
-      email_address: BOB,
-      code,
-    })
+    const body = await c.orgLogin('acme', BOB, {}, 'signup')
     expect(body.member_authenticated).toBe(true)
     expect(body.member.member_id).toBe(bobAcme.member_id)
-    expect(body.member.status).toBe('active')
-    expect(body.member.email_address_verified).toBe(true)
-    expectMemberSession(body.member_session, {
-      memberId: bobAcme.member_id,
-      organizationId: acme.organization_id,
-      slug: 'acme',
-      durationMinutes: 60,
-    })
+    expectActivatedInAcme(body, bobAcme.member_id, acme.organization_id, 60)
     expect(body.member_session.custom_claims ?? {}).toEqual({})
     await c.expectSessionJwt(body.session_jwt, body.member_session)
   })
 
   it('activates a JIT-created member', async () => {
     const { acme } = await c.world()
-    await c.ok(E.loginOrSignup, { organization_id: acme.organization_id, email_address: NEWBIE })
-    const code = c.latestCode(NEWBIE, 'signup')
-    const body = await c.ok(E.otpAuthenticate, {
-      organization_id: acme.organization_id,
-      email_address: NEWBIE,
-      code,
-    })
+    const body = await c.orgLogin(acme.organization_id, NEWBIE, {}, 'signup')
     expect(body.member.status).toBe('active')
     expect(body.member.email_address_verified).toBe(true)
     await c.expectSessionJwt(body.session_jwt, body.member_session)
@@ -332,13 +302,7 @@ describe('org-scoped OTP for an invited member', () => {
       email_address: email,
       status: 'invited',
     })
-    const sent = await c.ok(E.loginOrSignup, {
-      organization_id: beta.organization_id,
-      email_address: email,
-    })
-    expect(sent.member_created).toBe(false)
-    expect(sent.member_id).toBe(seeded.member_id)
-    expect(sent.member.status).toBe('invited')
+    await sendToKnownMember(beta.organization_id, email, seeded, 'invited')
     expect(c.local.outbox.latest(email)?.kind).toBe('signup')
     const body = await c.ok(E.otpAuthenticate, {
       organization_id: beta.organization_id,

@@ -21,21 +21,17 @@ const c = conformanceSuite('policies')
 describe('MFA and auth-method policies', () => {
   /** Vault (MFA required for all) and SSO Only (auth methods restricted to SSO), Alice in both. */
   async function policyOrgs(): Promise<{ vault: Wire; ssoOnly: Wire }> {
-    const vault = (
-      await c.ok(E.orgCreate, {
-        organization_name: 'Vault',
-        organization_slug: 'vault',
-        mfa_policy: 'REQUIRED_FOR_ALL',
-      })
-    ).organization
-    const ssoOnly = (
-      await c.ok(E.orgCreate, {
-        organization_name: 'SSO Only',
-        organization_slug: 'sso-only',
-        auth_methods: 'RESTRICTED',
-        allowed_auth_methods: ['sso'],
-      })
-    ).organization
+    const vault = await c.createOrg({
+      organization_name: 'Vault',
+      organization_slug: 'vault',
+      mfa_policy: 'REQUIRED_FOR_ALL',
+    })
+    const ssoOnly = await c.createOrg({
+      organization_name: 'SSO Only',
+      organization_slug: 'sso-only',
+      auth_methods: 'RESTRICTED',
+      allowed_auth_methods: ['sso'],
+    })
     for (const org of [vault, ssoOnly]) {
       await c.ok(E.membersCreate.at(org.organization_id), { email_address: ALICE })
     }
