@@ -59,8 +59,9 @@ export class RequestState implements CoreRequest {
 // Per-request state lives in a WeakMap keyed by `req` (Koa: `ctx`), not in a property of it: V8
 // keeps Express's per-app request prototype (`app.request`) in dictionary mode, so each property
 // added to a `req` builds a new hidden class: 3 to 5 µs apiece on Node 20, where an entry here
-// costs about 1 µs (bench/hot-path.ts measures the whole path). One map per process, found by a registered symbol, so that two copies of
-// this package loaded side by side still see each other's state (as the symbol property did).
+// costs about 1 µs (bench/hot-path.ts measures the whole path). One map per process, found by a
+// registered symbol, so that two copies of this package loaded side by side still see each
+// other's state (as the symbol property did).
 const REGISTRY = Symbol.for('stytch-b2b-middleware.request-states')
 const registry = globalThis as { [key: symbol]: WeakMap<object, RequestState> | undefined }
 const states = registry[REGISTRY] ?? new WeakMap<object, RequestState>()
