@@ -1,6 +1,7 @@
 // Load generator child: one autocannon run against one URL, tokens cycled in order; prints JSON.
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
+import { COOKIE_NAMES } from './lib/stytch.js'
 
 export interface LoadSpec {
   url: string
@@ -14,7 +15,7 @@ export interface LoadSpec {
   transport: 'cookie' | 'bearer' | 'none'
   /** Seconds of unmeasured load first (same child, same tokens), to warm the JIT and caches. */
   warmupSec?: number | undefined
-  /** Sent before the JWT cookie, e.g. `stytch_session=…` for the refresh path. */
+  /** Sent before the JWT cookie, e.g. the session token cookie for the refresh path. */
   extraCookie?: string | undefined
 }
 
@@ -38,7 +39,9 @@ export async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
     if (spec.transport === 'none' || tokens.length === 0) return {}
     const token = tokens[next++ % tokens.length] as string
     return spec.transport === 'cookie'
-      ? { cookie: `${spec.extraCookie ? `${spec.extraCookie}; ` : ''}stytch_session_jwt=${token}` }
+      ? {
+          cookie: `${spec.extraCookie ? `${spec.extraCookie}; ` : ''}${COOKIE_NAMES.sessionJwt}=${token}`,
+        }
       : { authorization: `Bearer ${token}` }
   }
   const latencies: number[] = []
@@ -99,7 +102,7 @@ export async function runQuickLoad(spec: LoadSpec): Promise<LoadResult> {
           ? {}
           : spec.transport === 'cookie'
             ? {
-                cookie: `${spec.extraCookie ? `${spec.extraCookie}; ` : ''}stytch_session_jwt=${token}`,
+                cookie: `${spec.extraCookie ? `${spec.extraCookie}; ` : ''}${COOKIE_NAMES.sessionJwt}=${token}`,
               }
             : { authorization: `Bearer ${token}` }
       const t0 = performance.now()

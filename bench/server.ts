@@ -12,6 +12,7 @@ import { requireSession, stytchB2B } from 'stytch-b2b-middleware/express'
 /** The contenders, in table order. */
 export const SERVER_KINDS = [
   'bare',
+  'noop',
   'ours',
   'jose-direct',
   'express-jwt',
@@ -29,6 +30,8 @@ export interface ServerEnv {
 }
 
 const COOKIE = 'stytch_session_jwt'
+/** What bare Express answers: a member id as long as the local server's, so every body is as long. */
+const BARE_MEMBER_ID = 'member-test-00000000-0000-4000-8000-000000000000'
 
 /** The JWT of a request: `Authorization: Bearer …` first, else the session cookie. */
 function tokenOf(req: Request): string | undefined {
@@ -76,8 +79,23 @@ export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
   switch (kind) {
     case 'bare':
       app.get('/protected', function bare(_req, res) {
-        res.json({ memberId: 'member-bare' })
+        res.json({ memberId: BARE_MEMBER_ID })
       })
+      break
+    case 'noop':
+      // Bare Express plus two middleware that do nothing: what any guard pays for being one.
+      app.use(function noopUse(_req, _res, next) {
+        next()
+      })
+      app.get(
+        '/protected',
+        function noopGuard(_req, _res, next) {
+          next()
+        },
+        function noop(_req, res) {
+          res.json({ memberId: BARE_MEMBER_ID })
+        },
+      )
       break
     case 'ours': {
       app.use(
@@ -86,6 +104,10 @@ export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
           secret: env.secret,
           baseUrl: env.url,
           ...(env.nowOffsetMs === 0 ? {} : { now: () => Date.now() + env.nowOffsetMs }),
+          // As in production (`secure: 'auto'` under NODE_ENV=production): Secure, `__Host-`
+          // names, and no reading of the request's scheme. In development on plain http the
+          // scheme decides the names, which costs Express's trust-proxy getters (docs/benchmark.md).
+          cookies: { secure: true },
           logger: { info() {}, warn() {} },
         }),
       )

@@ -24,9 +24,9 @@ export function createBenchAuth(
 export function bearerRequest(jwt: string): CoreRequest {
   return {
     method: 'GET',
-    url: '/',
+    originalUrl: '/',
     headers: { authorization: `Bearer ${jwt}` },
-    https: false,
+    secure: false,
     hostname: '127.0.0.1',
   }
 }

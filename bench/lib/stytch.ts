@@ -4,6 +4,15 @@ import type { LocalServer } from 'stytch-b2b-middleware/local-server'
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 })
 
+/**
+ * Our cookie names as production sets them (Secure, so `__Host-`): the benchmark's app sets
+ * `secure: true`, what `secure: 'auto'` does under NODE_ENV=production (bench/server.ts).
+ */
+export const COOKIE_NAMES = {
+  sessionJwt: '__Host-stytch_session_jwt',
+  sessionToken: '__Host-stytch_session',
+} as const
+
 /** Calls the local server with Basic auth; resolves the status and the parsed JSON body. */
 export function callApi(
   local: LocalServer,

@@ -19,41 +19,13 @@ export type { SessionCheck } from './session/backend.js'
 export type { RequireSessionOptions } from './session/guard.js'
 export type { StepName } from './step-table.js'
 
-/** What Express's `req` and Koa's `ctx` both offer; `secure` and `hostname` follow trust proxy. */
-export interface FrameworkRequest {
-  readonly method: string
-  readonly originalUrl: string
-  readonly headers: CoreRequest['headers']
-  readonly secure: boolean
-  readonly hostname: string | undefined
-}
-
-/**
- * One request as the core sees it, with what the adapter keeps for it. `https` and `hostname` are
- * getters: the frameworks compute them through their trust proxy settings, and only a request
- * that reads or writes cookies needs them.
- */
-export class RequestState implements CoreRequest {
-  readonly method: string
-  readonly url: string
-  readonly headers: CoreRequest['headers']
+/** What an adapter keeps for one request: the core serving it, the request, its session check. */
+export interface RequestState {
   readonly auth: AuthCore
+  /** Express's `req` or Koa's `ctx` itself: both are `CoreRequest`s as they are. */
+  readonly request: CoreRequest
   /** Set once the session check has run (`undefined` until then, e.g. while the JWKS is fetched). */
-  check: SessionCheck | undefined = undefined
-  readonly #source: FrameworkRequest
-  constructor(auth: AuthCore, source: FrameworkRequest) {
-    this.auth = auth
-    this.method = source.method
-    this.url = source.originalUrl
-    this.headers = source.headers
-    this.#source = source
-  }
-  get https(): boolean {
-    return this.#source.secure
-  }
-  get hostname(): string {
-    return this.#source.hostname ?? ''
-  }
+  check: SessionCheck | undefined
 }
 
 // Per-request state lives in a WeakMap keyed by `req` (Koa: `ctx`), not in a property of it: V8
@@ -68,8 +40,8 @@ const states = registry[REGISTRY] ?? new WeakMap<object, RequestState>()
 registry[REGISTRY] = states
 
 /** Starts the state of one request (`key`: Express `req`, Koa `ctx`). */
-export function beginRequest(auth: AuthCore, key: object, source: FrameworkRequest): RequestState {
-  const state = new RequestState(auth, source)
+export function beginRequest(auth: AuthCore, key: object, request: CoreRequest): RequestState {
+  const state: RequestState = { auth, request, check: undefined }
   states.set(key, state)
   return state
 }
@@ -121,12 +93,23 @@ export function defineSessionFields(prototype: object): void {
 /** Where a request goes: nowhere of ours, a step to run, or an answer already decided (405). */
 export type Route = { step: StepName } | { answer: CoreResponse } | undefined
 
+/** A request's target below its mount point: `url` as received, `path` parsed from it (a getter). */
+export interface RequestTarget {
+  readonly url: string
+  readonly path: string
+}
+
 /** Routes the paths under `basePath` (case-insensitive, one optional trailing slash, HEAD as GET). */
-export function createRouter(basePath: string): (method: string, path: string) => Route {
-  const prefix = `${basePath === '/' ? '' : basePath.toLowerCase()}/`
-  return function route(method, path) {
-    // Most requests are not for us: one prefix check, no table walk.
-    if (!path.toLowerCase().startsWith(prefix)) return undefined
+export function createRouter(basePath: string): (method: string, target: RequestTarget) => Route {
+  // basePath holds only unreserved characters and '/' (config.ts), none special in a pattern.
+  const underBase = new RegExp(`^${basePath === '/' ? '' : basePath}/`, 'i')
+  return function route(method, target) {
+    // Most requests are not for us: one test of the URL as received, before the framework's
+    // parsed `path` is read (a getter: some µs per request). An absolute-form target
+    // (`http://host/path`) is tested by its parsed path.
+    const url = target.url
+    if (!underBase.test(url.startsWith('/') ? url : target.path)) return undefined
+    const path = target.path
     const match = matchStep(basePath, method, path)
     if (match === undefined) return undefined
     if (match.allowed) return { step: match.step.name }
@@ -170,7 +153,7 @@ export async function runStep(
   target: AuthFields,
 ): Promise<StepResult> {
   const state = checkedState(key, `${name}()`)
-  const result = await state.auth.runStep(name, state, body, state.check)
+  const result = await state.auth.runStep(name, state.request, body, state.check)
   Object.assign(target, authFieldsOf(result.state))
   return result
 }
@@ -185,7 +168,7 @@ export function createRequestGuard(
   const guard = createGuard(options)
   return function requireSessionOf(key) {
     const state = checkedState(key, 'requireSession()')
-    return guard(state, state.check)
+    return guard(state.request, state.check)
   }
 }
 

@@ -26,18 +26,19 @@ export type StytchB2BMiddleware = RequestHandler & { auth: kit.AuthCore }
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
   const route = kit.createRouter(auth.config.basePath)
+  const exposeSession = sessionExposer()
   function attach(req: Request, res: Response, next: NextFunction, state: kit.RequestState) {
     const check = state.check as kit.SessionCheck
     for (const cookie of check.setCookies) res.append('Set-Cookie', cookie)
     exposeSession(req, check)
-    const answer = kit.answerOf(route(req.method, req.path), runStep, req)
+    const answer = kit.answerOf(route(req.method, req), runStep, req)
     if (answer === undefined) next()
     else if (kit.isPromise(answer)) answer.then((sent) => send(res, sent), next)
     else send(res, answer)
   }
   const middleware = function stytchB2BMiddleware(req: Request, res: Response, next: NextFunction) {
     const state = kit.beginRequest(auth, req, req)
-    const check = auth.authenticate(state)
+    const check = auth.authenticate(req)
     if (!kit.isPromise(check)) return attach(req, res, next, kit.checked(state, check))
     check.then((later) => attach(req, res, next, kit.checked(state, later)), next)
   }
@@ -88,12 +89,18 @@ function runStep(req: Request, name: kit.StepName): Promise<kit.StepResult> {
 /**
  * `req.member`, `req.organization` and `req.memberSession`: read from the session check through
  * the root app's request prototype (see kit.defineSessionFields), or set on `req` outside an app.
+ * A middleware sees the app it is mounted on, so the prototype is looked up once per app change.
  */
-function exposeSession(req: Request, check: kit.SessionCheck): void {
-  let app = req.app as unknown as ExpressApp | undefined
-  while (app?.parent !== undefined) app = app.parent
-  if (app === undefined) kit.attachSession(req, check)
-  else kit.defineSessionFields(app.request)
+function sessionExposer(): (req: Request, check: kit.SessionCheck) => void {
+  let preparedApp: unknown
+  return function exposeSession(req, check) {
+    if (req.app === preparedApp) return
+    let app = req.app as unknown as ExpressApp | undefined
+    while (app?.parent !== undefined) app = app.parent
+    if (app === undefined) return kit.attachSession(req, check)
+    kit.defineSessionFields(app.request)
+    preparedApp = req.app
+  }
 }
 
 function writeHead(res: Response, answer: kit.CoreResponse): void {

@@ -28,11 +28,11 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   ) {
     const state = kit.beginRequest(auth, ctx, ctx)
     // Session failures come back in `check.failure`, never as a rejection.
-    const check = await auth.authenticate(state)
+    const check = await auth.authenticate(ctx)
     kit.checked(state, check)
     for (const cookie of check.setCookies) ctx.append('Set-Cookie', cookie)
     kit.attachSession(ctx.state, check)
-    const answer = kit.answerOf(route(ctx.method, ctx.path), runStep, ctx)
+    const answer = kit.answerOf(route(ctx.method, ctx), runStep, ctx)
     if (answer === undefined) return next()
     send(ctx, await answer)
     return undefined

@@ -19,7 +19,8 @@ test('npm run bench -- --smoke prints the table with every row and every target'
       return cells[1]?.startsWith(section) && cells[2] === contender
     })
   for (const contender of [
-    'bare (no auth)',
+    'bare (cookie sent, ignored)',
+    'bare (bearer sent, ignored)',
     'ours (cookie)',
     'ours (bearer)',
     'jose-direct',

@@ -33,7 +33,12 @@ beforeAll(async () => {
 })
 
 /** A plain-http GET from loopback, as the adapters hand it to `auth.authenticate`. */
-const LOOPBACK_GET = { method: 'GET', url: '/', https: false, hostname: '127.0.0.1' }
+const LOOPBACK_GET = {
+  method: 'GET',
+  originalUrl: '/',
+  secure: false,
+  hostname: '127.0.0.1',
+}
 const bearer = (token: string) => ({
   ...LOOPBACK_GET,
   headers: { authorization: `Bearer ${token}` },

@@ -1,5 +1,6 @@
 // Cookie policy: names and attributes per cookie and per request scheme, parse and serialize (RFC 6265bis).
-import { parseCookie, stringifySetCookie } from 'cookie'
+import { stringifySetCookie } from 'cookie'
+import { cookieValue } from './cookie-value.js'
 
 /** The three cookies this package sets. */
 export type CookieKind = 'sessionToken' | 'sessionJwt' | 'intermediateSession'
@@ -44,13 +45,14 @@ export interface CookieOptions extends Omit<CookieAttributes, 'name'> {
 
 interface ResolvedCookie {
   baseName: string
+  /** The name when `Secure` is set: `__Host-` or `__Secure-` and the base name, unless `prefix` is off. */
+  secureName: string
   domain: string | undefined
   path: string
   sameSite: 'lax' | 'strict' | 'none'
   secure: boolean | 'auto'
   httpOnly: boolean
   partitioned: boolean
-  prefix: boolean
 }
 
 const DEFAULT_NAMES: Record<CookieKind, string> = {
@@ -63,14 +65,20 @@ const DEFAULT_NAMES: Record<CookieKind, string> = {
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // Tokens and JWTs are base64/base64url text; anything else in a cookie is not ours.
 const COOKIE_VALUE = /^[A-Za-z0-9_\-.=+/]+$/
+/** Whether a cookie value has only the characters of our tokens and JWTs (and is not empty). */
+export const isCookieValue = (value: string): boolean => COOKIE_VALUE.test(value)
 /** Values longer than this are ignored: no Stytch token or session JWT comes close. */
 export const MAX_COOKIE_VALUE_LENGTH = 4096
 
-/** How the request reached us: decides `Secure` and the prefix under `secure: 'auto'`. */
+/**
+ * How the request reached us: decides `Secure` and the prefix under `secure: 'auto'` outside
+ * production, the only case where they are read.
+ */
 export interface RequestScheme {
-  https: boolean
+  /** True when the request came over https (Express `req.secure`, Koa `ctx.secure`). */
+  readonly secure: boolean
   /** Hostname of the request, without port. */
-  hostname: string
+  readonly hostname: string | undefined
 }
 
 export interface CookiePolicy {
@@ -82,9 +90,15 @@ export interface CookiePolicy {
   clear(kind: CookieKind, scheme: RequestScheme): string
   /**
    * Our cookies in a `Cookie` header. A cookie sent twice (a planted duplicate), oversized or with
-   * characters no token has, is treated as absent.
+   * characters no token has (see `isCookieValue`), is treated as absent. The value of `unchecked`
+   * skips the character check, for a caller that checks it itself (the session JWT: the hit path
+   * looks it up among tokens verified before, and checks only a token not seen yet).
    */
-  read(cookieHeader: string | undefined, scheme: RequestScheme): Partial<Record<CookieKind, string>>
+  read(
+    cookieHeader: string | undefined,
+    scheme: RequestScheme,
+    unchecked?: CookieKind,
+  ): Partial<Record<CookieKind, string>>
 }
 
 /**
@@ -103,17 +117,11 @@ export function createCookiePolicy(
   ) as Record<CookieKind, ResolvedCookie>
 
   const isSecure = (cookie: ResolvedCookie, scheme: RequestScheme): boolean =>
-    cookie.secure === 'auto'
-      ? production || scheme.https || !isLoopback(scheme.hostname)
-      : cookie.secure
+    cookie.secure === 'auto' ? production || isSecureScheme(scheme) : cookie.secure
 
   const name = (kind: CookieKind, scheme: RequestScheme): string => {
     const cookie = resolved[kind]
-    if (!cookie.prefix || !isSecure(cookie, scheme)) return cookie.baseName
-    // RFC 6265bis 4.1.3: __Host- needs Secure, Path=/ and no Domain; __Secure- needs Secure only.
-    return cookie.domain === undefined && cookie.path === '/'
-      ? `__Host-${cookie.baseName}`
-      : `__Secure-${cookie.baseName}`
+    return isSecure(cookie, scheme) ? cookie.secureName : cookie.baseName
   }
 
   const serialize = (
@@ -139,20 +147,24 @@ export function createCookiePolicy(
   const read = (
     cookieHeader: string | undefined,
     scheme: RequestScheme,
+    unchecked?: CookieKind,
   ): Partial<Record<CookieKind, string>> => {
     const found: Partial<Record<CookieKind, string>> = {}
     if (!cookieHeader) return found
-    const parsed = parseCookie(cookieHeader)
-    // Read the scheme once: behind Express and Koa these are getters that run trust-proxy logic.
-    const https = scheme.https
-    const fixed: RequestScheme = { https, hostname: https ? '' : scheme.hostname }
-    const names = COOKIE_KINDS.map((kind) => name(kind, fixed))
-    const counts = countCookies(cookieHeader, names)
-    for (const [index, kind] of COOKIE_KINDS.entries()) {
-      const cookieName = names[index] as string
-      const value = parsed[cookieName]
-      if (value === undefined || counts.get(cookieName) !== 1) continue
-      if (value.length > MAX_COOKIE_VALUE_LENGTH || !COOKIE_VALUE.test(value)) continue
+    // The scheme is read at most once, and only when a name depends on it: behind Express and
+    // Koa these are getters that run trust-proxy logic (some µs per request).
+    let secureScheme: boolean | undefined
+    for (const kind of COOKIE_KINDS) {
+      const cookie = resolved[kind]
+      let secure = cookie.secure === 'auto' ? production : cookie.secure
+      if (cookie.secure === 'auto' && !production) {
+        if (secureScheme === undefined) secureScheme = isSecureScheme(scheme)
+        secure = secureScheme
+      }
+      const cookieName = secure ? cookie.secureName : cookie.baseName
+      const value = cookieValue(cookieHeader, cookieName)
+      if (value === undefined || value.length > MAX_COOKIE_VALUE_LENGTH) continue
+      if (kind !== unchecked && !isCookieValue(value)) continue
       found[kind] = value
     }
     return found
@@ -198,28 +210,28 @@ function resolveCookie(kind: CookieKind, options: CookieOptions): ResolvedCookie
   if (partitioned && secure === false) {
     throw new TypeError(`${where}.partitioned requires secure cookies`)
   }
+  // RFC 6265bis 4.1.3: __Host- needs Secure, Path=/ and no Domain; __Secure- needs Secure only.
+  const prefix = pick('prefix') ?? true
+  const secureName = !prefix
+    ? baseName
+    : domain === undefined && path === '/'
+      ? `__Host-${baseName}`
+      : `__Secure-${baseName}`
   return {
     baseName,
+    secureName,
     domain,
     path,
     sameSite,
     secure,
     httpOnly: pick('httpOnly') ?? true,
     partitioned,
-    prefix: pick('prefix') ?? true,
   }
 }
 
-/** How often each of `names` appears in a Cookie header, in one pass. */
-function countCookies(header: string, names: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=')
-    if (eq === -1) continue
-    const key = pair.slice(0, eq).trim()
-    if (names.includes(key)) counts.set(key, (counts.get(key) ?? 0) + 1)
-  }
-  return counts
+/** Whether the request came over https, or over plain http to a host browsers do not trust as loopback. */
+function isSecureScheme(scheme: RequestScheme): boolean {
+  return scheme.secure || !isLoopback(scheme.hostname ?? '')
 }
 
 /** Loopback host names, where browsers treat plain http as a secure context. */

@@ -1,13 +1,17 @@
 // Neutral request and response shapes that both adapters translate to and from.
 import type { RequestScheme } from './cookies.js'
 
-/** What the core needs to know about an incoming request. */
+/**
+ * What the core needs to know about an incoming request. Express's `req` and Koa's `ctx` have this
+ * shape as they are, so the adapters hand them over without a per-request copy; their `secure` and
+ * `hostname` are getters that follow the framework's trust proxy setting and run only when read.
+ */
 export interface CoreRequest extends RequestScheme {
-  method: string
-  /** Path and query as the client sent them (Express `originalUrl`, Koa `originalUrl`). */
-  url: string
+  readonly method: string
+  /** Path and query as the client sent them, before any mount point was stripped. */
+  readonly originalUrl: string
   /** Lower-case header names, as Node gives them. */
-  headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
 }
 
 /** What a flow step answers; the adapter writes it, or hands it to the host's next handler. */

@@ -1,6 +1,7 @@
 // The session of a request: local JWT verification, and a refresh when a validly signed JWT has just expired.
 
 import type { SessionJwtPayload } from '../../wire/jwt.js'
+import { isCookieValue } from '../kit/cookies.js'
 import { AuthError, StytchApiError } from '../kit/errors.js'
 import { type CoreRequest, header } from '../kit/http.js'
 import type { Backend, SessionCheck } from './backend.js'
@@ -59,9 +60,14 @@ export function checkSession(
     }
     presented = { jwt, bearer: true, sessionToken: undefined }
   } else {
-    const cookies = cookiesOf(request, backend)
-    if (cookies.sessionJwt === undefined) return sessionCheck()
-    presented = { jwt: cookies.sessionJwt, bearer: false, sessionToken: cookies.sessionToken }
+    // As for a bearer token: the cached tokens first, the character check only for a new one.
+    const cookies = cookiesOf(request, backend, 'sessionJwt')
+    const jwt = cookies.sessionJwt
+    if (jwt === undefined) return sessionCheck()
+    presented = { jwt, bearer: false, sessionToken: cookies.sessionToken }
+    const claims = backend.verifier.verified(jwt)
+    if (claims !== undefined) return signedIn(claims, presented)
+    if (!isCookieValue(jwt)) return sessionCheck()
   }
   const outcome = backend.verifier.verify(presented.jwt)
   return outcome instanceof Promise

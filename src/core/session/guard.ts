@@ -45,7 +45,7 @@ export function createGuard(
     if (!session) {
       const error = missingSession(check)
       if (redirectTo !== undefined && !check.bearer && isHtmlNavigation(request)) {
-        const returnTo = safeReturnTo(request.url)
+        const returnTo = safeReturnTo(request.originalUrl)
         const separator = redirectTo.includes('?') ? '&' : '?'
         const location = returnTo
           ? `${redirectTo}${separator}return_to=${encodeURIComponent(returnTo)}`
@@ -66,7 +66,8 @@ export function createGuard(
         check,
       )
     }
-    const missing = roles.filter((role) => !session.member.roles.includes(role))
+    const missing =
+      roles.length === 0 ? roles : roles.filter((role) => !session.member.roles.includes(role))
     if (missing.length > 0) {
       return refusal(
         new AuthError('ERR_ROLE_FORBIDDEN', `This page needs the role ${missing.join(', ')}.`, {

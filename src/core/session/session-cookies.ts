@@ -8,9 +8,11 @@ import type { Backend } from './backend.js'
 export function cookiesOf(
   request: CoreRequest,
   backend: Backend,
+  unchecked?: CookieKind,
 ): Partial<Record<CookieKind, string>> {
   const value = request.headers.cookie
-  return backend.config.cookies.read(Array.isArray(value) ? value.join('; ') : value, request)
+  const header = Array.isArray(value) ? value.join('; ') : value
+  return backend.config.cookies.read(header, request, unchecked)
 }
 
 /** Set-Cookie values that remove all three cookies. */

@@ -89,7 +89,9 @@ export function createSessionVerifier(options: SessionVerifierOptions): SessionV
   function verified(jwt: string): SessionJwtPayload | undefined {
     const nowMs = options.now()
     if (nowMs >= nextSweepAt) sweep(nowMs)
-    const hit = cache?.get(indexOf(jwt))
+    // `peek`, not `get`: no recency bookkeeping per hit, so the cache evicts in insertion order,
+    // which for tokens that all live 5 minutes is also the order in which they expire.
+    const hit = cache?.peek(indexOf(jwt))
     // A key removed from the JWKS takes its tokens with it, even cached ones.
     if (
       hit !== undefined &&
