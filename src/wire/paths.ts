@@ -1,6 +1,7 @@
 // The path table: every Stytch B2B path this package calls or the local server answers, written once.
 
 import type * as Discovery from './discovery.js'
+import type * as Mfa from './mfa.js'
 import type * as OtpEmail from './otp-email.js'
 import type * as Sessions from './sessions.js'
 
@@ -30,6 +31,14 @@ export const STYTCH_PATHS = {
   membersSearch: '/v1/b2b/organizations/members/search',
   rbacPolicy: '/v1/b2b/rbac/policy',
   rbacOrgPolicy: '/v1/b2b/rbac/organizations/{organization_id}',
+  otpSmsSend: '/v1/b2b/otps/sms/send',
+  otpSmsAuthenticate: '/v1/b2b/otps/sms/authenticate',
+  totpCreate: '/v1/b2b/totp',
+  totpAuthenticate: '/v1/b2b/totp/authenticate',
+  recoveryCodesRecover: '/v1/b2b/recovery_codes/recover',
+  /** GET: the member's current recovery codes. */
+  recoveryCodesGet: '/v1/b2b/recovery_codes/{organization_id}/{member_id}',
+  recoveryCodesRotate: '/v1/b2b/recovery_codes/rotate',
 } as const
 
 export type StytchPathName = keyof typeof STYTCH_PATHS
@@ -82,4 +91,18 @@ export interface StytchCalls {
   ]
   sessionsExchange: [Sessions.SessionsExchangeRequest, Sessions.SessionsExchangeResponse]
   sessionsRevoke: [Sessions.SessionsRevokeRequest, Sessions.SessionsRevokeResponse]
+  otpSmsSend: [Mfa.OtpSmsSendRequest, Mfa.OtpSmsSendResponse]
+  otpSmsAuthenticate: [Mfa.OtpSmsAuthenticateRequest, Mfa.OtpSmsAuthenticateResponse]
+  totpCreate: [Mfa.TotpCreateRequest, Mfa.TotpCreateResponse]
+  totpAuthenticate: [Mfa.TotpAuthenticateRequest, Mfa.TotpAuthenticateResponse]
+  recoveryCodesRecover: [Mfa.RecoveryCodesRecoverRequest, Mfa.RecoveryCodesRecoverResponse]
+  recoveryCodesRotate: [Mfa.RecoveryCodesRotateRequest, Mfa.RecoveryCodesRotateResponse]
+}
+
+/**
+ * The GET calls, by path name: their path parameters and what each answers. Not in StytchCalls,
+ * whose `call` POSTs: read them with `request('GET', stytchPath(name, params))`.
+ */
+export interface StytchGetCalls {
+  recoveryCodesGet: [Mfa.RecoveryCodesGetRequest, Mfa.RecoveryCodesGetResponse]
 }
