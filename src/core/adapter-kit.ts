@@ -215,6 +215,20 @@ export interface StepMiddleware<T> {
   exchangeSession: () => T
   /** Logs out: revokes the session upstream and clears every cookie, even when Stytch fails. */
   revokeSession: () => T
+  /** Texts a second-factor code (enrolling `mfa_phone_number` when the member has no phone). */
+  sendMfaSmsCode: () => T
+  /** Completes the sign-in with a texted code; sets `member` and the session cookies. */
+  authenticateMfaSmsCode: () => T
+  /** Registers an authenticator app: the only answer showing its secret and recovery codes. */
+  createTotpRegistration: () => T
+  /** Completes the sign-in with an authenticator-app code; sets `member` and the session cookies. */
+  authenticateTotpCode: () => T
+  /** Completes the sign-in with a single-use recovery code; sets `member` and the session cookies. */
+  recoverWithRecoveryCode: () => T
+  /** GET {basePath}/mfa/recovery_codes: the signed-in member's own recovery codes. */
+  getRecoveryCodes: () => T
+  /** Replaces the signed-in member's recovery codes and answers the new ones. */
+  rotateRecoveryCodes: () => T
 }
 
 /**
@@ -234,5 +248,12 @@ export function stepMiddleware<T>(make: (name: StepName) => T): StepMiddleware<T
     authenticateLoginCode: factory('authenticateLoginCode'),
     exchangeSession: factory('exchangeSession'),
     revokeSession: factory('revokeSession'),
+    sendMfaSmsCode: factory('sendMfaSmsCode'),
+    authenticateMfaSmsCode: factory('authenticateMfaSmsCode'),
+    createTotpRegistration: factory('createTotpRegistration'),
+    authenticateTotpCode: factory('authenticateTotpCode'),
+    recoverWithRecoveryCode: factory('recoverWithRecoveryCode'),
+    getRecoveryCodes: factory('getRecoveryCodes'),
+    rotateRecoveryCodes: factory('rotateRecoveryCodes'),
   }
 }

@@ -2,10 +2,16 @@
 
 import { DISCOVERY_STEPS } from './features/discovery/steps.js'
 import { EMAIL_OTP_STEPS } from './features/email-otp/steps.js'
+import { MFA_STEPS } from './features/mfa/steps.js'
 import { SESSION_STEPS } from './features/sessions/steps.js'
 import type { Step } from './features/step.js'
 
-export const STEPS = [...DISCOVERY_STEPS, ...EMAIL_OTP_STEPS, ...SESSION_STEPS] as const
+export const STEPS = [
+  ...DISCOVERY_STEPS,
+  ...EMAIL_OTP_STEPS,
+  ...SESSION_STEPS,
+  ...MFA_STEPS,
+] as const
 
 export type StepName = (typeof STEPS)[number]['name']
 

@@ -70,6 +70,13 @@ export const {
   authenticateLoginCode,
   exchangeSession,
   revokeSession,
+  sendMfaSmsCode,
+  authenticateMfaSmsCode,
+  createTotpRegistration,
+  authenticateTotpCode,
+  recoverWithRecoveryCode,
+  getRecoveryCodes,
+  rotateRecoveryCodes,
 } = kit.stepMiddleware(
   (name): RequestHandler =>
     function stytchStep(req, res, next) {

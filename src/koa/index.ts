@@ -65,6 +65,13 @@ export const {
   authenticateLoginCode,
   exchangeSession,
   revokeSession,
+  sendMfaSmsCode,
+  authenticateMfaSmsCode,
+  createTotpRegistration,
+  authenticateTotpCode,
+  recoverWithRecoveryCode,
+  getRecoveryCodes,
+  rotateRecoveryCodes,
 } = kit.stepMiddleware(
   (name): Middleware =>
     async function stytchStep(ctx: Context, next) {

@@ -75,4 +75,7 @@ export const FIELD = {
   organizationId: { kind: 'organizationId' },
   sessionDuration: { kind: 'sessionDuration', optional: true },
   locale: { kind: 'locale', optional: true },
+  memberId: { kind: 'memberId' },
+  phoneNumber: { kind: 'phoneNumber', optional: true },
+  recoveryCode: { kind: 'recoveryCode' },
 } as const

@@ -12,7 +12,12 @@ export interface Logger {
 /** Context handed to the `sessionCustomClaims` hook. */
 export interface CustomClaimsContext {
   /** Which step is creating the session. */
-  step: 'otp-authenticate' | 'discovery-exchange' | 'discovery-create' | 'session-exchange'
+  step:
+    | 'otp-authenticate'
+    | 'discovery-exchange'
+    | 'discovery-create'
+    | 'session-exchange'
+    | 'mfa-authenticate'
   organizationId: string | undefined
 }
 

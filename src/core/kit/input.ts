@@ -17,6 +17,9 @@ export type FieldKind =
   | 'organizationSlug'
   | 'sessionDuration'
   | 'locale'
+  | 'memberId'
+  | 'phoneNumber'
+  | 'recoveryCode'
 
 /** A field spec: kind, and whether the field may be left out. */
 export type FieldSpec = Readonly<Record<string, { kind: FieldKind; optional?: boolean }>>
@@ -30,6 +33,13 @@ const CODE = /^\d{6}$/
 const ORGANIZATION_ID = ORGANIZATION_SLUG_PATTERN
 // Stytch's organization ids: organization-test-<uuid> and organization-live-<uuid>.
 const ORGANIZATION_ID_SHAPE = /^organization-(test|live)-/i
+// Stytch's member ids: member-test-<uuid> and member-live-<uuid>.
+const MEMBER_ID =
+  /^member-(test|live)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+// E.164: a plus, then up to 15 digits, the first not zero.
+const PHONE_NUMBER = /^\+[1-9]\d{6,14}$/
+// Stytch's recovery codes: three groups of four lowercase letters or digits (`ckss-2skx-ebow`).
+const RECOVERY_CODE = /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/
 // Any printable text without control characters.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/
@@ -231,6 +241,20 @@ function checkField(name: string, kind: FieldKind, value: unknown, limits: Field
         )
       }
       return trimmed
+    }
+    case 'memberId':
+      if (!MEMBER_ID.test(value)) throw invalid(`"${name}" must be a member id (member-test-…).`)
+      return value
+    case 'phoneNumber':
+      if (!PHONE_NUMBER.test(value)) {
+        throw invalid(`"${name}" must be a phone number in E.164 form, such as +15555550123.`)
+      }
+      return value
+    case 'recoveryCode': {
+      // Typed codes arrive with stray spaces or capitals; the code itself is lowercase.
+      const code = value.trim().toLowerCase()
+      if (!RECOVERY_CODE.test(code)) throw invalid(`"${name}" must look like xxxx-xxxx-xxxx.`)
+      return code
     }
     case 'locale':
       if (!(OTP_LOCALES as readonly string[]).includes(value)) {
