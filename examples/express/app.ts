@@ -1,4 +1,4 @@
-// The Express example app: B2B sign-in with email codes as plain HTML forms, on the package's per-step middleware.
+// The Express example app: B2B sign-in with email codes (and MFA) as plain HTML forms, on the package's per-step middleware.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { isAuthError } from 'stytch-b2b-middleware'
 import {
@@ -24,9 +24,10 @@ import {
   signInPage,
   type ViewError,
 } from '../shared/views.js'
+import { mfaRoutes } from './mfa.js'
 import {
+  afterSignIn,
   field,
-  redirectAfterSignIn,
   renderError,
   returnToOf,
   securityHeaders,
@@ -43,6 +44,7 @@ import {
 export function createApp(config: ExampleConfig): Express {
   const now = config.now ?? Date.now
   const mailbox = config.local !== undefined
+  const redirectAfterSignIn = afterSignIn(mailbox)
   const app = express()
   app.disable('x-powered-by')
   app.use(securityHeaders)
@@ -104,6 +106,9 @@ export function createApp(config: ExampleConfig): Express {
       }),
     ),
   )
+
+  // 3b. The second step, when the organization requires MFA: SMS, authenticator app, recovery code.
+  app.use(mfaRoutes({ form, mailbox, redirectAfterSignIn }))
 
   // The dashboard: the session is verified locally; the list of organizations comes from Stytch.
   app.get(

@@ -1,8 +1,14 @@
 // The Express example's own middleware: headers, request helpers, what happens after a step, and error pages.
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express'
 import { safeReturnTo } from 'stytch-b2b-middleware'
-import { errorAnswer, formFailure, formField, SECURITY_HEADERS } from '../shared/answers.js'
-import { moreStepsPage, organizationsPage, type ViewError } from '../shared/views.js'
+import {
+  errorAnswer,
+  formFailure,
+  formField,
+  nextFactorPage,
+  SECURITY_HEADERS,
+} from '../shared/answers.js'
+import { organizationsPage, type ViewError } from '../shared/views.js'
 
 /** Headers for every page: a strict CSP, no caching of auth pages, no MIME sniffing. */
 export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -37,13 +43,18 @@ export function showOrganizations(req: Request, res: Response): void {
   )
 }
 
-/** After a sign-in step: 303 to the safe `return_to` (or the dashboard), or explain the next factor. */
-export function redirectAfterSignIn(req: Request, res: Response): void {
-  if (!req.memberAuthenticated) {
-    res.send(moreStepsPage())
-    return
+/**
+ * After a sign-in step: 303 to the safe `return_to` (or the dashboard), or the next factor's page
+ * (the second step when the organization requires MFA). `mailbox`: offline, link the codes.
+ */
+export function afterSignIn(mailbox: boolean): (req: Request, res: Response) => void {
+  return function redirectAfterSignIn(req, res) {
+    if (!req.memberAuthenticated) {
+      res.send(nextFactorPage(req, returnToOf(req), mailbox))
+      return
+    }
+    res.redirect(303, returnToOf(req) ?? '/dashboard')
   }
-  res.redirect(303, returnToOf(req) ?? '/dashboard')
 }
 
 /** Renders a step's failure on the form it came from, unless the person must start again. */

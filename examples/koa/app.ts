@@ -1,4 +1,4 @@
-// The Koa example app: B2B sign-in with email codes as plain HTML forms, on the package's per-step middleware.
+// The Koa example app: B2B sign-in with email codes (and MFA) as plain HTML forms, on the package's per-step middleware.
 import { bodyParser } from '@koa/bodyparser'
 import Koa, { type Context, type Next } from 'koa'
 import { isAuthError } from 'stytch-b2b-middleware'
@@ -25,6 +25,7 @@ import {
   signInPage,
   type ViewError,
 } from '../shared/views.js'
+import { mfaRoutes } from './mfa.js'
 import {
   field,
   renderError,
@@ -35,7 +36,7 @@ import {
   sendHtml,
   showFormAgain,
   showOrganizations,
-  signIn,
+  signInWith,
   slugOf,
 } from './middleware.js'
 
@@ -48,6 +49,7 @@ import {
 export function createApp(config: ExampleConfig): Koa {
   const now = config.now ?? Date.now
   const mailbox = config.local !== undefined
+  const signIn = signInWith(mailbox)
   const app = new Koa()
   app.use(renderError)
   app.use(securityHeaders)
@@ -125,6 +127,9 @@ export function createApp(config: ExampleConfig): Koa {
       signIn(createOrganization()),
     ),
   )
+
+  // 3b. The second step, when the organization requires MFA: SMS, authenticator app, recovery code.
+  for (const mfaRoute of mfaRoutes({ form, mailbox, signIn })) app.use(mfaRoute)
 
   // The dashboard: the session is verified locally; the list of organizations comes from Stytch.
   app.use(

@@ -1,8 +1,14 @@
 // The Koa example's own middleware: routing, headers, request helpers, what happens after a step, and error pages.
 import type { Context, Middleware, Next } from 'koa'
 import { safeReturnTo } from 'stytch-b2b-middleware'
-import { errorAnswer, formFailure, formField, SECURITY_HEADERS } from '../shared/answers.js'
-import { moreStepsPage, organizationsPage, type ViewError } from '../shared/views.js'
+import {
+  errorAnswer,
+  formFailure,
+  formField,
+  nextFactorPage,
+  SECURITY_HEADERS,
+} from '../shared/answers.js'
+import { organizationsPage, type ViewError } from '../shared/views.js'
 
 /** The route parameters of the request, set by `route()`. */
 const PARAMS = new WeakMap<Context, Record<string, string>>()
@@ -88,17 +94,19 @@ export function showOrganizations(ctx: Context): void {
 }
 
 /**
- * Runs a sign-in step, then 303s to the safe `return_to` (or the dashboard), or explains the next
- * factor when the step needs another one (MFA, SSO).
+ * `signIn(step)` runs a sign-in step, then 303s to the safe `return_to` (or the dashboard), or
+ * shows the next factor's page when the step needs another one (the second step for MFA).
+ * `mailbox`: offline, link the codes.
  */
-export function signIn(step: Middleware): Middleware {
-  return async function signIn(ctx, next) {
-    await step(ctx, async () => {
-      if (ctx.state.memberAuthenticated) seeOther(ctx, returnToOf(ctx) ?? '/dashboard')
-      else sendHtml(ctx, moreStepsPage())
-      await next()
-    })
-  }
+export function signInWith(mailbox: boolean): (step: Middleware) => Middleware {
+  return (step) =>
+    async function signIn(ctx, next) {
+      await step(ctx, async () => {
+        if (ctx.state.memberAuthenticated) seeOther(ctx, returnToOf(ctx) ?? '/dashboard')
+        else sendHtml(ctx, nextFactorPage(ctx.state, returnToOf(ctx), mailbox))
+        await next()
+      })
+    }
 }
 
 /**

@@ -10,7 +10,8 @@ import {
 import type { LocalServer } from 'stytch-b2b-middleware/local-server'
 import type { ExampleConfig } from './config.js'
 import { FOREIGN_HOST, isOwnHost } from './hosts.js'
-import { dashboardPage, errorPage, mailboxPage, type ViewError } from './views.js'
+import { type MfaMember, type MfaOptions, recoveryCodesPage, secondStepPage } from './mfa-views.js'
+import { dashboardPage, errorPage, mailboxPage, moreStepsPage, type ViewError } from './views.js'
 
 /** The package's options from an example's config: everything but the mailbox's `local`. */
 export function stytchOptions(config: ExampleConfig): StytchB2BOptions {
@@ -26,9 +27,10 @@ export function stytchOptions(config: ExampleConfig): StytchB2BOptions {
 
 /** Headers for every page: a strict CSP, no caching of auth pages, no MIME sniffing. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  // No script at all: the pages are forms and links, and work with JavaScript disabled.
+  // No script at all: the pages are forms and links, and work with JavaScript disabled. Images
+  // only as data: URLs (the authenticator app's QR code, rendered on the server).
   'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'same-origin',
   'X-Content-Type-Options': 'nosniff',
@@ -113,4 +115,55 @@ export function mailboxAnswer(
   if (!isOwnHost(hostHeader, appOrigin))
     return { status: 403, type: 'text/plain', body: FOREIGN_HOST }
   return { status: 200, type: 'html', body: mailboxPage(local.outbox.list()) }
+}
+
+/**
+ * What the MFA steps leave on the request (Koa: on `ctx.state`): `mfa` after a sign-in step that
+ * needs a second factor (who, and the factors the member has), `totpRegistration` after
+ * `createTotpRegistration()` (the only step that shows its secret), `recoveryCodes` after
+ * `getRecoveryCodes()` or `rotateRecoveryCodes()`.
+ */
+export interface MfaState {
+  memberAuthenticated?: boolean | undefined
+  mfa?: (MfaMember & MfaOptions) | undefined
+  totpRegistration?: { secret: string; qrCode: string } | undefined
+  recoveryCodes?: readonly string[] | undefined
+}
+
+/** The MFA fields of a request (`req` or `ctx.state`), read in one place. */
+export function mfaStateOf(target: object): MfaState {
+  return target as MfaState
+}
+
+/** The page after a sign-in step that did not sign in: the second step, or "not offered here". */
+export function nextFactorPage(
+  target: object,
+  returnTo: string | undefined,
+  mailbox: boolean,
+): string {
+  const { mfa } = mfaStateOf(target)
+  if (mfa === undefined) return moreStepsPage()
+  const member = { organizationId: mfa.organizationId, memberId: mfa.memberId }
+  return secondStepPage({ member, mfa, returnTo, mailbox })
+}
+
+/** Who a posted MFA form is for: its `organization_id` and `member_id`, to show the form again. */
+export function mfaMemberOf(body: unknown): MfaMember {
+  return {
+    organizationId: formField(body, 'organization_id'),
+    memberId: formField(body, 'member_id'),
+  }
+}
+
+/** The recovery codes page, after `requireSession()` and `getRecoveryCodes()`/`rotateRecoveryCodes()`. */
+export function recoveryCodesAnswer(
+  target: SignedInState,
+  continueTo: string,
+  rotated: boolean,
+): string {
+  const { recoveryCodes } = mfaStateOf(target)
+  if (target.member === undefined || recoveryCodes === undefined) {
+    throw new Error('a signed-in session and a recovery codes step must run first')
+  }
+  return recoveryCodesPage({ recoveryCodes, member: target.member, continueTo, rotated })
 }

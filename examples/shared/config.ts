@@ -1,6 +1,6 @@
 // What an example app is configured with, and how `main.ts` chooses it: Stytch, or the local server with demo data.
 import { type LocalServer, startLocalServer } from 'stytch-b2b-middleware/local-server'
-import { DEMO, seedDemo } from './demo.js'
+import { DEMO, DEMO_MFA, seedDemo } from './demo.js'
 
 /** What an example app needs to know; `main.ts` decides it. */
 export interface ExampleConfig {
@@ -51,6 +51,7 @@ export async function configFromEnv(
   )
   if (seeded) {
     console.log(`Seeded "${DEMO.organizationName}": any @${DEMO.emailDomain} address may join it.`)
+    console.log(`Seeded "${DEMO_MFA.organizationName}": ${DEMO_MFA.memberEmail} signs in with MFA.`)
   }
   const config = { projectId: local.projectId, secret: local.secret, baseUrl: local.url, local }
   return { config, local }

@@ -62,7 +62,7 @@ main{max-width:40rem;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.45rem;margin:0 0 .8rem}
 h2{font-size:1.1rem;margin:0 0 .6rem}
 label{display:block;font-weight:600;margin:.6rem 0 .25rem}
-input[type=email],input[type=text]{width:100%;padding:.55rem .7rem;border:1px solid #b9c1d4;border-radius:6px;font:inherit}
+input[type=email],input[type=text],input[type=tel]{width:100%;padding:.55rem .7rem;border:1px solid #b9c1d4;border-radius:6px;font:inherit}
 input.code{display:block;letter-spacing:.35em;font-size:1.3rem;max-width:12rem}
 button{margin-top:.8rem;padding:.5rem 1.1rem;border:0;border-radius:6px;background:#3b5bdb;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.secondary{background:#e7ebf5;color:#1d2433}
@@ -83,6 +83,9 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e6e9f2;font-s
 code,.code-value{font-family:ui-monospace,Menlo,Consolas,monospace}
 .code-value{font-size:1.15rem;font-weight:700;letter-spacing:.12em}
 .dev{border-style:dashed}
+img.qr{display:block;margin:.4rem 0;image-rendering:pixelated;border:1px solid #dde2ee}
+code.secret{font-size:1.05rem;word-break:break-all}
+ul.recovery-codes{columns:2;font-size:1.1rem;line-height:1.8}
 `
 
 /** Who is signed in, for the header. */

@@ -6,6 +6,7 @@ import type {
   AuthOrganization,
 } from 'stytch-b2b-middleware'
 import type { OutboxMessage } from 'stytch-b2b-middleware/local-server'
+import { DEMO_MFA } from './demo.js'
 import { type Html, html, page, withReturnTo } from './html.js'
 import { errorWords, isJoinable, membershipWords } from './messages.js'
 
@@ -19,7 +20,8 @@ export interface ViewError {
 /** Where the development mailbox lives, when there is one (local server only). */
 export const MAILBOX_PATH = '/dev/mailbox'
 
-function errorBlock(error: ViewError | undefined): Html | undefined {
+/** The failure's words, next to the form it came from. */
+export function errorBlock(error: ViewError | undefined): Html | undefined {
   if (error === undefined) return undefined
   const words = errorWords(error.code)
   const details =
@@ -31,13 +33,15 @@ function noticeBlock(notice: string | undefined): Html | undefined {
   return notice === undefined ? undefined : html`<div class="notice" role="status">${notice}</div>`
 }
 
-function mailboxHint(mailbox: boolean): Html | undefined {
+/** Offline, where the code that was not really sent can be read. */
+export function mailboxHint(mailbox: boolean, what = 'email'): Html | undefined {
   if (!mailbox) return undefined
-  return html`<p class="hint">Running offline: no email is sent. Read your code in the
+  return html`<p class="hint">Running offline: no ${what} is sent. Read your code in the
 <a href="${MAILBOX_PATH}" target="_blank">development mailbox</a>.</p>`
 }
 
-function hiddenFields(fields: Record<string, string>): Html[] {
+/** Hidden inputs carrying Stytch's own field names to the next step. */
+export function hiddenFields(fields: Record<string, string>): Html[] {
   return Object.entries(fields).map(
     ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
   )
@@ -66,7 +70,7 @@ ${errorBlock(options.error)}
 <form method="post" action="${withReturnTo('/login/send', options.returnTo)}">
 <label for="email_address">Work email</label>
 <input id="email_address" name="email_address" type="email" required autocomplete="email" autofocus value="${options.email ?? ''}" placeholder="you@company.com">
-<p class="hint">Try anything@example.com to join the demo organization.</p>
+<p class="hint">Try anything@example.com to join the demo organization, or ${DEMO_MFA.memberEmail} to sign in to ${DEMO_MFA.organizationName}, which asks for a second step.</p>
 <button type="submit">Email me a code</button>
 </form>
 ${mailboxHint(options.mailbox)}
