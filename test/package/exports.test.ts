@@ -38,13 +38,20 @@ test.each(SUBPATHS)('import and require() %s by package name', (subpath) => {
 const STEP_MIDDLEWARE = [
   'authenticateDiscoveryCode',
   'authenticateLoginCode',
+  'authenticateMfaSmsCode',
+  'authenticateTotpCode',
   'createOrganization',
+  'createTotpRegistration',
   'exchangeIntermediateSession',
   'exchangeSession',
+  'getRecoveryCodes',
   'listDiscoveredOrganizations',
+  'recoverWithRecoveryCode',
   'revokeSession',
+  'rotateRecoveryCodes',
   'sendDiscoveryCode',
   'sendLoginCode',
+  'sendMfaSmsCode',
 ]
 
 // Exactly these names, no more: an extra export is public surface someone will depend on.

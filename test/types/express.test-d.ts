@@ -1,7 +1,12 @@
 // Types users see: req.member and friends by augmentation, option unions, error codes.
-import express from 'express'
+import express, { type RequestHandler } from 'express'
 import { expectTypeOf, test } from 'vitest'
-import { requireSession, stytchB2B } from '../../src/express/index.js'
+import {
+  authenticateMfaSmsCode,
+  recoverWithRecoveryCode,
+  requireSession,
+  stytchB2B,
+} from '../../src/express/index.js'
 import type {
   AuthDiscoveredOrganization,
   AuthErrorCode,
@@ -41,6 +46,8 @@ test('options', () => {
   // @ts-expect-error unknown option
   stytchB2B({ sessionDuration: 60 })
   expectTypeOf<'ERR_SESSION_MISSING'>().toExtend<AuthErrorCode>()
+  expectTypeOf(authenticateMfaSmsCode()).toEqualTypeOf<RequestHandler>()
+  expectTypeOf(recoverWithRecoveryCode).parameters.toEqualTypeOf<[]>()
   expectTypeOf(
     stytchB2B({ projectId: 'project-test-x', secret: 's' }).auth.ready,
   ).returns.resolves.toHaveProperty('embedded')

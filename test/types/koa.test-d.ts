@@ -11,6 +11,7 @@ import type {
 } from '../../src/index.js'
 import {
   authenticateDiscoveryCode,
+  authenticateTotpCode,
   type RequireSessionOptions,
   requireSession,
   revokeSession,
@@ -39,6 +40,7 @@ test('middleware types', () => {
   app.use(mounted)
   app.use(authenticateDiscoveryCode())
   app.use(revokeSession())
+  expectTypeOf(authenticateTotpCode()).toEqualTypeOf<Koa.Middleware>()
   expectTypeOf(mounted.auth).toEqualTypeOf<AuthCore>()
   expectTypeOf(mounted).toExtend<Koa.Middleware>()
   expectTypeOf(stytchB2B).parameter(0).toEqualTypeOf<StytchB2BOptions | undefined>()

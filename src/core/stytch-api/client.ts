@@ -30,6 +30,15 @@ const MAX_RESPONSE_BYTES = 1_048_576
 const CODE_BY_ERROR_TYPE: Record<string, AuthErrorCode> = {
   otp_code_not_found: 'ERR_OTP_INVALID',
   unable_to_auth_otp_code: 'ERR_OTP_EXPIRED',
+  // Second factors: a wrong code of any kind is one answer, so a guesser learns nothing more.
+  unable_to_authenticate_totp: 'ERR_OTP_INVALID',
+  unable_to_authenticate_recovery_code: 'ERR_OTP_INVALID',
+  totp_not_found: 'ERR_OTP_INVALID',
+  totp_code_already_authenticated: 'ERR_OTP_EXPIRED',
+  active_totp_exists: 'ERR_TOTP_ALREADY_REGISTERED',
+  invalid_phone_number: 'ERR_INVALID_INPUT',
+  session_member_mismatch: 'ERR_ORGANIZATION_FORBIDDEN',
+  action_available_only_once_primary_authentication_is_met: 'ERR_ORGANIZATION_FORBIDDEN',
   user_lock_limit_reached: 'ERR_ACCOUNT_LOCKED',
   too_many_requests: 'ERR_RATE_LIMITED',
   intermediate_session_not_found: 'ERR_INTERMEDIATE_SESSION_INVALID',
@@ -54,7 +63,8 @@ const CODE_BY_ERROR_TYPE: Record<string, AuthErrorCode> = {
 
 // Our own wording: Stytch's messages are not forwarded, so nothing upstream can leak through them.
 const MESSAGE_BY_CODE: Partial<Record<AuthErrorCode, string>> = {
-  ERR_OTP_INVALID: 'The code is not valid for this email address.',
+  ERR_OTP_INVALID: 'The code is not valid.',
+  ERR_TOTP_ALREADY_REGISTERED: 'An authenticator app is already registered for this member.',
   ERR_OTP_EXPIRED: 'The code has expired or was already used.',
   ERR_ACCOUNT_LOCKED: 'Too many failed attempts: this account is locked for a while.',
   ERR_RATE_LIMITED: 'Too many requests: try again later.',
