@@ -19,6 +19,7 @@ import {
 } from './member-sessions.js'
 import { renderMember, saveMember } from './members.js'
 import type { JsonObject } from './request-fields.js'
+import { autoSendSmsOtp } from './sms-otp.js'
 
 export interface LoginInput {
   organization: Organization
@@ -99,6 +100,12 @@ export function completeLogin(ctx: ServerContext, input: LoginInput): LoginResul
       token = minted.token
       expiresAtMs = minted.record.expiresAtMs
     }
+    const mfaRequired =
+      verdict.mfa_required !== null &&
+      verdict.primary_required === null &&
+      autoSendSmsOtp(ctx, organization, member)
+        ? { ...verdict.mfa_required, secondary_auth_initiated: 'sms_otp' }
+        : verdict.mfa_required
     return {
       ...base,
       session_token: '',
@@ -108,7 +115,7 @@ export function completeLogin(ctx: ServerContext, input: LoginInput): LoginResul
       member_authenticated: false,
       member_session: null,
       primary_required: verdict.primary_required,
-      mfa_required: verdict.mfa_required,
+      mfa_required: mfaRequired,
     }
   }
   let session: SessionRecord

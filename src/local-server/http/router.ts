@@ -94,7 +94,9 @@ export function createRequestListener(
         sendError(res, requestId, methodNotAllowed('Method not allowed.'), { allow: 'GET' })
         return
       }
-      const emailAddress = url.searchParams.get('email_address') ?? undefined
+      // One recipient filter: an email address, or the E.164 number SMS codes went to.
+      const emailAddress =
+        url.searchParams.get('email_address') ?? url.searchParams.get('phone_number') ?? undefined
       sendJson(res, 200, { messages: ctx.outbox.list({ emailAddress }) })
       return
     }

@@ -3,6 +3,7 @@ import { STYTCH_PATHS } from '../../wire/paths.js'
 import * as discovery from './discovery.js'
 import type { RouteHandler } from './handler.js'
 import * as members from './members.js'
+import * as mfa from './mfa.js'
 import * as organizations from './organizations.js'
 import * as otpEmail from './otp-email.js'
 import * as rbac from './rbac.js'
@@ -57,4 +58,11 @@ export const ROUTES: RouteDefinition[] = [
   route('POST', STYTCH_PATHS.membersSearch, members.search),
   route('GET', STYTCH_PATHS.rbacPolicy, rbac.policy),
   route('GET', STYTCH_PATHS.rbacOrgPolicy, rbac.organizationPolicy),
+  route('POST', STYTCH_PATHS.otpSmsSend, mfa.smsSend),
+  route('POST', STYTCH_PATHS.otpSmsAuthenticate, mfa.smsAuthenticate),
+  route('POST', STYTCH_PATHS.totpCreate, mfa.totpCreate),
+  route('POST', STYTCH_PATHS.totpAuthenticate, mfa.totpAuthenticate),
+  route('POST', STYTCH_PATHS.recoveryCodesRecover, mfa.recoveryCodesRecover),
+  route('GET', STYTCH_PATHS.recoveryCodesGet, mfa.recoveryCodesGet),
+  route('POST', STYTCH_PATHS.recoveryCodesRotate, mfa.recoveryCodesRotate),
 ]

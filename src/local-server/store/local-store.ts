@@ -58,11 +58,29 @@ export interface StoredSigningKey {
   jwk: Jwk
 }
 
-/** One email that would have been sent. */
+/** A member's TOTP registration; the secret is sealed (see domain/mfa-secrets.ts). */
+export interface TotpRegistrationRecord {
+  registrationId: string
+  sealedSecret: string
+  /** When a never-authenticated registration stops working; null once authenticated. */
+  expiresAtMs: number | null
+  /** The last 30-second step a code was accepted for: no code is accepted twice. */
+  lastUsedStep: number | null
+}
+
+/** A member's second factors besides the phone number (which the Member object carries). */
+export interface MfaRecord {
+  totp: TotpRegistrationRecord | null
+  /** Unused recovery codes, sealed: GET recovery_codes shows them again, so no one-way hash. */
+  sealedRecoveryCodes: string[]
+}
+
+/** One email or SMS that would have been sent. */
 export interface OutboxMessage {
-  /** Recipient, as the request spelled it. */
+  /** Recipient, as the request spelled it: an email address, or an E.164 number for `sms`. */
   to: string
-  kind: 'login' | 'signup' | 'discovery'
+  /** `sms` for SMS codes; the other kinds are emails. */
+  kind: 'login' | 'signup' | 'discovery' | 'sms'
   /** The 6-digit one-time passcode. */
   code: string
   organization_id: string | null
@@ -125,6 +143,12 @@ export interface OtpStore {
   deleteAttempts(emailKey: string): void
 }
 
+/** Second factors per member id. */
+export interface MfaStore {
+  getMfa(memberId: string): MfaRecord | undefined
+  putMfa(memberId: string, record: MfaRecord): void
+}
+
 /** What a server remembers between starts: project id, secret, OTP key. */
 export interface SettingStore {
   getSetting(name: string): string | undefined
@@ -141,9 +165,12 @@ export interface SigningKeyStore {
 }
 
 export interface OutboxStore {
-  /** Keeps the message under the recipient's email key, dropping the oldest past OUTBOX_LIMIT. */
+  /**
+   * Keeps the message under the recipient's key (email key, or the E.164 number of an SMS),
+   * dropping the oldest past OUTBOX_LIMIT.
+   */
   pushOutboxMessage(emailKey: string, message: OutboxMessage): void
-  /** Newest first; only those sent to `emailKey` when given. */
+  /** Newest first; only those sent to that recipient key when given. */
   listOutboxMessages(emailKey?: string | undefined): OutboxMessage[]
   clearOutbox(): void
 }
@@ -159,6 +186,7 @@ export interface LocalStore
     SessionStore,
     IntermediateSessionStore,
     OtpStore,
+    MfaStore,
     SettingStore,
     SigningKeyStore,
     OutboxStore {

@@ -5,6 +5,7 @@ import {
   type IntermediateSessionRecord,
   type LocalStore,
   type MemberRecord,
+  type MfaRecord,
   type OtpRecord,
   OUTBOX_LIMIT,
   type OutboxMessage,
@@ -31,6 +32,7 @@ export function createMemoryStore(): LocalStore {
   const intermediateSessions = new Map<string, IntermediateSessionRecord>()
   const otps = new Map<string, OtpRecord>()
   const attempts = new Map<string, AttemptRecord>()
+  const mfa = new Map<string, MfaRecord>()
   const settings = new Map<string, string>()
   const signingKeys: StoredSigningKey[] = []
   let signingKid: string | null = null
@@ -157,6 +159,11 @@ export function createMemoryStore(): LocalStore {
     },
     deleteAttempts(key) {
       attempts.delete(key)
+    },
+
+    getMfa: (memberId) => found(mfa.get(memberId)),
+    putMfa(memberId, record) {
+      mfa.set(memberId, copy(record))
     },
 
     getSetting: (name) => settings.get(name),

@@ -34,6 +34,8 @@ export const MIGRATIONS: readonly string[] = [
   // 1 -> 2: the outbox, so that a code sent just before a restart can still be read.
   `CREATE TABLE outbox (seq INTEGER PRIMARY KEY, email_key TEXT NOT NULL, json TEXT NOT NULL);
   CREATE INDEX outbox_email ON outbox (email_key);`,
+  // 2 -> 3: second factors per member (TOTP registration, recovery codes).
+  'CREATE TABLE mfa (member_id TEXT PRIMARY KEY, json TEXT NOT NULL);',
 ]
 
 /** The schema version this package writes. */

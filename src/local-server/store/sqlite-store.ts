@@ -240,6 +240,9 @@ export async function openSqliteStore(
       change('DELETE FROM attempts WHERE email_key = ?', [key])
     },
 
+    getMfa: (memberId) => parse(get('SELECT json FROM mfa WHERE member_id = ?', [memberId])),
+    putMfa: (memberId, record) => put('mfa', 'member_id', memberId, record),
+
     getSetting,
     setSetting,
 
