@@ -176,6 +176,10 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(foreign.body.error.code).toBe('ERR_ORGANIZATION_FORBIDDEN')
     expect(stack.upstream('POST /v1/b2b/totp')).toBe(0)
   })
+})
+
+describe.each(ADAPTERS)('$name: input checks', (adapter) => {
+  const stack = useStack(adapter, {}, { scope: 'all' })
 
   test.each([
     ['sms/send', { mfa_phone_number: '5555554567' }],
