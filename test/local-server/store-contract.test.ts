@@ -110,6 +110,28 @@ describe.each(STORES)('$name store', (storeCase) => {
     expect(store.listOutboxMessages()).toEqual([])
   })
 
+  it('keeps second factors per member: a put replaces, others are untouched', () => {
+    const record = {
+      totp: {
+        registrationId: 'member-totp-test-1',
+        sealedSecret: 'sealed-secret',
+        expiresAtMs: 1_000,
+        lastUsedStep: null,
+      },
+      sealedRecoveryCodes: ['sealed-1', 'sealed-2'],
+    }
+    expect(store.getMfa('member-test-1')).toBeUndefined()
+    store.putMfa('member-test-1', record)
+    store.putMfa('member-test-2', { totp: null, sealedRecoveryCodes: [] })
+    const verified = { ...record.totp, expiresAtMs: null, lastUsedStep: 42 }
+    store.putMfa('member-test-1', { totp: verified, sealedRecoveryCodes: ['sealed-2'] })
+    expect(store.getMfa('member-test-1')).toEqual({
+      totp: verified,
+      sealedRecoveryCodes: ['sealed-2'],
+    })
+    expect(store.getMfa('member-test-2')).toEqual({ totp: null, sealedRecoveryCodes: [] })
+  })
+
   it('keeps the newest 1000 outbox messages', () => {
     store.transaction(() => {
       for (let i = 0; i < 1005; i += 1) {
