@@ -53,7 +53,11 @@ describe.each(ADAPTERS)('$name', (adapter) => {
 
     // The next sign-in names the enrolled phone, masked, and says whether a code was sent.
     const again = await firstFactor(stack)
-    expect(again.body.mfa).toMatchObject({ phoneNumber: '+*******4567', totpRegistered: false })
+    expect(again.body.mfa).toEqual({
+      phoneNumber: '+*******4567',
+      totpRegistered: false,
+      smsSent: true,
+    })
     expect(JSON.stringify(again.body)).not.toContain('5555554567')
   })
 
