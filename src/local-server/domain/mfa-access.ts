@@ -94,6 +94,21 @@ export function resolveMfaSubject(
   return { organization, member }
 }
 
+/**
+ * 403 when the organization's `mfa_methods: "RESTRICTED"` leaves `method` out: such a factor would
+ * not satisfy its MFA requirement. Recovery codes belong to TOTP. The error type is modelled on
+ * `operation_restricted_by_organization_auth_methods` (the primary-method refusal).
+ */
+export function requireMfaMethod(organization: Organization, method: 'sms_otp' | 'totp'): void {
+  if (organization.mfa_methods !== 'RESTRICTED') return
+  if (organization.allowed_mfa_methods.includes(method)) return
+  throw new StytchHttpError(
+    403,
+    'operation_restricted_by_organization_mfa_methods',
+    `This organization does not allow ${method} as a second factor.`,
+  )
+}
+
 function factor(ctx: ServerContext, type: string, deliveryMethod: string, detail: object) {
   const now = rfc3339(ctx.now())
   return {

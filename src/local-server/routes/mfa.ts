@@ -17,7 +17,12 @@ import { mergeCustomClaims, readCustomClaims } from '../domain/custom-claims.js'
 import { badRequest, StytchHttpError } from '../domain/errors.js'
 import { completeLogin } from '../domain/login.js'
 import { renderMember, saveMember } from '../domain/members.js'
-import { type MfaSubject, mfaFactor, resolveMfaSubject } from '../domain/mfa-access.js'
+import {
+  type MfaSubject,
+  mfaFactor,
+  requireMfaMethod,
+  resolveMfaSubject,
+} from '../domain/mfa-access.js'
 import { consumeOtp } from '../domain/otp.js'
 import {
   type JsonObject,
@@ -109,6 +114,7 @@ function enrollmentChanges(body: JsonObject, method: 'sms_otp' | 'totp'): Partia
  */
 export const smsSend: RouteHandler = (ctx, { body }) => {
   const subject = resolveMfaSubject(ctx, body, false)
+  requireMfaMethod(subject.organization, 'sms_otp')
   const given = optString(body, 'mfa_phone_number') || undefined
   optLocale(body, OTP_LOCALES)
   optBoolean(body, 'enable_autofill')
@@ -142,6 +148,7 @@ export const smsSend: RouteHandler = (ctx, { body }) => {
 /** POST /v1/b2b/otps/sms/authenticate: verifies the phone number too. */
 export const smsAuthenticate: RouteHandler = (ctx, { body }) => {
   const subject = resolveMfaSubject(ctx, body, true)
+  requireMfaMethod(subject.organization, 'sms_otp')
   const code = reqString(body, 'code')
   const fields = readLoginFields(body, subject)
   const changes = enrollmentChanges(body, 'sms_otp')
@@ -165,6 +172,7 @@ export const smsAuthenticate: RouteHandler = (ctx, { body }) => {
 /** POST /v1/b2b/totp: the only answer that shows the secret, QR code and recovery codes. */
 export const totpCreate: RouteHandler = (ctx, { body }) => {
   const subject = resolveMfaSubject(ctx, body, false)
+  requireMfaMethod(subject.organization, 'totp')
   const minutes =
     optIntInRange(
       body,
@@ -187,6 +195,7 @@ export const totpCreate: RouteHandler = (ctx, { body }) => {
 /** POST /v1/b2b/totp/authenticate: the first success makes the registration the member's. */
 export const totpAuthenticate: RouteHandler = (ctx, { body }) => {
   const subject = resolveMfaSubject(ctx, body, true)
+  requireMfaMethod(subject.organization, 'totp')
   const code = reqString(body, 'code')
   const fields = readLoginFields(body, subject)
   const changes = enrollmentChanges(body, 'totp')
@@ -200,6 +209,7 @@ export const totpAuthenticate: RouteHandler = (ctx, { body }) => {
 /** POST /v1/b2b/recovery_codes/recover: consumes one code. */
 export const recoveryCodesRecover: RouteHandler = (ctx, { body }) => {
   const subject = resolveMfaSubject(ctx, body, true)
+  requireMfaMethod(subject.organization, 'totp')
   const code = reqString(body, 'recovery_code')
   const fields = readLoginFields(body, subject)
   const { registrationId, remaining } = recoverWithCode(ctx, subject.member, code)

@@ -174,4 +174,26 @@ describe('MFA endpoints: input validation', () => {
   })
 })
 
+describe('MFA endpoints: organization policy', () => {
+  it('refuses a second factor the organization leaves out of allowed_mfa_methods', async () => {
+    const org = await c.createOrg({
+      organization_name: 'TOTP only',
+      organization_slug: 'totp-only',
+      mfa_methods: 'RESTRICTED',
+      allowed_mfa_methods: ['totp'],
+    })
+    const member = await c.ok(E.membersCreate.at(org.organization_id), { email_address: ALICE })
+    const ref = { organization_id: org.organization_id, member_id: member.member_id }
+    await c.failsEach(M.smsSend, [
+      [
+        { ...ref, mfa_phone_number: '+15555550123' },
+        403,
+        'operation_restricted_by_organization_mfa_methods',
+      ],
+    ])
+    expect(c.local.outbox.list({ emailAddress: '+15555550123' })).toEqual([])
+    expect((await c.call(M.totpCreate, ref)).status).toBe(200)
+  })
+})
+
 coverageFloor('mfa')
