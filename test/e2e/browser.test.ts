@@ -1,114 +1,42 @@
 // Each example (Express, Koa) in Debian's Chromium (JavaScript disabled): the whole flow, the cookies the browser stored, screenshots.
-import { existsSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO } from '../../examples/shared/demo.js'
 import { seedOrganization } from '../helpers/stack.js'
-import { EXAMPLES, type ExampleStack, startExample } from './example-stack.js'
+import {
+  type ExampleInChromium,
+  mailboxCode,
+  openInChromium,
+  RUN_BROWSER,
+  signInWithEmail,
+} from './chromium.js'
+import { EXAMPLES } from './example-stack.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const HAS_CHROMIUM = existsSync(CHROMIUM)
-// Locally a missing Chromium skips; in CI (.ci/run installs it) it must fail.
-const RUN = HAS_CHROMIUM || Boolean(process.env.CI)
-// docs/screenshots come from the Express run only: the Koa pages are the same HTML.
-const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
-const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ADA = 'ada@example.com'
-const WAIT_MS = 10_000
 
-describe.runIf(RUN).each(EXAMPLES)('the $name example in Chromium', (example) => {
-  const SCREENSHOTS = UPDATE_SCREENSHOTS && example.name === 'Express'
-  let stack: ExampleStack | undefined
-  let server: Server | undefined
-  let browser: Browser | undefined
+describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium', (example) => {
+  let chromium: ExampleInChromium | undefined
   let context: BrowserContext
   let page: Page
   let base: string
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`)
-    stack = await startExample(example)
-    await seedOrganization(stack.local, 'globex', ADA, { organization_name: 'Globex' })
-    const listening = createServer(stack.app).listen(0, '127.0.0.1')
-    server = listening
-    await new Promise<void>((resolve, reject) => {
-      listening.once('listening', resolve)
-      listening.once('error', reject)
-    })
-    base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
-    // No JavaScript: the example is forms and links only.
-    context = await browser.newContext({
-      viewport: { width: 900, height: 650 },
-      javaScriptEnabled: false,
-    })
-    context.setDefaultTimeout(WAIT_MS)
-    context.setDefaultNavigationTimeout(WAIT_MS)
-    page = await context.newPage()
+    chromium = await openInChromium(example, (stack) =>
+      seedOrganization(stack.local, 'globex', ADA, { organization_name: 'Globex' }),
+    )
+    ;({ context, page, base } = chromium)
   }, 60_000)
 
   afterAll(async () => {
-    await browser?.close()
-    if (server) {
-      const closing = server
-      await new Promise<void>((resolve) => {
-        closing.close(() => resolve())
-        closing.closeAllConnections()
-      })
-    }
-    await stack?.close()
+    await chromium?.close()
   })
 
-  async function shot(name: string): Promise<void> {
-    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-  }
+  const shot = (name: string, target?: Page) => chromium?.shot(name, target) ?? Promise.resolve()
 
-  /** Opens the development mailbox in a second tab and reads the newest code for `email`. */
-  async function codeFromMailbox(email: string, screenshot?: string): Promise<string> {
-    const mailbox = await context.newPage()
-    try {
-      await mailbox.goto(`${base}/dev/mailbox`)
-      await expect.poll(() => mailbox.title()).toContain('Development mailbox')
-      const code = await mailbox
-        .locator('tbody tr', { hasText: email })
-        .first()
-        .locator('.code-value')
-        .textContent()
-      if (screenshot && SCREENSHOTS) {
-        await mailbox.screenshot({ path: `${SCREENSHOT_DIR}${screenshot}.png` })
-      }
-      expect(code).toMatch(/^\d{6}$/)
-      return code as string
-    } finally {
-      await mailbox.close()
-    }
-  }
-
-  async function signInByEmail(email: string, screenshots = false): Promise<void> {
-    await page.getByLabel('Work email').fill(email)
-    await page.getByRole('button', { name: 'Email me a code' }).click()
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor()
-    if (screenshots) await shot('2-enter-code')
-    const code = await codeFromMailbox(email, screenshots ? '3-dev-mailbox' : undefined)
-    await page.getByLabel('Code').fill(code)
-    await page.getByRole('button', { name: 'Continue' }).click()
-    await page.getByRole('heading', { name: 'Choose an organization' }).waitFor()
-  }
+  const codeFromMailbox = (email: string, screenshot?: string) =>
+    mailboxCode(chromium as ExampleInChromium, email, screenshot)
+  const signInByEmail = (email: string, screenshots = false) =>
+    signInWithEmail(chromium as ExampleInChromium, email, screenshots)
 
   const row = (name: string) => page.locator('ul.orgs li', { hasText: name })
 

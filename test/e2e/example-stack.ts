@@ -94,3 +94,12 @@ export function textOf(pageHtml: string): string {
     .replace(/<[^>]+>/g, ' ')
   return decodeEntities(body).replace(/\s+/g, ' ').trim()
 }
+
+/** The newest SMS code the local server "texted" to `phone`, read from its outbox API. */
+export async function smsCodeFromOutbox(local: LocalServer, phone: string): Promise<string> {
+  const url = `${local.url}/__local/outbox?phone_number=${encodeURIComponent(phone)}`
+  const answer = (await (await fetch(url)).json()) as { messages: MailboxRow[] }
+  const message = answer.messages.find((m) => m.kind === 'sms')
+  if (message === undefined) throw new Error(`no SMS code was sent to ${phone}`)
+  return message.code
+}

@@ -2,7 +2,7 @@
 import type { RequestListener } from 'node:http'
 import request from 'supertest'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { DEMO } from '../../examples/shared/demo.js'
+import { DEMO, DEMO_MFA } from '../../examples/shared/demo.js'
 import { appOriginsFor } from '../../examples/shared/hosts.js'
 import {
   CLEARED_COOKIES,
@@ -84,7 +84,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(signIn.headers['content-type']).toBe('text/html; charset=utf-8')
       expect(signIn.headers['content-security-policy']).toContain("default-src 'none'")
       expect(textOf(signIn.text)).toContain(
-        'Try anything@example.com to join the demo organization.',
+        `Try anything@example.com to join the demo organization, or ${DEMO_MFA.memberEmail} to sign in to ${DEMO_MFA.organizationName}, which asks for a second step.`,
       )
       expect(signIn.text).toContain('<form method="post" action="/login/send">')
       expect(signIn.text).toContain('href="/dev/mailbox"')
@@ -364,7 +364,7 @@ describe.each(EXAMPLES)('the $name example', (example) => {
       expect(text).toContain('Your other organizations cannot be listed right now')
     })
 
-    test('an organization that requires MFA is explained, not entered', async () => {
+    test('an organization that requires MFA asks for the second step', async () => {
       const { organizationId: fortId } = await seedOrganization(stack.local, 'fort-knox', ADA, {
         organization_name: 'Fort Knox',
         mfa_policy: 'REQUIRED_FOR_ALL',
@@ -380,7 +380,12 @@ describe.each(EXAMPLES)('the $name example', (example) => {
         jar.header(),
       )
       expect(entered.status).toBe(200)
-      expect(textOf(entered.text)).toContain('More verification needed')
+      const text = textOf(entered.text)
+      expect(text).toContain('One more step')
+      expect(text).toContain('Which phone should we use?')
+      expect(text).toContain('Set up an authenticator app')
+      expect(text).not.toContain('Recovery code')
+      expect(entered.text).toContain('name="member_id" value="member-')
       // No session: the intermediate session is kept for the next factor.
       expect(cookieNames(jar.update(entered))).toEqual(['stytch_intermediate_session'])
       expect(jar.names()).toEqual(['stytch_intermediate_session'])
