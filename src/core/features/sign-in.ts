@@ -27,6 +27,13 @@ export function loginResult(
       status: 503,
     })
   }
+  const options = response.mfa_required != null ? mfaOptions(response.mfa_required) : undefined
+  // On the request too, with whom the MFA steps take, for apps that render their own pages.
+  const mfa = options && {
+    organizationId: response.organization.organization_id,
+    memberId: response.member_id,
+    ...options,
+  }
   const expiresAt = Date.parse(response.intermediate_session_token_expires_at ?? '')
   const maxAge = Number.isNaN(expiresAt)
     ? INTERMEDIATE_SESSION_LIFETIME_SECONDS
@@ -48,10 +55,10 @@ export function loginResult(
       memberId: response.member_id,
       mfaRequired: response.mfa_required != null,
       primaryRequired: response.primary_required?.allowed_auth_methods ?? null,
-      ...(response.mfa_required != null ? { mfa: mfaOptions(response.mfa_required) } : {}),
+      ...(options ? { mfa: options } : {}),
       ...(exposeTokens ? { intermediateSessionToken: response.intermediate_session_token } : {}),
     },
-    state: { memberAuthenticated: false },
+    state: { memberAuthenticated: false, mfa },
   }
 }
 

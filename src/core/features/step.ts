@@ -21,6 +21,32 @@ export interface StepState {
    * (MFA, another primary method) are needed first and the intermediate session was kept.
    */
   memberAuthenticated?: boolean | undefined
+  /**
+   * After a sign-in step that needs a second factor (MFA): who (`organizationId`, `memberId`, what
+   * the MFA steps take) and which factors the member has (the answer's `mfa`).
+   */
+  mfa?: MfaChallenge | undefined
+  /** After `createTotpRegistration`: the registration, the only time its secret is shown. */
+  totpRegistration?: TotpRegistration | undefined
+  /** After `getRecoveryCodes` / `rotateRecoveryCodes`: the signed-in member's recovery codes. */
+  recoveryCodes?: string[] | undefined
+}
+
+/** Who must pass a second factor, and the factors they have (phone masked but its last 4 digits). */
+export interface MfaChallenge {
+  organizationId: string
+  memberId: string
+  phoneNumber: string | null
+  totpRegistered: boolean
+  smsSent: boolean
+}
+
+/** A new authenticator-app registration, as `createTotpRegistration` answers it. */
+export interface TotpRegistration {
+  totpRegistrationId: string
+  secret: string
+  qrCode: string
+  recoveryCodes: string[]
 }
 
 export interface StepResult extends CoreResponse {
@@ -41,6 +67,15 @@ export interface AuthFields {
   discoveryEmailAddress?: string | undefined
   /** After a sign-in step: whether it signed the member in (false: more factors needed). */
   memberAuthenticated?: boolean | undefined
+  /**
+   * After a sign-in step that needs a second factor (MFA): who (`organizationId`, `memberId`, what
+   * the MFA steps take) and which factors the member has (the answer's `mfa`).
+   */
+  mfa?: MfaChallenge | undefined
+  /** After `createTotpRegistration`: the registration, the only time its secret is shown. */
+  totpRegistration?: TotpRegistration | undefined
+  /** After `getRecoveryCodes` / `rotateRecoveryCodes`: the signed-in member's recovery codes. */
+  recoveryCodes?: string[] | undefined
 }
 
 /** The per-request fields to set from a step's state; unset ones are absent. */
@@ -54,6 +89,9 @@ export function authFieldsOf(state: StepState): AuthFields {
     ...(state.memberAuthenticated !== undefined
       ? { memberAuthenticated: state.memberAuthenticated }
       : {}),
+    ...(state.mfa ? { mfa: state.mfa } : {}),
+    ...(state.totpRegistration ? { totpRegistration: state.totpRegistration } : {}),
+    ...(state.recoveryCodes ? { recoveryCodes: state.recoveryCodes } : {}),
   }
 }
 

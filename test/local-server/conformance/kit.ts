@@ -4,6 +4,7 @@
 import { createLocalJWKSet, type JWK, jwtVerify } from 'jose'
 import { afterAll, afterEach, beforeEach, expect } from 'vitest'
 import { type LocalServer, startLocalServer } from '../../../src/local-server/index.js'
+import { STYTCH_PATHS, stytchPath } from '../../../src/wire/paths.js'
 import { createTestClock, type TestClock } from '../../helpers/clock.js'
 import { type CallOptions, callStytch, type StytchCallResult } from '../../helpers/local-api.js'
 import {
@@ -110,6 +111,15 @@ export const E = {
     P.memberReactivate,
   ),
   membersSearch: fixed('POST', P.membersSearch),
+  smsSend: fixed('POST', STYTCH_PATHS.otpSmsSend),
+  smsAuthenticate: fixed('POST', STYTCH_PATHS.otpSmsAuthenticate),
+  totpCreate: fixed('POST', STYTCH_PATHS.totpCreate),
+  totpAuthenticate: fixed('POST', STYTCH_PATHS.totpAuthenticate),
+  recoveryCodesRecover: fixed('POST', STYTCH_PATHS.recoveryCodesRecover),
+  recoveryCodesGet: memberTemplated('GET', STYTCH_PATHS.recoveryCodesGet, (o, m) =>
+    stytchPath('recoveryCodesGet', { organization_id: o, member_id: m }),
+  ),
+  recoveryCodesRotate: fixed('POST', STYTCH_PATHS.recoveryCodesRotate),
 } as const
 
 export type EndpointName = keyof typeof E
@@ -649,8 +659,19 @@ export const FLOORS = {
   'jwks-rbac': { endpoints: [E.jwks, E.rbacPolicy, E.rbacOrg], responses: 40, jwts: 2 },
   policies: { endpoints: [], responses: 94, jwts: 5 },
   'wire-rules': { endpoints: [], responses: 219, jwts: 6 },
-  // The MFA endpoints have no schema in index.json yet: their error bodies are validated here.
-  mfa: { endpoints: [], responses: 60, jwts: 0 },
+  mfa: {
+    endpoints: [
+      E.smsSend,
+      E.smsAuthenticate,
+      E.totpCreate,
+      E.totpAuthenticate,
+      E.recoveryCodesRecover,
+      E.recoveryCodesGet,
+      E.recoveryCodesRotate,
+    ],
+    responses: 60,
+    jwts: 0,
+  },
 } as const satisfies Record<string, Floor>
 
 export type SuiteName = keyof typeof FLOORS

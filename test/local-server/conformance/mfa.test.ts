@@ -2,8 +2,8 @@
 // create/authenticate, recovery codes recover/get/rotate. Bad input of every kind answers a
 // Stytch error envelope (validated against the error schema); success bodies carry the SDK's fields.
 
+import { Secret, TOTP } from 'otpauth'
 import { describe, expect, it } from 'vitest'
-import { STYTCH_PATHS, stytchPath } from '../../../src/wire/paths.js'
 import {
   ALICE,
   BAD_DURATION,
@@ -12,7 +12,6 @@ import {
   conformanceSuite,
   coverageFloor,
   E,
-  type Endpoint,
   ID_PATTERN,
   UNKNOWN_IST,
   UNKNOWN_MEMBER,
@@ -23,20 +22,16 @@ import {
 
 const c = conformanceSuite('mfa')
 
-const post = (path: string): Endpoint => ({ method: 'POST', path, schema: `POST ${path}` })
 const M = {
-  smsSend: post(STYTCH_PATHS.otpSmsSend),
-  smsAuthenticate: post(STYTCH_PATHS.otpSmsAuthenticate),
-  totpCreate: post(STYTCH_PATHS.totpCreate),
-  totpAuthenticate: post(STYTCH_PATHS.totpAuthenticate),
-  recover: post(STYTCH_PATHS.recoveryCodesRecover),
-  rotate: post(STYTCH_PATHS.recoveryCodesRotate),
+  smsSend: E.smsSend,
+  smsAuthenticate: E.smsAuthenticate,
+  totpCreate: E.totpCreate,
+  totpAuthenticate: E.totpAuthenticate,
+  recover: E.recoveryCodesRecover,
+  rotate: E.recoveryCodesRotate,
 }
-const getCodes = (organizationId: string, memberId: string): Endpoint => ({
-  method: 'GET',
-  path: stytchPath('recoveryCodesGet', { organization_id: organizationId, member_id: memberId }),
-  schema: `GET ${STYTCH_PATHS.recoveryCodesGet}`,
-})
+const getCodes = (organizationId: string, memberId: string) =>
+  E.recoveryCodesGet.at(organizationId, memberId)
 
 /** An MFA-required organization, Alice and Bob, and an IST of Alice from an org login. */
 async function setup(): Promise<{ org: Wire; alice: string; bob: string; ist: string }> {
@@ -152,11 +147,9 @@ describe('MFA endpoints: input validation', () => {
     ])
     // After all that, the IST still completes the SMS factor.
     await c.ok(E.orgGet.at(orgId))
-    const sent = await c.call(M.smsSend, { ...ref, mfa_phone_number: '+15555550123' })
-    expect(sent.status).toBe(200)
+    await c.ok(M.smsSend, { ...ref, mfa_phone_number: '+15555550123' })
     const code = c.local.outbox.latest('+15555550123')?.code
-    const res = await c.call(M.smsAuthenticate, { ...ref, code })
-    expect(res.status).toBe(200)
+    const res = { body: await c.ok(M.smsAuthenticate, { ...ref, code }) }
     expect(Object.keys(res.body).sort()).toEqual(
       [
         'member',
@@ -174,11 +167,24 @@ describe('MFA endpoints: input validation', () => {
   })
 })
 
+/** Alice's IST from an org login to `org`. */
+async function istOf(org: Wire): Promise<string> {
+  await c.ok(E.loginOrSignup, { organization_id: org.organization_id, email_address: ALICE })
+  const code = c.local.outbox.latest(ALICE)?.code
+  const res = await c.call(E.otpAuthenticate, {
+    organization_id: org.organization_id,
+    email_address: ALICE,
+    code,
+  })
+  return res.body.intermediate_session_token as string
+}
+
 describe('MFA endpoints: organization policy', () => {
   it('refuses a second factor the organization leaves out of allowed_mfa_methods', async () => {
     const org = await c.createOrg({
       organization_name: 'TOTP only',
       organization_slug: 'totp-only',
+      mfa_policy: 'REQUIRED_FOR_ALL',
       mfa_methods: 'RESTRICTED',
       allowed_mfa_methods: ['totp'],
     })
@@ -192,7 +198,20 @@ describe('MFA endpoints: organization policy', () => {
       ],
     ])
     expect(c.local.outbox.list({ emailAddress: '+15555550123' })).toEqual([])
-    expect((await c.call(M.totpCreate, ref)).status).toBe(200)
+    const created = await c.ok(M.totpCreate, ref)
+    const secret = Secret.fromBase32(created.secret as string)
+    const code = new TOTP({ secret }).generate({ timestamp: c.clock.now() })
+    await c.ok(M.totpAuthenticate, { ...ref, code, intermediate_session_token: await istOf(org) })
+    expect((await c.ok(getCodes(org.organization_id, ref.member_id))).recovery_codes).toEqual(
+      created.recovery_codes,
+    )
+    const recovered = await c.ok(M.recover, {
+      ...ref,
+      recovery_code: (created.recovery_codes as string[])[0],
+      intermediate_session_token: await istOf(org),
+    })
+    expect(recovered.recovery_codes_remaining).toBe(9)
+    expect((await c.ok(M.rotate, ref)).recovery_codes).toHaveLength(10)
   })
 })
 

@@ -195,17 +195,18 @@ export async function createTotpRegistration(
 ): Promise<StepResult> {
   const { ref, credentials } = credentialsOf(backend, request, check, input)
   const response = await backend.stytch.call('totpCreate', { ...ref, ...credentials })
+  const totpRegistration = {
+    totpRegistrationId: response.totp_registration_id,
+    secret: response.secret,
+    qrCode: response.qr_code,
+    recoveryCodes: response.recovery_codes,
+  }
   return {
     status: 200,
     headers: {},
     setCookies: [],
-    body: {
-      totpRegistrationId: response.totp_registration_id,
-      secret: response.secret,
-      qrCode: response.qr_code,
-      recoveryCodes: response.recovery_codes,
-    },
-    state: {},
+    body: totpRegistration,
+    state: { totpRegistration },
   }
 }
 
@@ -233,5 +234,11 @@ export async function rotateRecoveryCodes(
 }
 
 function recoveryCodesResult(recoveryCodes: string[]): StepResult {
-  return { status: 200, headers: {}, setCookies: [], body: { recoveryCodes }, state: {} }
+  return {
+    status: 200,
+    headers: {},
+    setCookies: [],
+    body: { recoveryCodes },
+    state: { recoveryCodes },
+  }
 }
