@@ -5,7 +5,9 @@ import type { ServerContext } from './context.js'
 /**
  * Unlike email and SMS codes, a TOTP secret and the recovery codes must be read back (to check a
  * code, and for GET recovery_codes), so they cannot be hashed. They are sealed with AES-256-GCM
- * under a key derived from the server's OTP key, so a copied data dir alone shows none of them.
+ * under a key derived from the server's OTP key. That key lives in the same store (its settings),
+ * so this keeps the secrets out of a dump of the MFA records, not out of a copy of the whole data
+ * dir: the local server is a development server, and its data dir is as sensitive as its secret.
  */
 function sealKey(ctx: ServerContext): Buffer {
   return createHmac('sha256', ctx.otpKey).update('mfa-seal-v1').digest()
