@@ -9,6 +9,7 @@ import { login, mintJwts } from './lib/stytch.js'
 import type { LoadSpec } from './load.js'
 import type { ServerEnv, ServerKind } from './server.js'
 
+const REPO_ROOT = new URL('..', import.meta.url).href
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 3)
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 4)
 /** Unmeasured load first: a fresh server process compiles its hot code (on its own core) meanwhile. */
@@ -67,7 +68,8 @@ function selfTimes(path: string): { busy: number; idle: number; frames: Map<stri
       return
     }
     busy += delta
-    const where = frame.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/wt-[^/]+\//, '')
+    // Paths relative to node_modules/ or to this checkout (dist/…, bench/…), wherever it is.
+    const where = frame.url.replace(/^.*\/node_modules\//, '').replace(REPO_ROOT, '')
     const key = `${frame.functionName || '(anonymous)'} ${where}${where ? `:${frame.lineNumber + 1}` : ''}`
     frames.set(key, (frames.get(key) ?? 0) + delta)
   })
