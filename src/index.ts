@@ -10,6 +10,7 @@ export type { AuthFields } from './core/features/step.js'
 export type {
   CustomClaimsContext,
   Logger,
+  RbacPolicyOptions,
   ResolvedConfig,
   StytchB2BOptions,
 } from './core/kit/config.js'
@@ -26,6 +27,7 @@ export type {
   AuthOrganization,
   SessionContext,
 } from './core/session/model.js'
+export type { Permission } from './core/session/permissions.js'
 
 /**
  * Creates the framework-agnostic core the adapters drive (for a framework of your own, or scripts):

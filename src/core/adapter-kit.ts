@@ -1,11 +1,11 @@
 // What every framework adapter shares: per-request state, routing of the auth paths, answers that carry their headers, the fields set on a request, the per-step middleware table.
-import type { AuthCore } from './create-auth.js'
 import { type AuthFields, authFieldsOf, type StepResult } from './features/step.js'
 import { errorResponse, isAuthError } from './kit/errors.js'
-import type { CoreRequest, CoreResponse } from './kit/http.js'
+import type { CoreResponse } from './kit/http.js'
 import type { BodySource } from './kit/input.js'
+import { canOf, checkedState, states } from './request-state.js'
 import type { SessionCheck } from './session/backend.js'
-import { createGuard, type RequireSessionOptions } from './session/guard.js'
+import { createGuard, type GuardDecision, type RequireSessionOptions } from './session/guard.js'
 import type { SessionContext } from './session/model.js'
 import { matchStep, type StepName } from './step-table.js'
 
@@ -15,49 +15,20 @@ export type { AuthFields, StepResult } from './features/step.js'
 export type { StytchB2BOptions } from './kit/config.js'
 export type { CoreRequest, CoreResponse } from './kit/http.js'
 export type { BodySource } from './kit/input.js'
+export {
+  beginRequest,
+  canOf,
+  checked,
+  checkedState,
+  memberAuthorizationOf,
+  notMounted,
+  type RequestState,
+  warmPermissions,
+} from './request-state.js'
 export type { SessionCheck } from './session/backend.js'
-export type { RequireSessionOptions } from './session/guard.js'
+export type { GuardDecision, RequireSessionOptions } from './session/guard.js'
+export type { Permission } from './session/permissions.js'
 export type { StepName } from './step-table.js'
-
-/** What an adapter keeps for one request: the core serving it, the request, its session check. */
-export interface RequestState {
-  readonly auth: AuthCore
-  /** Express's `req` or Koa's `ctx` itself: both are `CoreRequest`s as they are. */
-  readonly request: CoreRequest
-  /** Set once the session check has run (`undefined` until then, e.g. while the JWKS is fetched). */
-  check: SessionCheck | undefined
-}
-
-// Per-request state lives in a WeakMap keyed by `req` (Koa: `ctx`), not in a property of it: V8
-// keeps Express's per-app request prototype (`app.request`) in dictionary mode, so each property
-// added to a `req` builds a new hidden class: 3 to 5 µs apiece on Node 20, where an entry here
-// costs about 1 µs (bench/hot-path.ts measures the whole path). One map per process, found by a
-// registered symbol, so that two copies of this package loaded side by side still see each
-// other's state (as the symbol property did).
-const REGISTRY = Symbol.for('stytch-b2b-middleware.request-states')
-const registry = globalThis as { [key: symbol]: WeakMap<object, RequestState> | undefined }
-const states = registry[REGISTRY] ?? new WeakMap<object, RequestState>()
-registry[REGISTRY] = states
-
-/** Starts the state of one request (`key`: Express `req`, Koa `ctx`). */
-export function beginRequest(auth: AuthCore, key: object, request: CoreRequest): RequestState {
-  const state: RequestState = { auth, request, check: undefined }
-  states.set(key, state)
-  return state
-}
-
-/** Records the session check of a request; returns its state. */
-export function checked(state: RequestState, check: SessionCheck): RequestState {
-  state.check = check
-  return state
-}
-
-/** The state of a request whose session check has run; throws when `stytchB2B()` did not run. */
-export function checkedState(key: object, what: string): RequestState & { check: SessionCheck } {
-  const state = states.get(key)
-  if (state?.check === undefined) throw notMounted(what)
-  return state as RequestState & { check: SessionCheck }
-}
 
 const SESSION_FIELDS = ['member', 'organization', 'memberSession'] as const
 const withSessionFields = new WeakSet<object>()
@@ -65,8 +36,9 @@ const withSessionFields = new WeakSet<object>()
 /**
  * Makes `member`, `organization` and `memberSession` read the session check of each request whose
  * prototype is `prototype` (Express: the root app's `app.request`, which mounted sub-apps inherit),
- * instead of adding three properties to every `req` (see `states` for their cost). An assignment
- * (by a step, or by the host) defines an own property, as before. Done once per prototype.
+ * instead of adding three properties to every `req` (see request-state.ts for their cost). An assignment
+ * (by a step, or by the host) defines an own property, as before. `can()` is a method of the
+ * prototype too, so it costs a request nothing. Done once per prototype.
  */
 export function defineSessionFields(prototype: object): void {
   if (withSessionFields.has(prototype)) return
@@ -88,6 +60,14 @@ export function defineSessionFields(prototype: object): void {
       },
     })
   }
+  Object.defineProperty(prototype, 'can', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: function can(this: object, resourceId: string, action: string): boolean {
+      return canOf(this, resourceId, action)
+    },
+  })
 }
 
 /** Where a request goes: nowhere of ours, a step to run, or an answer already decided (405). */
@@ -162,13 +142,11 @@ export async function runStep(
  * requireSession's core for an adapter: built once (options validated here), it returns the
  * refusal to send for a request, or `undefined` to let it through.
  */
-export function createRequestGuard(
-  options: RequireSessionOptions,
-): (key: object) => CoreResponse | undefined {
+export function createRequestGuard(options: RequireSessionOptions): (key: object) => GuardDecision {
   const guard = createGuard(options)
   return function requireSessionOf(key) {
     const state = checkedState(key, 'requireSession()')
-    return guard(state.request, state.check)
+    return guard(state.request, state.check, state.auth.permissions)
   }
 }
 
@@ -179,10 +157,6 @@ export function attachSession(target: AuthFields, check: SessionCheck): void {
   target.member = session.member
   target.organization = session.organization
   target.memberSession = session.memberSession
-}
-
-export function notMounted(what: string): TypeError {
-  return new TypeError(`${what} must run after app.use(stytchB2B())`)
 }
 
 /** True when `value` is a promise (the session check is synchronous on the hot path). */

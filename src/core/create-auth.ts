@@ -14,6 +14,8 @@ import { type BodySource, readBodyFields, validateFields } from './kit/input.js'
 import type { Backend, SessionCheck } from './session/backend.js'
 import { checkSession } from './session/check.js'
 import { createJwksStore, type JwksStats } from './session/jwks-store.js'
+import { createPermissionChecker, type PermissionChecker } from './session/permissions.js'
+import { createRbacPolicyStore, type RbacPolicyStats } from './session/rbac-policy-store.js'
 import { createSessionRefresher } from './session/refresh.js'
 import { createSessionVerifier } from './session/verify.js'
 import { createSendLimiter } from './shared-state/send-limit.js'
@@ -55,9 +57,13 @@ export interface AuthCore {
     body: BodySource,
     check: SessionCheck,
   ): Promise<StepResult>
+  /** Permission checks against the project's RBAC policy (requireSession({ permission }), can()). */
+  readonly permissions: PermissionChecker
   /** Counters for tests and health checks. */
   stats(): {
     jwks: JwksStats | undefined
+    /** RBAC policy fetches; undefined until credentials are known. */
+    rbacPolicy: RbacPolicyStats | undefined
     /** Verified JWTs held in memory. */
     cachedTokens: number
     /** Session refreshes waiting on Stytch. */
@@ -109,7 +115,18 @@ export function createAuth(
     })
     const sendLimiter =
       config.sendLimit && createSendLimiter({ ...config.sendLimit, now: config.now })
-    return { config, stytch, verifier, refresher, sendLimiter, jwksStats: jwks.stats, credentials }
+    // Nothing is fetched until a signed-in request comes (see PermissionChecker.warm).
+    const rbac = createRbacPolicyStore({ stytch, ...config.rbacPolicy, now: config.now })
+    return {
+      config,
+      stytch,
+      verifier,
+      refresher,
+      rbac,
+      sendLimiter,
+      jwksStats: jwks.stats,
+      credentials,
+    }
   }
   if (config.credentials) backend = build(config.credentials)
 
@@ -136,6 +153,7 @@ export function createAuth(
 
   return {
     config,
+    permissions: createPermissionChecker(() => backend?.rbac),
     async ready() {
       const { credentials } = (await getEngine()) as Backend & {
         credentials: { projectId: string; baseUrl: string }
@@ -168,6 +186,7 @@ export function createAuth(
     },
     stats: () => ({
       jwks: backend?.jwksStats(),
+      rbacPolicy: backend?.rbac.stats(),
       cachedTokens: backend?.verifier.cachedTokens() ?? 0,
       refreshesInFlight: backend?.refresher.inFlight() ?? 0,
     }),

@@ -6,11 +6,19 @@ import { createAuth, type StytchB2BOptions } from '../index.js'
 declare global {
   namespace Express {
     /** `req.member`, `req.organization`, `req.memberSession`, `req.discoveredOrganizations`, … */
-    interface Request extends kit.AuthFields {}
+    interface Request extends kit.AuthFields {
+      /**
+       * Whether the signed-in member's roles grant `action` on `resourceId` in its organization,
+       * under the project's RBAC policy; `false` when not signed in. Throws 503
+       * `ERR_STYTCH_UNAVAILABLE` when the policy cannot be had.
+       * @example if (req.can('stytch.member', 'delete')) showDeleteButton()
+       */
+      can(resourceId: string, action: string): boolean
+    }
   }
 }
 
-export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
+export type { Permission, RequireSessionOptions, StytchB2BOptions } from '../index.js'
 
 /** The parts of an Express app that hold its request prototype (`parent`: the app it is mounted on). */
 type ExpressApp = { request: object; parent?: ExpressApp | undefined }
@@ -29,6 +37,15 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const exposeSession = sessionExposer()
   function attach(req: Request, res: Response, next: NextFunction, state: kit.RequestState) {
     const check = state.check as kit.SessionCheck
+    // Once per organization, the first signed-in request waits for its RBAC policy.
+    const warming = check.session === undefined ? undefined : kit.warmPermissions(state)
+    if (warming !== undefined) {
+      warming.then(() => proceed(req, res, next, check), next)
+      return
+    }
+    proceed(req, res, next, check)
+  }
+  function proceed(req: Request, res: Response, next: NextFunction, check: kit.SessionCheck) {
     for (const cookie of check.setCookies) res.append('Set-Cookie', cookie)
     exposeSession(req, check)
     const answer = kit.answerOf(route(req.method, req), runStep, req)
@@ -52,11 +69,24 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
  */
 export function requireSession(options: kit.RequireSessionOptions = {}): RequestHandler {
   const refusalOf = kit.createRequestGuard(options)
-  return function requireStytchSession(req, res, next) {
-    const refusal = refusalOf(req)
+  const decide = (res: Response, next: NextFunction, refusal: kit.CoreResponse | undefined) => {
     if (refusal === undefined) next()
     else send(res, refusal)
   }
+  return function requireStytchSession(req, res, next) {
+    const refusal = refusalOf(req)
+    if (kit.isPromise(refusal)) refusal.then((later) => decide(res, next, later), next)
+    else decide(res, next, refusal)
+  }
+}
+
+/**
+ * The request's verified session JWT as the official SDK's `authorization` method option, so that
+ * Stytch checks the member's own permissions on admin calls; `undefined` when not signed in.
+ * @example await client.organizations.members.delete({ organization_id, member_id }, { authorization: memberAuthorization(req) })
+ */
+export function memberAuthorization(req: Request): { session_jwt: string } | undefined {
+  return kit.memberAuthorizationOf(req)
 }
 
 /** The auth steps as middleware: each sets cookies and `req.*` fields, then calls `next()`. */
@@ -104,7 +134,10 @@ function sessionExposer(): (req: Request, check: kit.SessionCheck) => void {
     if (req.app === preparedApp) return
     let app = req.app as unknown as ExpressApp | undefined
     while (app?.parent !== undefined) app = app.parent
-    if (app === undefined) return kit.attachSession(req, check)
+    if (app === undefined) {
+      req.can = (resourceId, action) => kit.canOf(req, resourceId, action)
+      return kit.attachSession(req, check)
+    }
     kit.defineSessionFields(app.request)
     preparedApp = req.app
   }

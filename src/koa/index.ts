@@ -5,10 +5,18 @@ import { createAuth, type StytchB2BOptions } from '../index.js'
 
 declare module 'koa' {
   /** `ctx.state.member`, `ctx.state.organization`, `ctx.state.memberSession`, … */
-  interface DefaultState extends kit.AuthFields {}
+  interface DefaultState extends kit.AuthFields {
+    /**
+     * Whether the signed-in member's roles grant `action` on `resourceId` in its organization,
+     * under the project's RBAC policy; `false` when not signed in. Throws 503
+     * `ERR_STYTCH_UNAVAILABLE` when the policy cannot be had.
+     * @example if (ctx.state.can('stytch.member', 'delete')) showDeleteButton()
+     */
+    can(resourceId: string, action: string): boolean
+  }
 }
 
-export type { RequireSessionOptions, StytchB2BOptions } from '../index.js'
+export type { Permission, RequireSessionOptions, StytchB2BOptions } from '../index.js'
 
 type Context = ParameterizedContext
 
@@ -30,7 +38,12 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
     // Session failures come back in `check.failure`, never as a rejection.
     const check = await auth.authenticate(ctx)
     kit.checked(state, check)
+    // Once per organization, the first signed-in request waits for its RBAC policy.
+    const warming = check.session === undefined ? undefined : kit.warmPermissions(state)
+    if (warming !== undefined) await warming
     for (const cookie of check.setCookies) ctx.append('Set-Cookie', cookie)
+    // ctx.state is a new plain object per request (no prototype to share): one closure each.
+    ctx.state.can = (resourceId: string, action: string) => kit.canOf(ctx, resourceId, action)
     kit.attachSession(ctx.state, check)
     const answer = kit.answerOf(route(ctx.method, ctx), runStep, ctx)
     if (answer === undefined) return next()
@@ -48,10 +61,19 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
 export function requireSession(options: kit.RequireSessionOptions = {}): Middleware {
   const refusalOf = kit.createRequestGuard(options)
   return async function requireStytchSession(ctx: Context, next) {
-    const refusal = refusalOf(ctx)
+    const refusal = await refusalOf(ctx)
     if (refusal === undefined) return next()
     send(ctx, refusal)
   }
+}
+
+/**
+ * The request's verified session JWT as the official SDK's `authorization` method option, so that
+ * Stytch checks the member's own permissions on admin calls; `undefined` when not signed in.
+ * @example await client.organizations.update({ organization_id, name }, { authorization: memberAuthorization(ctx) })
+ */
+export function memberAuthorization(ctx: Context): { session_jwt: string } | undefined {
+  return kit.memberAuthorizationOf(ctx)
 }
 
 /** The auth steps as middleware; each sets cookies and `ctx.state.*`, then awaits `next()`. */

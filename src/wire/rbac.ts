@@ -145,3 +145,78 @@ export const STYTCH_DEFAULT_ROLES: readonly PolicyRole[] = [
     permissions: [{ resource_id: 'stytch.self', actions: [WILDCARD_ACTION] }],
   },
 ]
+
+/** The `org_policy` of GET /v1/b2b/rbac/organizations/{organization_id}: its custom roles. */
+export interface OrgPolicy {
+  roles: PolicyRole[]
+}
+
+/** A role as the authorization check reads it: its id and permissions, nothing else. */
+export type CheckedRole = Pick<PolicyRole, 'role_id' | 'permissions'>
+
+/** What a caller asks to do (the `authorization_check` of sessions/authenticate). */
+export interface AuthorizationQuery {
+  organization_id: string
+  resource_id: string
+  action: string
+}
+
+/**
+ * The verdict of one check: allowed, or the reason of the SDK's ClientError (`tenancy_mismatch`,
+ * `invalid_permissions`) that Stytch answers as `session_authorization_tenancy_error` and
+ * `session_authorization_error`.
+ */
+export type AuthorizationVerdict =
+  | { allowed: true; grantingRoles: string[] }
+  | { allowed: false; reason: 'tenancy_mismatch' | 'invalid_permissions' }
+
+/**
+ * Roles among `subjectRoles` that grant `action` on `resourceId` under `policyRoles`: a permission
+ * on that exact resource listing the action or `*`. A port of the SDK's
+ * performBaseRoleAuthorizationCheck (node_modules/stytch/dist/shared/rbac_local.js); resource ids
+ * have no wildcard and no hierarchy, and `stytch.self` is a resource like any other, granted by the
+ * roles that list it (stytch_member by default).
+ */
+export function grantingRoles(
+  policyRoles: readonly CheckedRole[],
+  subjectRoles: readonly string[],
+  resourceId: string,
+  action: string,
+): string[] {
+  return subjectRoles.filter((roleId) =>
+    policyRoles.some(
+      (role) =>
+        role.role_id === roleId &&
+        role.permissions.some(
+          (p) =>
+            p.resource_id === resourceId &&
+            (p.actions.includes(action) || p.actions.includes(WILDCARD_ACTION)),
+        ),
+    ),
+  )
+}
+
+/**
+ * The authorization check of Stytch's B2B sessions, once for the middleware and the local server.
+ * A port of the SDK's performAuthorizationCheck (node_modules/stytch/dist/b2b/rbac_local.js):
+ * tenancy first (a member of organization A is never authorized in B, whatever its roles), then
+ * the roles. `policyRoles` are the project policy's roles (Stytch's defaults included) followed by
+ * the organization's custom roles (`org_policy.roles`), as authenticateJwtLocal concatenates them;
+ * `subjectRoles` are the session's roles, which already hold the implicit ones (by email domain,
+ * SSO, SCIM) that Stytch assigned at sign-in.
+ * @example authorizationVerdict(roles, session.roles, session.organization_id, check).allowed
+ */
+export function authorizationVerdict(
+  policyRoles: readonly CheckedRole[],
+  subjectRoles: readonly string[],
+  subjectOrganizationId: string,
+  query: AuthorizationQuery,
+): AuthorizationVerdict {
+  if (subjectOrganizationId !== query.organization_id) {
+    return { allowed: false, reason: 'tenancy_mismatch' }
+  }
+  const granting = grantingRoles(policyRoles, subjectRoles, query.resource_id, query.action)
+  return granting.length > 0
+    ? { allowed: true, grantingRoles: granting }
+    : { allowed: false, reason: 'invalid_permissions' }
+}

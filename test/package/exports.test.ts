@@ -63,8 +63,18 @@ const PUBLIC_NAMES: Record<string, string[]> = {
     'isAuthError',
     'safeReturnTo',
   ],
-  'stytch-b2b-middleware/express': [...STEP_MIDDLEWARE, 'requireSession', 'stytchB2B'].sort(),
-  'stytch-b2b-middleware/koa': [...STEP_MIDDLEWARE, 'requireSession', 'stytchB2B'].sort(),
+  'stytch-b2b-middleware/express': [
+    ...STEP_MIDDLEWARE,
+    'memberAuthorization',
+    'requireSession',
+    'stytchB2B',
+  ].sort(),
+  'stytch-b2b-middleware/koa': [
+    ...STEP_MIDDLEWARE,
+    'memberAuthorization',
+    'requireSession',
+    'stytchB2B',
+  ].sort(),
   'stytch-b2b-middleware/local-server': [
     'LocalStoreError',
     'createMemoryStore',

@@ -3,6 +3,7 @@ import express, { type RequestHandler } from 'express'
 import { expectTypeOf, test } from 'vitest'
 import {
   authenticateMfaSmsCode,
+  memberAuthorization,
   recoverWithRecoveryCode,
   requireSession,
   stytchB2B,
@@ -27,7 +28,18 @@ test('request augmentation', () => {
     >()
     expectTypeOf<NonNullable<typeof req.member>['memberId']>().toBeString()
     expectTypeOf<NonNullable<typeof req.memberSession>['expiresAt']>().toBeNumber()
+    expectTypeOf(req.can).toEqualTypeOf<(resourceId: string, action: string) => boolean>()
+    expectTypeOf(memberAuthorization(req)).toEqualTypeOf<{ session_jwt: string } | undefined>()
   })
+})
+
+test('permission guard', () => {
+  requireSession({ permission: { resourceId: 'stytch.member', action: 'delete' } })
+  // @ts-expect-error a permission names its resource
+  requireSession({ permission: { action: 'delete' } })
+  expectTypeOf<NonNullable<StytchB2BOptions['rbacPolicy']>['freshSeconds']>().toEqualTypeOf<
+    number | undefined
+  >()
 })
 
 test('options', () => {

@@ -12,6 +12,7 @@ import type {
 import {
   authenticateDiscoveryCode,
   authenticateTotpCode,
+  memberAuthorization,
   type RequireSessionOptions,
   requireSession,
   revokeSession,
@@ -31,7 +32,10 @@ test('ctx.state augmentation', () => {
     expectTypeOf(ctx.state.discoveryEmailAddress).toEqualTypeOf<string | undefined>()
     expectTypeOf<NonNullable<typeof ctx.state.member>['memberId']>().toBeString()
     expectTypeOf<NonNullable<typeof ctx.state.memberSession>['expiresAt']>().toBeNumber()
+    expectTypeOf(ctx.state.can).toEqualTypeOf<(resourceId: string, action: string) => boolean>()
+    expectTypeOf(memberAuthorization(ctx)).toEqualTypeOf<{ session_jwt: string } | undefined>()
   })
+  app.use(requireSession({ permission: { resourceId: 'documents', action: 'read' } }))
 })
 
 test('middleware types', () => {

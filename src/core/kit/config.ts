@@ -95,6 +95,14 @@ export interface StytchB2BOptions {
    * success, see SECURITY.md). @default { max: 10, windowSeconds: 600 }
    */
   sendLimit?: { max?: number | undefined; windowSeconds?: number | undefined } | false | undefined
+  /**
+   * The project's RBAC policy (GET /v1/b2b/rbac/policy) and organizations' custom roles, read by
+   * `requireSession({ permission })` and `req.can()`: how long a fetched copy is fresh, how long
+   * it is still used while Stytch fails (past that: 503, never "allow"), the deadline and the
+   * largest answer of one fetch (see docs/authorization.md).
+   * @default { freshSeconds: 300, staleIfErrorSeconds: 3600, timeoutMs: requestTimeoutMs, maxBytes: 1048576 }
+   */
+  rbacPolicy?: RbacPolicyOptions | undefined
   /** Clock in epoch milliseconds, shared by verification, cookies and the embedded server. @default Date.now */
   now?: (() => number) | undefined
   /** Where start-up notices go. @default one line on stderr */
@@ -105,6 +113,18 @@ export interface StytchB2BOptions {
    * @default '.stytch-local' (in the working directory)
    */
   localDataDir?: string | false | undefined
+}
+
+/** The `rbacPolicy` option: how the RBAC policy is cached and fetched. */
+export interface RbacPolicyOptions {
+  /** Seconds a fetched policy is used without asking Stytch again. @default 300 */
+  freshSeconds?: number | undefined
+  /** Seconds past freshness a policy is still used while Stytch cannot be reached. @default 3600 */
+  staleIfErrorSeconds?: number | undefined
+  /** Deadline of one policy fetch, in milliseconds. @default requestTimeoutMs */
+  timeoutMs?: number | undefined
+  /** Largest policy answer accepted, in bytes. @default 1048576 */
+  maxBytes?: number | undefined
 }
 
 /** The options after validation and defaults. */
@@ -132,6 +152,8 @@ export interface ResolvedConfig {
   verifiedJwtCacheSize: number
   maxBodyBytes: number
   bodyTimeoutMs: number
+  /** The RBAC policy cache, in milliseconds and bytes. */
+  rbacPolicy: { freshMs: number; staleIfErrorMs: number; timeoutMs: number; maxBytes: number }
   /** Per-address limit of the send steps; undefined when `sendLimit: false`. */
   sendLimit: { max: number; windowMs: number } | undefined
   now: () => number
@@ -229,12 +251,13 @@ export function resolveConfig(
     )
   }
   const now = options.now ?? Date.now
+  const requestTimeoutMs = integerOption(options, 'requestTimeoutMs')
 
   return Object.freeze({
     credentials,
     embedded,
     basePath: basePath.replace(/\/+$/, '') || '/',
-    requestTimeoutMs: integerOption(options, 'requestTimeoutMs'),
+    requestTimeoutMs,
     cookies: createCookiePolicy(options.cookies, { production }),
     isTrustedOrigin: trustedOrigins(options.trustedOrigins),
     appOrigins,
@@ -251,6 +274,7 @@ export function resolveConfig(
     verifiedJwtCacheSize: integerOption(options, 'verifiedJwtCacheSize'),
     maxBodyBytes: integerOption(options, 'maxBodyBytes'),
     bodyTimeoutMs: integerOption(options, 'bodyTimeoutMs'),
+    rbacPolicy: rbacPolicy(options.rbacPolicy, requestTimeoutMs),
     sendLimit: sendLimit(options.sendLimit),
     now,
     logger,
@@ -296,11 +320,45 @@ const INTEGER_OPTIONS = {
   verifiedJwtCacheSize: [0, 10_000_000, 10_000],
   maxBodyBytes: [256, 1_048_576, 16_384],
   bodyTimeoutMs: [10, 300_000, 10_000],
-} as const satisfies Partial<Record<keyof StytchB2BOptions, readonly [number, number, number]>>
+  // The default of rbacPolicy.timeoutMs is requestTimeoutMs: its third number is unused.
+  'rbacPolicy.timeoutMs': [1, 120_000, 5000],
+  'rbacPolicy.freshSeconds': [1, 86_400, 300],
+  'rbacPolicy.staleIfErrorSeconds': [0, 86_400, 3600],
+  'rbacPolicy.maxBytes': [1024, 10_485_760, 1_048_576],
+} as const satisfies Partial<
+  Record<
+    keyof StytchB2BOptions | `rbacPolicy.${keyof RbacPolicyOptions}`,
+    readonly [number, number, number]
+  >
+>
 
-function integerOption(options: StytchB2BOptions, name: keyof typeof INTEGER_OPTIONS): number {
+type TopLevelInteger = keyof typeof INTEGER_OPTIONS & keyof StytchB2BOptions
+
+function integerOption(options: StytchB2BOptions, name: TopLevelInteger): number {
   const [min, max, fallback] = INTEGER_OPTIONS[name]
   return integer(options[name], name, { min, max, fallback })
+}
+
+function rbacPolicy(
+  value: StytchB2BOptions['rbacPolicy'],
+  requestTimeoutMs: number,
+): ResolvedConfig['rbacPolicy'] {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new TypeError(
+      '"rbacPolicy" must be { freshSeconds?, staleIfErrorSeconds?, timeoutMs?, maxBytes? }',
+    )
+  }
+  const read = (field: keyof RbacPolicyOptions, fallback?: number) => {
+    const name = `rbacPolicy.${field}` as const
+    const [min, max, standard] = INTEGER_OPTIONS[name]
+    return integer(value?.[field], name, { min, max, fallback: fallback ?? standard })
+  }
+  return {
+    freshMs: read('freshSeconds') * 1000,
+    staleIfErrorMs: read('staleIfErrorSeconds') * 1000,
+    timeoutMs: read('timeoutMs', requestTimeoutMs),
+    maxBytes: read('maxBytes'),
+  }
 }
 
 function integer(

@@ -5,6 +5,7 @@ import type { AuthError } from '../kit/errors.js'
 import type { SendLimiter } from '../shared-state/send-limit.js'
 import type { StytchClient } from '../stytch-api/client.js'
 import type { SessionContext } from './model.js'
+import type { RbacPolicyStore } from './rbac-policy-store.js'
 import type { SessionRefresher } from './refresh.js'
 import type { SessionVerifier } from './verify.js'
 
@@ -14,6 +15,8 @@ export interface Backend {
   stytch: StytchClient
   verifier: SessionVerifier
   refresher: SessionRefresher
+  /** The project's RBAC policy and organizations' custom roles, cached. */
+  rbac: RbacPolicyStore
   /** Per-address counter of the send steps; undefined when `sendLimit: false`. */
   sendLimiter: SendLimiter | undefined
 }

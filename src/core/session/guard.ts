@@ -1,9 +1,10 @@
 // requireSession's core: who may pass, and the 401/403/redirect answer for who may not.
 import { safeReturnTo } from '../kit/csrf.js'
-import { AuthError, errorBody } from '../kit/errors.js'
+import { AuthError, errorBody, isAuthError } from '../kit/errors.js'
 import { type CoreRequest, type CoreResponse, header } from '../kit/http.js'
 import type { SessionCheck } from './backend.js'
 import { missingSession } from './check.js'
+import { type Permission, type PermissionChecker, readPermission } from './permissions.js'
 
 /** Options of `requireSession()`. */
 export interface RequireSessionOptions {
@@ -20,11 +21,21 @@ export interface RequireSessionOptions {
   /** Roles the member must all hold, e.g. `['stytch_admin']`. */
   roles?: readonly string[] | undefined
   /**
+   * A permission of the project's RBAC policy the member's roles must grant in the member's own
+   * organization, e.g. `{ resourceId: 'stytch.member', action: 'delete' }`: 403
+   * `ERR_PERMISSION_FORBIDDEN` otherwise, 503 `ERR_STYTCH_UNAVAILABLE` when the policy cannot be
+   * had (see docs/authorization.md).
+   */
+  permission?: Permission | undefined
+  /**
    * Where HTML navigations without a session are sent (a same-origin path such as `/login`),
    * with `?return_to=<the requested path>`. JSON and bearer requests always get a 401.
    */
   redirectTo?: string | undefined
 }
+
+/** A guard's decision: the refusal to send, or `undefined`; a promise only while the policy is fetched. */
+export type GuardDecision = CoreResponse | undefined | Promise<CoreResponse | undefined>
 
 /**
  * Builds a route guard once (options are validated here) that returns the refusal to send, or
@@ -32,15 +43,19 @@ export interface RequireSessionOptions {
  */
 export function createGuard(
   guardOptions: RequireSessionOptions = {},
-): (request: CoreRequest, check: SessionCheck) => CoreResponse | undefined {
+): (request: CoreRequest, check: SessionCheck, permissions: PermissionChecker) => GuardDecision {
   const allowedIds = normalizeList(guardOptions.organizationId, 'organizationId')
   const allowedSlugs = normalizeList(guardOptions.organizationSlug, 'organizationSlug')
   const roles = normalizeList(guardOptions.roles, 'roles') ?? []
+  const permission =
+    guardOptions.permission === undefined
+      ? undefined
+      : readPermission(guardOptions.permission, '"permission"')
   const redirectTo = guardOptions.redirectTo
   if (redirectTo !== undefined && safeReturnTo(redirectTo) !== redirectTo) {
     throw new TypeError('"redirectTo" must be a same-origin path such as "/login"')
   }
-  return function requireSessionGuard(request, check) {
+  return function requireSessionGuard(request, check, permissions) {
     const session = check.session
     if (!session) {
       const error = missingSession(check)
@@ -76,8 +91,36 @@ export function createGuard(
         check,
       )
     }
-    return undefined
+    if (permission === undefined) return undefined
+    try {
+      const allowed = permissions.check(session, permission)
+      if (allowed === true) return undefined
+      if (allowed === false) return forbidden(permission, check)
+      return allowed.then(
+        (later) => (later ? undefined : forbidden(permission, check)),
+        (error: unknown) => unavailableRefusal(error, check),
+      )
+    } catch (error) {
+      return unavailableRefusal(error, check)
+    }
   }
+}
+
+function forbidden(permission: Permission, check: SessionCheck): CoreResponse {
+  return refusal(
+    new AuthError(
+      'ERR_PERMISSION_FORBIDDEN',
+      `This needs the permission to ${permission.action} on ${permission.resourceId}.`,
+      { status: 403 },
+    ),
+    check,
+  )
+}
+
+/** The policy could not be had: 503, and the protected handler does not run. */
+function unavailableRefusal(error: unknown, check: SessionCheck): CoreResponse {
+  if (!isAuthError(error)) throw error
+  return refusal(error, check)
 }
 
 /** The 401/403 answer of a refused request, with RFC 6750's `WWW-Authenticate`. */

@@ -13,13 +13,27 @@ export interface StytchCredentials {
 export interface StytchClient {
   readonly projectId: string
   readonly baseUrl: string
-  /** Sends one request; resolves with the parsed JSON body of a 2xx answer, rejects with StytchApiError. */
-  request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>
+  /**
+   * Sends one request; resolves with the parsed JSON body of a 2xx answer, rejects with
+   * StytchApiError. `limits` tighten the deadline and the answer's size for one call.
+   */
+  request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    limits?: RequestLimits,
+  ): Promise<T>
   /** POSTs one of the calls of the path table, typed by its wire shapes. */
   call<Name extends keyof StytchCalls>(
     name: Name,
     body: StytchCalls[Name][0],
   ): Promise<StytchCalls[Name][1]>
+}
+
+/** A deadline and a size cap of one call, instead of the client's. */
+export interface RequestLimits {
+  timeoutMs?: number | undefined
+  maxBytes?: number | undefined
 }
 
 /** Largest answer read from Stytch; real answers are a few kilobytes. */
@@ -83,9 +97,14 @@ export function createStytchClient(
 ): StytchClient {
   const authorization = `Basic ${Buffer.from(`${credentials.projectId}:${credentials.secret}`).toString('base64')}`
 
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    limits?: RequestLimits,
+  ): Promise<T> {
     const url = new URL(path, credentials.baseUrl)
-    const signal = AbortSignal.timeout(timeoutMs)
+    const signal = AbortSignal.timeout(limits?.timeoutMs ?? timeoutMs)
     let response: Response
     let text: string
     try {
@@ -100,7 +119,7 @@ export function createStytchClient(
         signal,
         redirect: 'error',
       })
-      text = await readLimited(response, MAX_RESPONSE_BYTES)
+      text = await readLimited(response, limits?.maxBytes ?? MAX_RESPONSE_BYTES)
     } catch (cause) {
       throw unavailable(`Stytch did not answer ${method} ${path} in time`, { cause })
     }

@@ -1,11 +1,11 @@
 // The project's RBAC policy (Stytch's defaults plus the project's own) and the authorization check.
 import type { Organization } from '../../wire/organizations.js'
 import {
+  grantingRoles,
   type PolicyRole,
   type RbacPolicy,
   STYTCH_DEFAULT_RESOURCES,
   STYTCH_DEFAULT_ROLES,
-  WILDCARD_ACTION,
 } from '../../wire/rbac.js'
 import type { MemberRecord } from '../store/local-store.js'
 import { LocalStoreError } from '../store/local-store-error.js'
@@ -65,42 +65,9 @@ export function organizationRoles(ctx: ServerContext, organization: Organization
 }
 
 /**
- * Roles among `roleIds` that grant `action` on `resourceId`: a permission on that exact
- * resource listing the action or `*` (what the SDK's local check does:
- * node_modules/stytch/dist/shared/rbac_local.js performBaseRoleAuthorizationCheck).
- */
-export function grantingRoles(
-  roles: readonly PolicyRole[],
-  roleIds: readonly string[],
-  resourceId: string,
-  action: string,
-): string[] {
-  return roleIds.filter((roleId) =>
-    roles.some(
-      (role) =>
-        role.role_id === roleId &&
-        role.permissions.some(
-          (p) =>
-            p.resource_id === resourceId &&
-            (p.actions.includes(action) || p.actions.includes(WILDCARD_ACTION)),
-        ),
-    ),
-  )
-}
-
-/** Whether any of `roleIds` may do `action` on `resourceId` under `roles`. */
-export function isAuthorized(
-  roles: readonly PolicyRole[],
-  roleIds: readonly string[],
-  resourceId: string,
-  action: string,
-): boolean {
-  return grantingRoles(roles, roleIds, resourceId, action).length > 0
-}
-
-/**
  * The roles of `member` that grant `action` on `resourceId` in its organization (project policy,
- * organization custom roles, implicit role assignments); empty when none does.
+ * organization custom roles, implicit role assignments); empty when none does. The check itself
+ * is the wire's grantingRoles, the one the middleware's permission guards run.
  * @example if (memberGrantingRoles(ctx, member, org, 'stytch.member', 'delete').length === 0) …
  */
 export function memberGrantingRoles(

@@ -118,4 +118,32 @@ describe.each(ADAPTERS)('$name', (adapter) => {
       )
     })
   })
+
+  describe('rbacPolicy', () => {
+    test.each([
+      [{ freshSeconds: 0 }, /"rbacPolicy.freshSeconds" must be an integer from 1 to 86400/],
+      [{ staleIfErrorSeconds: -1 }, /"rbacPolicy.staleIfErrorSeconds"/],
+      [{ timeoutMs: 1.5 }, /"rbacPolicy.timeoutMs"/],
+      [{ maxBytes: 10 }, /"rbacPolicy.maxBytes" must be an integer from 1024/],
+      ['fast', /"rbacPolicy" must be/],
+    ])('refuses %j at start-up', (value, message) => {
+      expect(() => stytchB2B({ ...CREDENTIALS, rbacPolicy: value as never })).toThrow(message)
+    })
+
+    test('defaults, and the deadline of requestTimeoutMs', () => {
+      const { auth } = stytchB2B({ ...CREDENTIALS, requestTimeoutMs: 2000 })
+      expect(auth.config.rbacPolicy).toEqual({
+        freshMs: 300_000,
+        staleIfErrorMs: 3_600_000,
+        timeoutMs: 2000,
+        maxBytes: 1_048_576,
+      })
+    })
+
+    test('a permission guard with a malformed permission fails at start-up', () => {
+      expect(() => requireSession({ permission: { resourceId: 'docs', action: '' } })).toThrow(
+        /"permission": "action"/,
+      )
+    })
+  })
 })
