@@ -35,6 +35,7 @@ import {
   showOrganizations,
   slugOf,
 } from './middleware.js'
+import { settingsRoutes } from './settings.js'
 
 /**
  * Builds the example app. Every form posts Stytch's own field names to a route that runs one of the
@@ -118,6 +119,9 @@ export function createApp(config: ExampleConfig): Express {
     showDashboard,
     dashboardWithoutOrganizations,
   )
+
+  // Organization settings: members and organization pages, each change guarded by its permission.
+  app.use(settingsRoutes(config, form))
 
   // 4. Switch organization, log out.
   app.post('/switch', form, exchangeSession(), redirectAfterSignIn)

@@ -39,6 +39,7 @@ import {
   signInWith,
   slugOf,
 } from './middleware.js'
+import { settingsRoutes } from './settings.js'
 
 /**
  * Builds the example app. Every form posts Stytch's own field names to a route that runs one of the
@@ -142,6 +143,9 @@ export function createApp(config: ExampleConfig): Koa {
       showDashboard,
     ),
   )
+
+  // Organization settings: members and organization pages, each change guarded by its permission.
+  for (const settingsRoute of settingsRoutes(config, form)) app.use(settingsRoute)
 
   // 4. Switch organization, log out.
   app.use(route('POST', '/switch', form, signIn(exchangeSession())))

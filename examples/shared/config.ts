@@ -51,6 +51,9 @@ export async function configFromEnv(
   )
   if (seeded) {
     console.log(`Seeded "${DEMO.organizationName}": any @${DEMO.emailDomain} address may join it.`)
+    console.log(
+      `  ${DEMO.memberEmail} administers it (Members, Organization settings); ${DEMO.plainMemberEmail} sees them read-only.`,
+    )
     console.log(`Seeded "${DEMO_MFA.organizationName}": ${DEMO_MFA.memberEmail} signs in with MFA.`)
   }
   const config = { projectId: local.projectId, secret: local.secret, baseUrl: local.url, local }

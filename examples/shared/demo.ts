@@ -1,4 +1,4 @@
-// Demo data for the local server: one organization anyone @example.com may join, one that requires MFA, seeded through the Stytch API.
+// Demo data for the local server: one organization anyone @example.com may join (an admin, a plain member), one that requires MFA, seeded through the Stytch API.
 import type { LocalServer } from 'stytch-b2b-middleware/local-server'
 
 /** The seeded organization and its first member. */
@@ -7,6 +7,8 @@ export const DEMO = {
   organizationName: 'Acme (demo)',
   /** A verified member at example.com: Stytch offers domain JIT only once one exists. */
   memberEmail: 'admin@example.com',
+  /** A verified member with Stytch's default role only: the settings pages are read-only to them. */
+  plainMemberEmail: 'member@example.com',
   emailDomain: 'example.com',
 } as const
 
@@ -65,7 +67,7 @@ async function createOrganization(
 
 /**
  * Creates the demo organizations that do not exist yet (by slug): the one anyone at example.com
- * may join (email JIT), with a verified admin, and the one that requires MFA of every member, with
+ * may join (email JIT), with a verified admin and a verified plain member, and the one that requires MFA of every member, with
  * one verified member who has no second factor yet. Returns whether it created anything.
  */
 export async function seedDemo(
@@ -87,6 +89,12 @@ export async function seedDemo(
       email_address_verified: true,
       roles: ['stytch_admin'],
       name: 'Demo Admin',
+    })
+    local.seedMember({
+      organization_id: organizationId,
+      email_address: DEMO.plainMemberEmail,
+      email_address_verified: true,
+      name: 'Demo Member',
     })
     created = true
   }

@@ -86,6 +86,13 @@ code,.code-value{font-family:ui-monospace,Menlo,Consolas,monospace}
 img.qr{display:block;margin:.4rem 0;image-rendering:pixelated;border:1px solid #dde2ee}
 code.secret{font-size:1.05rem;word-break:break-all}
 ul.recovery-codes{columns:2;font-size:1.1rem;line-height:1.8}
+select{padding:.45rem .5rem;border:1px solid #b9c1d4;border-radius:6px;font:inherit;background:#fff}
+input:disabled,select:disabled{background:#f0f2f7;color:#5b6478}
+form.inline{display:inline-flex;gap:.4rem;align-items:center;margin:.2rem .4rem .2rem 0}
+form.inline button{margin:0;padding:.35rem .8rem;white-space:nowrap}
+main:has(table.members){max-width:54rem}
+button.danger{background:#c92a2a}
+nav.tabs{margin-bottom:.8rem;font-size:.95rem}
 `
 
 /** Who is signed in, for the header. */

@@ -70,6 +70,10 @@ const WORDS: Record<string, ErrorWords> = {
     title: 'Not allowed',
     message: 'Your role in this organization does not allow this.',
   },
+  ERR_PERMISSION_FORBIDDEN: {
+    title: 'Not allowed',
+    message: 'Your role in this organization does not allow this. Nothing was changed.',
+  },
   ERR_SESSION_MISSING: {
     title: 'Please sign in',
     message: 'You need to be signed in to do this.',

@@ -250,6 +250,7 @@ export function dashboardPage(options: {
 <dt>Session ends</dt><dd>${formatTime(memberSession.expiresAt, options.now)}</dd>
 </dl>
 <p class="hint">Members can also sign in directly at <a href="${loginPage}">${loginPage}</a>.</p>
+<p><a href="/settings/members">Members</a> · <a href="/settings/organization">Organization settings</a></p>
 </section>
 <section class="card">
 <h2>Switch organization</h2>
