@@ -172,6 +172,23 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium: setti
     expect(await page.getByRole('alert').innerText()).toContain('Please check what you entered')
     expect((await organization()).email_allowed_domains).toEqual(['example.com', 'example.org'])
     expect(calls(organizationUpdate)).toBe(2)
+
+    await page.goto(`${base}/settings/organization`)
+    await page.getByLabel('Email JIT provisioning').selectOption('NOT_ALLOWED')
+    await page.getByRole('button', { name: 'Save JIT provisioning' }).click()
+    await page.getByText('Email JIT provisioning was saved.').waitFor()
+    expect((await organization()).email_jit_provisioning).toBe('NOT_ALLOWED')
+
+    // The admin's cookies on a POST from another site: refused before the guard and Stytch.
+    const crossSite = await chromium.context.request.post(`${base}/settings/organization/name`, {
+      form: { organization_name: 'Cross-site' },
+      headers: { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+      maxRedirects: 0,
+    })
+    expect(crossSite.status()).toBe(403)
+    expect(await crossSite.text()).toContain('This form came from another site')
+    expect(calls(organizationUpdate)).toBe(3)
+    expect((await organization()).organization_name).toBe(RENAMED)
     await page.goto(`${base}/dashboard`)
     await logOut()
   }, 60_000)
