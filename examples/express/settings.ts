@@ -6,12 +6,11 @@ import {
   type Response,
   Router,
 } from 'express'
-import { memberAuthorization, requireSession } from 'stytch-b2b-middleware/express'
+import { memberAuthorization, type Permission, requireSession } from 'stytch-b2b-middleware/express'
 import type { ExampleConfig } from '../shared/config.js'
 import {
   ORGANIZATION_SETTINGS,
   organizationSettingPath,
-  type Permission,
   SETTINGS_PATHS,
   SETTINGS_PERMISSIONS,
 } from '../shared/settings.js'

@@ -1,11 +1,10 @@
 // The Koa example's organization settings area: members and organization pages; each change guarded by its permission and made through Stytch with the member's session.
 import type { Context, Middleware, Next } from 'koa'
-import { memberAuthorization, requireSession } from 'stytch-b2b-middleware/koa'
+import { memberAuthorization, type Permission, requireSession } from 'stytch-b2b-middleware/koa'
 import type { ExampleConfig } from '../shared/config.js'
 import {
   ORGANIZATION_SETTINGS,
   organizationSettingPath,
-  type Permission,
   SETTINGS_PATHS,
   SETTINGS_PERMISSIONS,
 } from '../shared/settings.js'

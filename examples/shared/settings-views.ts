@@ -1,5 +1,5 @@
 // The organization settings pages (members, organization) as HTML strings: every form shown only to a member whose permissions allow it.
-import type { AuthMember } from 'stytch-b2b-middleware'
+import type { AuthMember, Permission } from 'stytch-b2b-middleware'
 import { type Html, html, page } from './html.js'
 import {
   JIT_CHOICES,
@@ -7,7 +7,6 @@ import {
   ORGANIZATION_SETTINGS,
   type OrganizationSetting,
   organizationSettingPath,
-  type Permission,
   ROLE_CHOICES,
   SETTINGS_PATHS,
 } from './settings.js'

@@ -1,12 +1,6 @@
 // The organization settings area, framework-neutral: which permission each action needs, the paths, and the posted forms read and checked.
-import { AuthError } from 'stytch-b2b-middleware'
+import { AuthError, type Permission } from 'stytch-b2b-middleware'
 import { formField } from './answers.js'
-
-/** One permission of Stytch's RBAC policy: an action on a resource. */
-export interface Permission {
-  resourceId: string
-  action: string
-}
 
 /**
  * The permission each settings action needs: Stytch's own (default `stytch_admin` holds them all,
