@@ -23,7 +23,6 @@ export {
   memberAuthorizationOf,
   notMounted,
   type RequestState,
-  warmPermissions,
 } from './request-state.js'
 export type { SessionCheck } from './session/backend.js'
 export type { GuardDecision, RequireSessionOptions } from './session/guard.js'

@@ -151,9 +151,20 @@ export function createAuth(
     return starting
   }
 
+  const permissions = createPermissionChecker(() => backend?.rbac)
+  /**
+   * The check of a signed-in request once its organization's RBAC policy is at hand: the first
+   * signed-in request of each organization waits for that fetch (never failing on it), so that
+   * `can()` answers synchronously after it; every later request goes straight through.
+   */
+  function withPolicy(check: SessionCheck): SessionCheck | Promise<SessionCheck> {
+    const warming = check.session === undefined ? undefined : permissions.warm(check.session)
+    return warming === undefined ? check : warming.then(() => check)
+  }
+
   return {
     config,
-    permissions: createPermissionChecker(() => backend?.rbac),
+    permissions,
     async ready() {
       const { credentials } = (await getEngine()) as Backend & {
         credentials: { projectId: string; baseUrl: string }
@@ -165,9 +176,10 @@ export function createAuth(
       }
     },
     authenticate(request) {
-      return backend
+      const check = backend
         ? checkSession(backend, request)
         : getEngine().then((ready) => checkSession(ready, request))
+      return check instanceof Promise ? check.then(withPolicy) : withPolicy(check)
     },
     async runStep(name, request, body, check) {
       const step = STEP_BY_NAME[name]

@@ -73,12 +73,3 @@ export function memberAuthorizationOf(key: object): { session_jwt: string } | un
   const { session, sessionJwt } = state.check
   return session === undefined || sessionJwt === undefined ? undefined : { session_jwt: sessionJwt }
 }
-
-/**
- * For `stytchB2B()`'s middleware, on a signed-in request: a promise while the first policy fetch
- * for the member's organization runs (once per organization), so `can()` has it at hand.
- */
-export function warmPermissions(state: RequestState): Promise<void> | undefined {
-  const session = state.check?.session
-  return session === undefined ? undefined : state.auth.permissions.warm(session)
-}

@@ -37,15 +37,6 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const exposeSession = sessionExposer()
   function attach(req: Request, res: Response, next: NextFunction, state: kit.RequestState) {
     const check = state.check as kit.SessionCheck
-    // Once per organization, the first signed-in request waits for its RBAC policy.
-    const warming = check.session === undefined ? undefined : kit.warmPermissions(state)
-    if (warming !== undefined) {
-      warming.then(() => proceed(req, res, next, check), next)
-      return
-    }
-    proceed(req, res, next, check)
-  }
-  function proceed(req: Request, res: Response, next: NextFunction, check: kit.SessionCheck) {
     for (const cookie of check.setCookies) res.append('Set-Cookie', cookie)
     exposeSession(req, check)
     const answer = kit.answerOf(route(req.method, req), runStep, req)

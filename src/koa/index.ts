@@ -38,9 +38,6 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
     // Session failures come back in `check.failure`, never as a rejection.
     const check = await auth.authenticate(ctx)
     kit.checked(state, check)
-    // Once per organization, the first signed-in request waits for its RBAC policy.
-    const warming = check.session === undefined ? undefined : kit.warmPermissions(state)
-    if (warming !== undefined) await warming
     for (const cookie of check.setCookies) ctx.append('Set-Cookie', cookie)
     // ctx.state is a new plain object per request (no prototype to share): one closure each.
     ctx.state.can = (resourceId: string, action: string) => kit.canOf(ctx, resourceId, action)
