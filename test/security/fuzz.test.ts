@@ -80,12 +80,13 @@ test(`${RUNS.http} fuzzed tokens over HTTP as cookies and bearer headers: no 5xx
     fc.asyncProperty(mutatedTokens(ada.sessionJwt), fc.boolean(), async (token, asCookie) => {
       const call = request(stack.app).get('/protected')
       const printable = token.replace(/[^\x21-\x7e]/g, 'A')
+      const sent = asCookie ? printable.replace(/;/g, '') : printable
+      // A mutation undone on the way (a blank printed back as the 'A' it was, an escape the cookie
+      // reader decodes) sends the real token: not a fuzzed one.
+      fc.pre(sent !== ada.sessionJwt && (!asCookie || decoded(sent) !== ada.sessionJwt))
       const response = await (asCookie
-        ? call.set(
-            'cookie',
-            `stytch_session=${ada.sessionToken}; stytch_session_jwt=${printable.replace(/;/g, '')}`,
-          )
-        : call.set('authorization', `Bearer ${printable}`))
+        ? call.set('cookie', `stytch_session=${ada.sessionToken}; stytch_session_jwt=${sent}`)
+        : call.set('authorization', `Bearer ${sent}`))
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
       return response.status === 401
     }),
@@ -95,3 +96,12 @@ test(`${RUNS.http} fuzzed tokens over HTTP as cookies and bearer headers: no 5xx
   expect(stack.handlerRuns()).toBe(runs)
   expect(stack.upstream('POST /v1/b2b/sessions/authenticate')).toBe(0)
 })
+
+/** A cookie value as `cookie`'s parse (and ours) decodes it. */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
