@@ -2,4 +2,4 @@
 import { serveExample } from '../shared/serve.js'
 import { createApp } from './app.js'
 
-await serveExample(createApp)
+await serveExample(createApp, 'npm start')

@@ -2,4 +2,4 @@
 import { serveExample } from '../shared/serve.js'
 import { createApp } from './app.js'
 
-await serveExample((config) => createApp(config).callback())
+await serveExample((config) => createApp(config).callback(), 'npm run start:koa')

@@ -3,9 +3,13 @@ import { createServer, type RequestListener } from 'node:http'
 import { configFromEnv, type ExampleConfig } from './config.js'
 import { appOriginsFor } from './hosts.js'
 
-/** Starts `createApp(config)` on PORT (default 3000); shared by both examples' main.ts. */
+/**
+ * Starts `createApp(config)` on PORT (default 3000); shared by both examples' main.ts.
+ * `startCommand` is how a person started it, for the advice printed when the port is taken.
+ */
 export async function serveExample(
   createApp: (config: ExampleConfig) => RequestListener,
+  startCommand: string,
 ): Promise<void> {
   const port = Number(process.env.PORT ?? 3000)
   const host = process.env.HOST ?? '127.0.0.1'
@@ -17,8 +21,9 @@ export async function serveExample(
     console.log(`Example app: http://localhost:${port}`)
     if (local) console.log(`Codes "sent" by email: http://localhost:${port}/dev/mailbox`)
   })
+  // One line that says what to do, no stack trace; the process exits 1 once the local server is closed.
   server.on('error', (error) => {
-    console.error(error.message)
+    console.error(listenFailure(error, host, port, startCommand))
     process.exitCode = 1
     void local?.close()
   })
@@ -30,4 +35,21 @@ export async function serveExample(
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+}
+
+/** What a failed listen prints: a taken port is named, with the command that picks another. */
+export function listenFailure(
+  error: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+  startCommand: string,
+): string {
+  const another = `PORT=${port === 3001 ? 3002 : 3001} ${startCommand}`
+  if (error.code === 'EADDRINUSE') {
+    return `Port ${port} on ${host} is already in use (another app, or this example already running): stop it, or pick another port, e.g. ${another}`
+  }
+  if (error.code === 'EACCES') {
+    return `Not allowed to listen on port ${port} on ${host}: pick another port, e.g. ${another}`
+  }
+  return `Cannot listen on ${host}:${port}: ${error.message}`
 }

@@ -1,5 +1,10 @@
 // Each example (Express, Koa) end to end without a browser: every page a person sees, statuses, cookies and errors in words.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
 import type { RequestListener } from 'node:http'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import request from 'supertest'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { DEMO, DEMO_MFA } from '../../examples/shared/demo.js'
@@ -492,4 +497,62 @@ describe('appOriginsFor: the origins serveExample() gives the examples', () => {
       }),
     ).toEqual(['https://app.example.com', 'https://b.example'])
   })
+})
+
+describe('main.ts on a busy port: one line naming the port and PORT=, exit 1, no stack trace', () => {
+  const root = new URL('../../', import.meta.url).pathname
+  let dir: string
+  let busy: Server
+  let port: number
+  let proc: ChildProcess | undefined
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'example-busy-port-'))
+    busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    port = (busy.address() as { port: number }).port
+  })
+  afterEach(async () => {
+    if (proc?.exitCode === null) proc.kill('SIGKILL')
+    proc = undefined
+    await new Promise((resolve) => busy.close(resolve))
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  test.each([
+    { name: 'Express', main: 'examples/express/main.ts', command: 'npm start' },
+    { name: 'Koa', main: 'examples/koa/main.ts', command: 'npm run start:koa' },
+  ])(
+    'the $name example',
+    async ({ main, command }) => {
+      // As `npm start` runs it, but on the sources (the root tsconfig's paths), in a scratch directory.
+      const child = spawn(
+        join(root, 'node_modules/.bin/tsx'),
+        ['--tsconfig', join(root, 'tsconfig.json'), join(root, main)],
+        {
+          cwd: dir,
+          env: {
+            ...process.env,
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            STYTCH_PROJECT_ID: '',
+            STYTCH_SECRET: '',
+            STYTCH_LOCAL_DATA_DIR: join(dir, 'data'),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      proc = child
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+      })
+      child.stdout.resume()
+      const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      expect(exitCode).toBe(1)
+      expect(stderr.trimEnd().split('\n')).toEqual([
+        `Port ${port} on 127.0.0.1 is already in use (another app, or this example already running): stop it, or pick another port, e.g. PORT=3001 ${command}`,
+      ])
+    },
+    30_000,
+  )
 })
