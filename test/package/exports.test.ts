@@ -1,6 +1,8 @@
-// The published shape: every subpath of the exports map imports and require()s from dist/, as users load it.
+// The published shape: every subpath of the exports map imports and require()s from dist/, as users load it;
+// every shipped source map leads to its code.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { posix } from 'node:path'
 import { beforeAll, expect, test } from 'vitest'
 
 const root = new URL('../../', import.meta.url)
@@ -88,4 +90,30 @@ test.each(Object.entries(PUBLIC_NAMES))('%s exports exactly its public names', (
     `const m = await import('${name}'); console.log(Object.keys(m).sort().join(','))`,
   )
   expect(exported.trim().split(',')).toEqual(names)
+})
+
+// A debugger or an editor that follows a map must find the code: in the map, or in the package.
+test('every source map shipped in dist/ embeds its sources or names only shipped files', () => {
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
+  ) as [{ files: { path: string }[] }]
+  const shipped = new Set(packed.files.map((file) => file.path))
+  const maps = [...shipped].filter((path) => path.startsWith('dist/') && path.endsWith('.map'))
+  expect(maps.length).toBeGreaterThan(0)
+  const unreachable = maps.flatMap((path) => {
+    const map = JSON.parse(readFileSync(new URL(path, root), 'utf8')) as {
+      sources: string[]
+      sourceRoot?: string
+      sourcesContent?: (string | null)[]
+    }
+    return map.sources.flatMap((source, i) => {
+      if (typeof map.sourcesContent?.[i] === 'string') return []
+      const target = posix.normalize(posix.join(posix.dirname(path), map.sourceRoot ?? '', source))
+      return shipped.has(target) ? [] : [`${path} -> ${source}`]
+    })
+  })
+  expect(unreachable).toEqual([])
 })
