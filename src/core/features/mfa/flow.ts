@@ -111,29 +111,24 @@ export async function sendMfaSmsCode(
 
 type CodeInput = MemberInput & { code: string; session_duration_minutes?: number }
 
-/** POST {basePath}/mfa/sms/authenticate: completes the sign-in with a texted code. */
-export function authenticateMfaSmsCode(
-  backend: Backend,
-  request: CoreRequest,
-  check: SessionCheck,
-  input: CodeInput,
-): Promise<StepResult> {
-  return completeFactor(backend, request, check, input, (body) =>
-    backend.stytch.call('otpSmsAuthenticate', { ...body, code: input.code }),
-  )
+/** A step that completes the sign-in with a code: texted (SMS) or from an authenticator app (TOTP). */
+function codeFactor(call: 'otpSmsAuthenticate' | 'totpAuthenticate') {
+  return (
+    backend: Backend,
+    request: CoreRequest,
+    check: SessionCheck,
+    input: CodeInput,
+  ): Promise<StepResult> =>
+    completeFactor(backend, request, check, input, (body) =>
+      backend.stytch.call(call, { ...body, code: input.code }),
+    )
 }
 
+/** POST {basePath}/mfa/sms/authenticate: completes the sign-in with a texted code. */
+export const authenticateMfaSmsCode = codeFactor('otpSmsAuthenticate')
+
 /** POST {basePath}/mfa/totp/authenticate: completes the sign-in with an authenticator app code. */
-export function authenticateTotpCode(
-  backend: Backend,
-  request: CoreRequest,
-  check: SessionCheck,
-  input: CodeInput,
-): Promise<StepResult> {
-  return completeFactor(backend, request, check, input, (body) =>
-    backend.stytch.call('totpAuthenticate', { ...body, code: input.code }),
-  )
-}
+export const authenticateTotpCode = codeFactor('totpAuthenticate')
 
 /** POST {basePath}/mfa/recovery_codes/recover: completes the sign-in with a single-use recovery code. */
 export function recoverWithRecoveryCode(
