@@ -63,16 +63,37 @@ export function checkSession(
     // As for a bearer token: the cached tokens first, the character check only for a new one.
     const cookies = cookiesOf(request, backend, 'sessionJwt')
     const jwt = cookies.sessionJwt
-    if (jwt === undefined) return sessionCheck()
+    if (jwt === undefined) return withoutJwt(cookies.sessionToken)
     presented = { jwt, bearer: false, sessionToken: cookies.sessionToken }
     const claims = backend.verifier.verified(jwt)
     if (claims !== undefined) return signedIn(claims, presented)
-    if (!isCookieValue(jwt)) return sessionCheck()
+    if (!isCookieValue(jwt)) return withoutJwt(cookies.sessionToken)
   }
   const outcome = backend.verifier.verify(presented.jwt)
   return outcome instanceof Promise
     ? outcome.then((later) => decide(backend, request, presented, later))
     : decide(backend, request, presented, outcome)
+}
+
+/**
+ * A request with no usable JWT cookie (absent, or dropped unread: malformed or oversized): no
+ * session, and a failure only when a session token cookie came without it. Both cookies are set
+ * together with the same lifetime, so a token alone means the JWT cookie was lost (removed by a
+ * client, evicted, never stored) or spoiled. The token alone could only be checked by Stytch
+ * (sessions/authenticate, an upstream call on every such request, which anyone could then trigger
+ * with random tokens), so it is decided locally: the session cannot be resumed here and the member
+ * must sign in again, which is what `ERR_SESSION_EXPIRED` tells a client. `ERR_SESSION_MISSING`
+ * would say no credential was sent; `ERR_SESSION_INVALID` that a JWT was verified and refused.
+ * The token cookie is kept, so that signing out can still revoke the session it names.
+ */
+function withoutJwt(sessionToken: string | undefined): SessionCheck {
+  if (sessionToken === undefined) return sessionCheck()
+  return sessionCheck(
+    new AuthError(
+      'ERR_SESSION_EXPIRED',
+      'The session token cookie came without a usable session JWT cookie: sign in again.',
+    ),
+  )
 }
 
 /** `value` from `start` on, past any spaces. */
@@ -106,8 +127,15 @@ function decide(
     case 'valid':
       return signedIn(outcome.claims, presented)
     case 'invalid':
+      return sessionCheck(
+        new AuthError(
+          'ERR_SESSION_INVALID',
+          bearer ? 'The bearer token is not valid.' : 'The session cookie is not valid.',
+        ),
+        { bearer },
+      )
     case 'unavailable':
-      return sessionCheck(failureOf(outcome.status), { bearer })
+      return sessionCheck(failureOf('unavailable'), { bearer })
     case 'expired':
       // A bearer JWT has no session token beside it: it cannot be refreshed here.
       if (bearer) return sessionCheck(failureOf('expired'), { bearer })
@@ -172,12 +200,10 @@ async function refreshSession(
   })
 }
 
-function failureOf(status: 'expired' | 'invalid' | 'unavailable'): AuthError {
+function failureOf(status: 'expired' | 'unavailable'): AuthError {
   switch (status) {
     case 'expired':
       return new AuthError('ERR_SESSION_EXPIRED', 'The session has expired: sign in again.')
-    case 'invalid':
-      return new AuthError('ERR_SESSION_INVALID', 'The session token is not valid.')
     case 'unavailable':
       return new StytchApiError(
         'ERR_STYTCH_UNAVAILABLE',

@@ -123,9 +123,14 @@ function unavailableRefusal(error: unknown, check: SessionCheck): CoreResponse {
   return refusal(error, check)
 }
 
-/** The 401/403 answer of a refused request, with RFC 6750's `WWW-Authenticate`. */
+/**
+ * The 401/403 answer of a refused request, with RFC 6750's `WWW-Authenticate`: the one answer of
+ * `requireSession()` and of `GET {basePath}/session`. `error="invalid_token"` is for a refused
+ * `Authorization: Bearer` token; a cookie is not an RFC 6750 token, so a cookie request gets the
+ * bare challenge. Never cached, as every route error.
+ */
 export function refusal(error: AuthError, check: SessionCheck): CoreResponse {
-  const headers: Record<string, string> = { ...error.headers }
+  const headers: Record<string, string> = { ...error.headers, 'cache-control': 'no-store' }
   if (error.status === 401) {
     headers['www-authenticate'] = check.bearer
       ? 'Bearer error="invalid_token", error_description="The access token is missing, expired or invalid"'

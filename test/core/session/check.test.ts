@@ -128,4 +128,79 @@ describe.each(ADAPTERS)('$name', (adapter) => {
       expect(response.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/)
     })
   })
+
+  // One 401 for requireSession() and GET /auth/session: same status, code, message and headers.
+  describe('one consistent 401, from requireSession() and GET /auth/session alike', () => {
+    const BEARER_CHALLENGE =
+      'Bearer error="invalid_token", error_description="The access token is missing, expired or invalid"'
+    const both = async (prepare: (test: request.Test) => request.Test) => {
+      const answers = [
+        await prepare(request(stack.app).get('/protected')),
+        await prepare(request(stack.app).get('/auth/session')),
+      ]
+      expect(stack.handlerRuns()).toBe(0)
+      return answers
+    }
+    const expectRefusal = (
+      answers: request.Response[],
+      code: string,
+      message: string,
+      challenge: string,
+    ) => {
+      for (const response of answers) {
+        expect(response.status).toBe(401)
+        expect(response.body).toEqual({ error: { code, message } })
+        expect(response.headers['www-authenticate']).toBe(challenge)
+        expect(response.headers['cache-control']).toBe('no-store')
+      }
+    }
+
+    test('no credential: ERR_SESSION_MISSING', async () => {
+      expectRefusal(await both((r) => r), 'ERR_SESSION_MISSING', 'Sign in to continue.', 'Bearer')
+    })
+
+    test('a valid session-token cookie alone: ERR_SESSION_EXPIRED, decided with no upstream call', async () => {
+      const answers = await both((r) => r.set('cookie', `stytch_session=${ada.sessionToken}`))
+      expectRefusal(
+        answers,
+        'ERR_SESSION_EXPIRED',
+        'The session token cookie came without a usable session JWT cookie: sign in again.',
+        'Bearer',
+      )
+      expect(stack.upstream(REFRESH)).toBe(0)
+      // The token cookie is kept: signing out can still revoke the session it names.
+      for (const response of answers) expect(setCookiesOf(response)).toEqual([])
+    })
+
+    test('a refused bearer JWT: "The bearer token is not valid.", error="invalid_token"', async () => {
+      const [, payload] = ada.sessionJwt.split('.')
+      const forged = `${b64url({ alg: 'none', typ: 'JWT' })}.${payload}.`
+      const answers = await both((r) => r.set('authorization', `Bearer ${forged}`))
+      expectRefusal(
+        answers,
+        'ERR_SESSION_INVALID',
+        'The bearer token is not valid.',
+        BEARER_CHALLENGE,
+      )
+      expect(stack.upstream(REFRESH)).toBe(0)
+    })
+
+    test('a refused session JWT cookie: "The session cookie is not valid."', async () => {
+      const [, payload] = ada.sessionJwt.split('.')
+      const forged = `${b64url({ alg: 'none', typ: 'JWT' })}.${payload}.`
+      const answers = await both((r) =>
+        r.set('cookie', `stytch_session=${ada.sessionToken}; stytch_session_jwt=${forged}`),
+      )
+      expectRefusal(answers, 'ERR_SESSION_INVALID', 'The session cookie is not valid.', 'Bearer')
+    })
+
+    test('signed in: both pass', async () => {
+      const [protectedPage, session] = await Promise.all([
+        request(stack.app).get('/protected').set('cookie', ada.cookie),
+        request(stack.app).get('/auth/session').set('cookie', ada.cookie),
+      ])
+      expect([protectedPage.status, session.status]).toEqual([200, 200])
+      expect(session.headers['www-authenticate']).toBeUndefined()
+    })
+  })
 })

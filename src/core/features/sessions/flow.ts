@@ -4,13 +4,17 @@ import { isAuthError } from '../../kit/errors.js'
 import type { CoreRequest } from '../../kit/http.js'
 import type { Backend, SessionCheck } from '../../session/backend.js'
 import { missingSession } from '../../session/check.js'
+import { refusal } from '../../session/guard.js'
 import { clearAllCookies, cookiesOf } from '../../session/session-cookies.js'
 import { customClaims, loginResult, sessionDuration } from '../sign-in.js'
 import type { StepResult } from '../step.js'
 
-/** GET {basePath}/session: the current member, organization and session. */
+/**
+ * GET {basePath}/session: the current member, organization and session; without one, the same 401
+ * as `requireSession()` (its `refusal()`, with `WWW-Authenticate`).
+ */
 export function currentSession(check: SessionCheck): StepResult {
-  if (!check.session) throw missingSession(check)
+  if (!check.session) return { ...refusal(missingSession(check), check), state: {} }
   return { status: 200, headers: {}, setCookies: [], body: { ...check.session }, state: {} }
 }
 
