@@ -55,8 +55,7 @@ export function notMounted(what: string): TypeError {
  * `ERR_STYTCH_UNAVAILABLE` when the policy is not at hand (never "allow").
  */
 export function canOf(key: object, resourceId: string, action: string): boolean {
-  const state = states.get(key)
-  if (state?.check === undefined) throw notMounted('can()')
+  const state = checkedState(key, 'can()')
   const permission = readPermission({ resourceId, action }, 'can(resourceId, action)')
   const session = state.check.session
   return session !== undefined && state.auth.permissions.now(session, permission)
@@ -68,8 +67,6 @@ export function canOf(key: object, resourceId: string, action: string): boolean 
  * calls; `undefined` when not signed in.
  */
 export function memberAuthorizationOf(key: object): { session_jwt: string } | undefined {
-  const state = states.get(key)
-  if (state?.check === undefined) throw notMounted('memberAuthorization()')
-  const { session, sessionJwt } = state.check
+  const { session, sessionJwt } = checkedState(key, 'memberAuthorization()').check
   return session === undefined || sessionJwt === undefined ? undefined : { session_jwt: sessionJwt }
 }
