@@ -127,7 +127,7 @@ function createOrganizationForm(
 <input id="organization_name" name="organization_name" type="text" required maxlength="128" value="${values.name ?? ''}" placeholder="Hopper Labs">
 <label for="organization_slug">Slug (the short name in its login address)</label>
 <input id="organization_slug" name="organization_slug" type="text" maxlength="128" pattern="[A-Za-z0-9._~\\-]{2,128}" value="${values.slug ?? ''}" placeholder="hopper-labs">
-<p class="hint">Letters, digits and - . _ ~ only. Leave it empty to derive one from the name.</p>
+<p class="hint">Letters, digits and - . _ ~ only. Left empty, it comes from your email address: its domain (<code>example</code> for ada@example.com, <code>example-2</code> when taken), or the part before the @ for a personal address.</p>
 <button type="submit" class="secondary">Create organization</button>
 </form>`
 }
@@ -227,8 +227,8 @@ export function dashboardPage(options: {
 }): string {
   const { member, organization, memberSession, organizations } = options
   const current = organizations?.find((o) => o.organizationId === organization.organizationId)
-  const name =
-    organization.organizationName ?? current?.organizationName ?? organization.organizationSlug
+  // The session carries the slug only; the name comes with the organization list.
+  const name = current?.organizationName ?? organization.organizationSlug
   const others = (organizations ?? []).filter(
     (o) => o.organizationId !== organization.organizationId,
   )

@@ -8,6 +8,7 @@ import { beforeAll, expect, test } from 'vitest'
 const root = new URL('../../', import.meta.url)
 const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
   exports: Record<string, unknown>
+  scripts: Record<string, string>
 }
 const SUBPATHS = Object.keys(manifest.exports).filter((key) => key !== './package.json')
 
@@ -20,6 +21,15 @@ const node = (script: string) =>
     cwd: root,
     encoding: 'utf8',
   })
+
+// npm runs these when the package is installed from a tarball or a registry, and npm 11 warns
+// about each one; the build runs on pack (prepack) and on a contributor's `npm ci` (prepublish).
+test('installing the package runs none of its scripts; packing it builds dist/', () => {
+  const installTime = ['preinstall', 'install', 'postinstall', 'prepare']
+  expect(Object.keys(manifest.scripts).filter((name) => installTime.includes(name))).toEqual([])
+  expect(manifest.scripts.prepack).toBe('npm run build')
+  expect(manifest.scripts.prepublish).toBe('npm run build')
+})
 
 test('the exports map lists the core, both adapters and the local server', () => {
   expect(SUBPATHS).toEqual(['.', './express', './koa', './local-server'])

@@ -8,7 +8,12 @@ import type {
   MemberSession as WireMemberSession,
 } from '../../wire/sessions.js'
 
-/** The signed-in member (`req.member`, `ctx.state.member`). */
+/**
+ * The signed-in member (`req.member`, `ctx.state.member`). `member`, `organization` and
+ * `memberSession` have the same fields on every request, whether it was just signed in, refreshed
+ * or verified from its JWT alone: what the session JWT carries. Names and statuses are not in the
+ * JWT; reading them per request would cost an upstream call (see docs/routes.md).
+ */
 export interface AuthMember {
   memberId: string
   organizationId: string
@@ -16,18 +21,12 @@ export interface AuthMember {
   emailAddress: string
   /** Role ids effective for the session, e.g. `['stytch_member', 'stytch_admin']`. */
   roles: string[]
-  /** Present after a sign-in step; a request authenticated by its JWT alone does not carry it. */
-  name?: string | undefined
-  /** Present after a sign-in step. */
-  status?: WireMember['status'] | undefined
 }
 
 /** The member's organization (`req.organization`). */
 export interface AuthOrganization {
   organizationId: string
   organizationSlug: string
-  /** Present after a sign-in step; a request authenticated by its JWT alone does not carry it. */
-  organizationName?: string | undefined
 }
 
 /** The member session (`req.memberSession`). Times are epoch milliseconds. */
@@ -131,7 +130,7 @@ function buildSessionFromClaims(claims: SessionJwtPayload): SessionContext {
   }
 }
 
-/** Builds the request's session from a sign-in answer, which carries the full member and organization. */
+/** The request's session from a sign-in or refresh answer: the same fields as `sessionFromClaims`. */
 export function sessionFromResponse(
   member: WireMember,
   organization: WireOrganization,
@@ -143,13 +142,10 @@ export function sessionFromResponse(
       organizationId: member.organization_id,
       emailAddress: member.email_address,
       roles: [...memberSession.roles],
-      name: member.name,
-      status: member.status,
     },
     organization: {
       organizationId: organization.organization_id,
       organizationSlug: organization.organization_slug,
-      organizationName: organization.organization_name,
     },
     memberSession: {
       memberSessionId: memberSession.member_session_id,
