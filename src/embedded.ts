@@ -27,6 +27,7 @@ export const startEmbeddedServer: EmbeddedServerStarter = async ({ now, dataDir,
     projectId: server.projectId,
     secret: server.secret,
     dataDir: kept,
+    outbox: () => server.outbox.list(),
     close: () => server.close(),
   }
 }

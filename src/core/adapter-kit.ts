@@ -1,4 +1,6 @@
 // What every framework adapter shares: per-request state, routing of the auth paths, answers that carry their headers, the fields set on a request, the per-step middleware table.
+import type { AuthCore } from './create-auth.js'
+import type { Pages } from './features/pages/index.js'
 import { type AuthFields, authFieldsOf, type StepResult } from './features/step.js'
 import { errorResponse, isAuthError } from './kit/errors.js'
 import type { CoreResponse } from './kit/http.js'
@@ -69,8 +71,8 @@ export function defineSessionFields(prototype: object): void {
   })
 }
 
-/** Where a request goes: nowhere of ours, a step to run, or an answer already decided (405). */
-export type Route = { step: StepName } | { answer: CoreResponse } | undefined
+/** Where a request goes: nowhere of ours, a step or a page to run, or an answer already decided (405). */
+export type Route = { step: StepName } | { page: string } | { answer: CoreResponse } | undefined
 
 /** A request's target below its mount point: `url` as received, `path` parsed from it (a getter). */
 export interface RequestTarget {
@@ -78,8 +80,13 @@ export interface RequestTarget {
   readonly path: string
 }
 
-/** Routes the paths under `basePath` (case-insensitive, one optional trailing slash, HEAD as GET). */
-export function createRouter(basePath: string): (method: string, target: RequestTarget) => Route {
+/**
+ * Routes the paths under `basePath` (case-insensitive, one optional trailing slash, HEAD as GET):
+ * the steps, then the drop-in pages when they are on.
+ */
+export function createRouter(auth: AuthCore): (method: string, target: RequestTarget) => Route {
+  const { basePath } = auth.config
+  const pages = auth.pages
   // basePath holds only unreserved characters and '/' (config.ts), none special in a pattern.
   const underBase = new RegExp(`^${basePath === '/' ? '' : basePath}/`, 'i')
   return function route(method, target) {
@@ -90,7 +97,7 @@ export function createRouter(basePath: string): (method: string, target: Request
     if (!underBase.test(url.startsWith('/') ? url : target.path)) return undefined
     const path = target.path
     const match = matchStep(basePath, method, path)
-    if (match === undefined) return undefined
+    if (match === undefined) return pages?.match(method, path)
     if (match.allowed) return { step: match.step.name }
     return {
       answer: {
@@ -105,16 +112,22 @@ export function createRouter(basePath: string): (method: string, target: Request
 
 /**
  * What `stytchB2B()`'s middleware does with a request once its session is known: `undefined` for a
- * path not ours (hand over to the next handler), else the answer to send: a 405, or the step's
- * result (an `AuthError` as its JSON answer; other errors reject).
+ * path not ours (hand over to the next handler), else the answer to send: a 405, a page, or the
+ * step's result (an `AuthError` as its JSON answer; other errors reject). `bodyOf` gives a
+ * request's body as the framework has it.
  */
-export function answerOf<K>(
+export function answerOf<K extends object>(
   target: Route,
   run: (key: K, step: StepName) => Promise<CoreResponse>,
   key: K,
+  bodyOf: (key: K) => BodySource,
 ): CoreResponse | Promise<CoreResponse> | undefined {
   if (target === undefined) return undefined
   if ('answer' in target) return target.answer
+  if ('page' in target) {
+    const state = checkedState(key, 'stytchB2B()')
+    return (state.auth.pages as Pages).run(target.page, state.request, bodyOf(key), state.check)
+  }
   return run(key, target.step).catch((error: unknown) => {
     if (isAuthError(error)) return errorResponse(error)
     throw error
@@ -145,7 +158,7 @@ export function createRequestGuard(options: RequireSessionOptions): (key: object
   const guard = createGuard(options)
   return function requireSessionOf(key) {
     const state = checkedState(key, 'requireSession()')
-    return guard(state.request, state.check, state.auth.permissions)
+    return guard(state.request, state.check, state.auth.permissions, state.auth.pages?.signInPath)
   }
 }
 

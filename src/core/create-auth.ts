@@ -1,6 +1,7 @@
 // createAuth(): the framework-agnostic core that both adapters drive: session checks, steps and route guards.
 
 import { stytchPath } from '../wire/paths.js'
+import { createPages, type MailboxMessage, type Pages } from './features/pages/index.js'
 import type { StepResult } from './features/step.js'
 import {
   type Logger,
@@ -29,6 +30,8 @@ export interface EmbeddedServer {
   secret: string
   /** Where its data is kept; undefined in memory. */
   dataDir: string | undefined
+  /** The codes it "sent", newest first, for the pages' development mailbox. */
+  outbox?: (() => readonly MailboxMessage[]) | undefined
   close(): Promise<void>
 }
 
@@ -59,6 +62,8 @@ export interface AuthCore {
   ): Promise<StepResult>
   /** Permission checks against the project's RBAC policy (requireSession({ permission }), can()). */
   readonly permissions: PermissionChecker
+  /** The drop-in sign-in pages, when the `pages` option is on. */
+  readonly pages: Pages | undefined
   /** Counters for tests and health checks. */
   stats(): {
     jwks: JwksStats | undefined
@@ -151,6 +156,32 @@ export function createAuth(
     return starting
   }
 
+  /** Validates a step's fields, then runs it; every auth answer is per user, never cached. */
+  async function runWithFields(
+    name: StepName,
+    request: CoreRequest,
+    fields: Record<string, unknown>,
+    check: SessionCheck,
+  ): Promise<StepResult> {
+    const step = STEP_BY_NAME[name]
+    const input = validateFields(step.method === 'GET' ? {} : fields, step.fields, config)
+    const result = await step.run(await getEngine(), request, input, check)
+    result.headers['cache-control'] = 'no-store'
+    return result
+  }
+
+  const pages =
+    config.pages &&
+    createPages({
+      config,
+      options: config.pages,
+      secret: async () =>
+        ((await getEngine()) as Backend & { credentials: { secret: string } }).credentials.secret,
+      runStep: runWithFields,
+      // The mailbox exists only with the embedded server: never when talking to Stytch.
+      outbox: config.embedded ? () => embedded?.outbox?.() ?? [] : undefined,
+    })
+
   const permissions = createPermissionChecker(() => backend?.rbac)
   /**
    * The check of a signed-in request once its organization's RBAC policy is at hand: the first
@@ -165,6 +196,7 @@ export function createAuth(
   return {
     config,
     permissions,
+    pages,
     async ready() {
       const { credentials } = (await getEngine()) as Backend & {
         credentials: { projectId: string; baseUrl: string }
@@ -182,7 +214,6 @@ export function createAuth(
       return check instanceof Promise ? check.then(withPolicy) : withPolicy(check)
     },
     async runStep(name, request, body, check) {
-      const step = STEP_BY_NAME[name]
       checkCrossSite(request, config.isTrustedOrigin, config.appOrigins)
       const fields = await readBodyFields({
         ...body,
@@ -190,11 +221,7 @@ export function createAuth(
         limit: config.maxBodyBytes,
         timeoutMs: config.bodyTimeoutMs,
       })
-      const input = validateFields(step.method === 'GET' ? {} : fields, step.fields, config)
-      const result = await step.run(await getEngine(), request, input, check)
-      // Auth answers are per user: never cached by the browser or a proxy.
-      result.headers['cache-control'] = 'no-store'
-      return result
+      return runWithFields(name, request, fields, check)
     },
     stats: () => ({
       jwks: backend?.jwksStats(),

@@ -33,13 +33,13 @@ export type StytchB2BMiddleware = RequestHandler & { auth: kit.AuthCore }
  */
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
-  const route = kit.createRouter(auth.config.basePath)
+  const route = kit.createRouter(auth)
   const exposeSession = sessionExposer()
   function attach(req: Request, res: Response, next: NextFunction, state: kit.RequestState) {
     const check = state.check as kit.SessionCheck
     for (const cookie of check.setCookies) res.append('Set-Cookie', cookie)
     exposeSession(req, check)
-    const answer = kit.answerOf(route(req.method, req), runStep, req)
+    const answer = kit.answerOf(route(req.method, req), runStep, req, bodyOf)
     if (answer === undefined) next()
     else if (kit.isPromise(answer)) answer.then((sent) => send(res, sent), next)
     else send(res, answer)
@@ -108,10 +108,18 @@ export const {
     },
 )
 
-function runStep(req: Request, name: kit.StepName): Promise<kit.StepResult> {
+function bodyOf(req: Request): kit.BodySource {
   const alreadyParsed = (req as { _body?: boolean })._body === true || req.readableEnded
-  const body = { stream: req, contentType: req.headers['content-type'], alreadyParsed }
-  return kit.runStep(req, name, { ...body, parsedBody: req.body }, req)
+  return {
+    stream: req,
+    contentType: req.headers['content-type'],
+    alreadyParsed,
+    parsedBody: req.body,
+  }
+}
+
+function runStep(req: Request, name: kit.StepName): Promise<kit.StepResult> {
+  return kit.runStep(req, name, bodyOf(req), req)
 }
 
 /**
@@ -143,5 +151,6 @@ function send(res: Response, answer: kit.CoreResponse): void {
   writeHead(res, answer)
   res.status(answer.status)
   if (kit.isRedirect(answer)) res.end()
+  else if (answer.text !== undefined) res.send(answer.text)
   else res.json(answer.body)
 }

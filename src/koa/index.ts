@@ -29,7 +29,7 @@ export type StytchB2BMiddleware = Middleware & { auth: kit.AuthCore }
  */
 export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
   const auth = createAuth(options)
-  const route = kit.createRouter(auth.config.basePath)
+  const route = kit.createRouter(auth)
   const middleware = async function stytchB2BMiddleware(
     ctx: Context,
     next: () => Promise<unknown>,
@@ -42,7 +42,7 @@ export function stytchB2B(options: StytchB2BOptions = {}): StytchB2BMiddleware {
     // ctx.state is a new plain object per request (no prototype to share): one closure each.
     ctx.state.can = (resourceId: string, action: string) => kit.canOf(ctx, resourceId, action)
     kit.attachSession(ctx.state, check)
-    const answer = kit.answerOf(route(ctx.method, ctx), runStep, ctx)
+    const answer = kit.answerOf(route(ctx.method, ctx), runStep, ctx, bodyOf)
     if (answer === undefined) return next()
     send(ctx, await answer)
     return undefined
@@ -99,16 +99,19 @@ export const {
     },
 )
 
-function runStep(ctx: Context, name: kit.StepName): Promise<kit.StepResult> {
+function bodyOf(ctx: Context): kit.BodySource {
   // @koa/bodyparser leaves `ctx.request.body = {}` and the stream unread for types it skips.
   const parsed = ctx.request as { body?: unknown; rawBody?: unknown }
-  const body = {
+  return {
     stream: ctx.req,
     contentType: ctx.get('content-type') || undefined,
     alreadyParsed: parsed.rawBody !== undefined || ctx.req.readableEnded,
     parsedBody: parsed.body,
   }
-  return kit.runStep(ctx, name, body, ctx.state)
+}
+
+function runStep(ctx: Context, name: kit.StepName): Promise<kit.StepResult> {
+  return kit.runStep(ctx, name, bodyOf(ctx), ctx.state)
 }
 
 function writeHead(ctx: Context, response: kit.CoreResponse): void {
@@ -125,5 +128,5 @@ function send(ctx: Context, response: kit.CoreResponse): void {
     ctx.remove('Content-Type')
     return
   }
-  ctx.body = response.body
+  ctx.body = response.text ?? response.body
 }

@@ -2,6 +2,11 @@
 
 import { SESSION_DURATION_MINUTES } from '../../wire/sessions.js'
 import { type CookieOptions, type CookiePolicy, createCookiePolicy } from './cookies.js'
+import {
+  type PagesOptions,
+  type ResolvedPagesOptions,
+  resolvePagesOptions,
+} from './pages-options.js'
 
 /** What the host app may log through; defaults to one line on stderr per message. */
 export interface Logger {
@@ -113,6 +118,12 @@ export interface StytchB2BOptions {
    * @default '.stytch-local' (in the working directory)
    */
   localDataDir?: string | false | undefined
+  /**
+   * Drop-in sign-in pages under `basePath` (`/auth/sign-in`, …): server-rendered forms driving
+   * the same steps as the JSON routes, and `requireSession()` sending HTML navigations to them.
+   * See docs/pages.md. @default false
+   */
+  pages?: boolean | PagesOptions | undefined
 }
 
 /** The `rbacPolicy` option: how the RBAC policy is cached and fetched. */
@@ -159,6 +170,8 @@ export interface ResolvedConfig {
   now: () => number
   logger: Logger
   localDataDir: string | undefined
+  /** The drop-in pages' options; undefined when they are off. */
+  pages: ResolvedPagesOptions | undefined
 }
 
 const STDERR_LOGGER: Logger = {
@@ -252,13 +265,14 @@ export function resolveConfig(
   }
   const now = options.now ?? Date.now
   const requestTimeoutMs = integerOption(options, 'requestTimeoutMs')
+  const mountPath = basePath.replace(/\/+$/, '') || '/'
 
   return Object.freeze({
     credentials,
     embedded,
-    basePath: basePath.replace(/\/+$/, '') || '/',
+    basePath: mountPath,
     requestTimeoutMs,
-    cookies: createCookiePolicy(options.cookies, { production }),
+    cookies: createCookiePolicy(options.cookies, { production, basePath: mountPath }),
     isTrustedOrigin: trustedOrigins(options.trustedOrigins),
     appOrigins,
     sessionDurationMinutes,
@@ -279,6 +293,7 @@ export function resolveConfig(
     now,
     logger,
     localDataDir: localDataDir === false ? undefined : localDataDir,
+    pages: resolvePagesOptions(options.pages),
   })
 }
 

@@ -2,10 +2,15 @@
 import { stringifySetCookie } from 'cookie'
 import { cookieValue } from './cookie-value.js'
 
-/** The three cookies this package sets. */
-export type CookieKind = 'sessionToken' | 'sessionJwt' | 'intermediateSession'
+/**
+ * The cookies this package sets: the three of a sign-in, and the drop-in pages' short-lived flow
+ * state (`pagesFlow`, set only with the `pages` option, on `basePath`).
+ */
+export type CookieKind = SessionCookieKind | 'pagesFlow'
+type SessionCookieKind = 'sessionToken' | 'sessionJwt' | 'intermediateSession'
 
-export const COOKIE_KINDS: readonly CookieKind[] = [
+/** The cookies every request is read for; the flow cookie is read only by the pages. */
+export const COOKIE_KINDS: readonly SessionCookieKind[] = [
   'sessionToken',
   'sessionJwt',
   'intermediateSession',
@@ -36,11 +41,13 @@ export interface CookieAttributes {
   prefix?: boolean | undefined
 }
 
-/** Cookie options: attributes for all three cookies, overridable per cookie. */
+/** Cookie options: attributes for all cookies, overridable per cookie. */
 export interface CookieOptions extends Omit<CookieAttributes, 'name'> {
   sessionToken?: CookieAttributes | undefined
   sessionJwt?: CookieAttributes | undefined
   intermediateSession?: CookieAttributes | undefined
+  /** The drop-in pages' flow state (`pages` option). @default path: basePath */
+  pagesFlow?: CookieAttributes | undefined
 }
 
 interface ResolvedCookie {
@@ -59,6 +66,7 @@ const DEFAULT_NAMES: Record<CookieKind, string> = {
   sessionToken: 'stytch_session',
   sessionJwt: 'stytch_session_jwt',
   intermediateSession: 'stytch_intermediate_session',
+  pagesFlow: 'stytch_pages_flow',
 }
 
 // RFC 6265 token characters: what a cookie name may contain.
@@ -98,7 +106,13 @@ export interface CookiePolicy {
     cookieHeader: string | undefined,
     scheme: RequestScheme,
     unchecked?: CookieKind,
-  ): Partial<Record<CookieKind, string>>
+  ): Partial<Record<SessionCookieKind, string>>
+  /** One cookie of ours in a `Cookie` header, under the same rules as `read` (no character check). */
+  value(
+    kind: CookieKind,
+    cookieHeader: string | undefined,
+    scheme: RequestScheme,
+  ): string | undefined
 }
 
 /**
@@ -109,12 +123,18 @@ export interface CookiePolicy {
  */
 export function createCookiePolicy(
   options: CookieOptions = {},
-  environment: { production?: boolean } = {},
+  environment: { production?: boolean; basePath?: string } = {},
 ): CookiePolicy {
   const production = environment.production === true
   const resolved = Object.fromEntries(
     COOKIE_KINDS.map((kind) => [kind, resolveCookie(kind, options)]),
   ) as Record<CookieKind, ResolvedCookie>
+  // The flow cookie is for the pages under basePath only, whatever path the others use.
+  resolved.pagesFlow = resolveCookie('pagesFlow', {
+    ...options,
+    path: environment.basePath ?? '/',
+    pagesFlow: options.pagesFlow,
+  })
 
   const isSecure = (cookie: ResolvedCookie, scheme: RequestScheme): boolean =>
     cookie.secure === 'auto' ? production || isSecureScheme(scheme) : cookie.secure
@@ -148,8 +168,8 @@ export function createCookiePolicy(
     cookieHeader: string | undefined,
     scheme: RequestScheme,
     unchecked?: CookieKind,
-  ): Partial<Record<CookieKind, string>> => {
-    const found: Partial<Record<CookieKind, string>> = {}
+  ): Partial<Record<SessionCookieKind, string>> => {
+    const found: Partial<Record<SessionCookieKind, string>> = {}
     if (!cookieHeader) return found
     // The scheme is read at most once, and only when a name depends on it: behind Express and
     // Koa these are getters that run trust-proxy logic (some µs per request).
@@ -175,6 +195,11 @@ export function createCookiePolicy(
     serialize,
     clear: (kind, scheme) => serialize(kind, '', 0, scheme),
     read,
+    value(kind, cookieHeader, scheme) {
+      if (!cookieHeader) return undefined
+      const value = cookieValue(cookieHeader, name(kind, scheme))
+      return value === undefined || value.length > MAX_COOKIE_VALUE_LENGTH ? undefined : value
+    },
   }
 }
 

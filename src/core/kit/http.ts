@@ -19,6 +19,11 @@ export interface CoreResponse {
   status: number
   /** JSON body of the default responder. Never holds a token unless `exposeTokens` is set. */
   body: Record<string, unknown>
+  /**
+   * A text answer sent instead of `body` (the drop-in pages' HTML and stylesheets), with its
+   * `content-type` in `headers`.
+   */
+  text?: string | undefined
   /** `Set-Cookie` values, in order. */
   setCookies: string[]
   /** Extra response headers (e.g. `WWW-Authenticate`). */

@@ -34,6 +34,9 @@ export interface RequireSessionOptions {
   redirectTo?: string | undefined
 }
 
+// A session was presented but is no longer valid (expired, revoked, refused).
+const EXPIRED = new Set(['ERR_SESSION_EXPIRED', 'ERR_SESSION_INVALID'])
+
 /** A guard's decision: the refusal to send, or `undefined`; a promise only while the policy is fetched. */
 export type GuardDecision = CoreResponse | undefined | Promise<CoreResponse | undefined>
 
@@ -41,9 +44,13 @@ export type GuardDecision = CoreResponse | undefined | Promise<CoreResponse | un
  * Builds a route guard once (options are validated here) that returns the refusal to send, or
  * `undefined` to let the request through.
  */
-export function createGuard(
-  guardOptions: RequireSessionOptions = {},
-): (request: CoreRequest, check: SessionCheck, permissions: PermissionChecker) => GuardDecision {
+export function createGuard(guardOptions: RequireSessionOptions = {}): (
+  request: CoreRequest,
+  check: SessionCheck,
+  permissions: PermissionChecker,
+  /** The drop-in sign-in page, when the pages are on: the default of `redirectTo`. */
+  signInPage?: string | undefined,
+) => GuardDecision {
   const allowedIds = normalizeList(guardOptions.organizationId, 'organizationId')
   const allowedSlugs = normalizeList(guardOptions.organizationSlug, 'organizationSlug')
   const roles = normalizeList(guardOptions.roles, 'roles') ?? []
@@ -55,17 +62,24 @@ export function createGuard(
   if (redirectTo !== undefined && safeReturnTo(redirectTo) !== redirectTo) {
     throw new TypeError('"redirectTo" must be a same-origin path such as "/login"')
   }
-  return function requireSessionGuard(request, check, permissions) {
+  return function requireSessionGuard(request, check, permissions, signInPage) {
     const session = check.session
     if (!session) {
       const error = missingSession(check)
-      if (redirectTo !== undefined && !check.bearer && isHtmlNavigation(request)) {
+      const target = redirectTo ?? signInPage
+      if (target !== undefined && !check.bearer && isHtmlNavigation(request)) {
         const returnTo = safeReturnTo(request.originalUrl)
-        const separator = redirectTo.includes('?') ? '&' : '?'
-        const location = returnTo
-          ? `${redirectTo}${separator}return_to=${encodeURIComponent(returnTo)}`
-          : redirectTo
-        return { status: 303, headers: { location }, setCookies: [], body: {} }
+        const query = returnTo ? [`return_to=${encodeURIComponent(returnTo)}`] : []
+        // The pages say why a session that was there is gone, rather than a silent redirect.
+        if (redirectTo === undefined && EXPIRED.has(error.code)) query.push('reason=expired')
+        const separator = target.includes('?') ? '&' : '?'
+        const location = query.length === 0 ? target : `${target}${separator}${query.join('&')}`
+        return {
+          status: 303,
+          headers: { location, 'cache-control': 'no-store' },
+          setCookies: [],
+          body: {},
+        }
       }
       return refusal(error, check)
     }

@@ -1,0 +1,153 @@
+// The second-step pages: choose a factor, SMS code (and the phone to enrol), authenticator app (enrolment: QR code and recovery codes, shown once), recovery code.
+import type { FlowError, FlowState } from './flow-cookie.js'
+import { html } from './html.js'
+import { errorSummary, field, mailboxHint, type PageCall, pagePath } from './layout.js'
+import type { View } from './views.js'
+
+type Mfa = NonNullable<FlowState['mfa']>
+
+function otherMethod(call: PageCall) {
+  return html`<p><a href="${pagePath(call.env, 'mfa')}">${call.t('mfa.otherMethod')}</a></p>`
+}
+
+/** The form that texts a code: to the enrolled phone, or to the number typed here. */
+function smsSendForm(
+  call: PageCall,
+  mfa: Mfa,
+  error: FlowError | undefined,
+  values: Record<string, string> | undefined,
+  label: string,
+) {
+  const { t } = call
+  const phone =
+    mfa.phone === null
+      ? field({
+          t,
+          name: 'mfa_phone_number',
+          type: 'tel',
+          label: t('mfa.phoneLabel'),
+          hint: t('mfa.phoneHint'),
+          autocomplete: 'tel',
+          value: values?.mfa_phone_number,
+          error,
+        })
+      : html`<p>${t('mfa.smsTo', { phone: mfa.phone })}</p>`
+  return html`<form method="post" action="${pagePath(call.env, 'smsSend')}">
+${phone}
+<button type="submit"${mfa.phone === null ? '' : html` class="sb-secondary"`}>${label}</button>
+</form>`
+}
+
+/** After the first factor: the second factors this member can use. */
+export function chooseFactorView(
+  call: PageCall,
+  mfa: Mfa,
+  error: FlowError | undefined,
+  values: Record<string, string> | undefined,
+): View {
+  const { t } = call
+  const totp = mfa.totp
+    ? html`<p><a href="${pagePath(call.env, 'totp')}">${t('mfa.totpUse')}</a></p>
+<p><a href="${pagePath(call.env, 'recovery')}">${t('mfa.recoveryUse')}</a></p>`
+    : html`<p>${t('mfa.totpSetupIntro')}</p>
+<form method="post" action="${pagePath(call.env, 'totpNew')}">
+<button type="submit" class="sb-secondary">${t('mfa.totpSetup')}</button>
+</form>`
+  return [
+    t('mfa.title'),
+    html`<h1>${t('mfa.title')}</h1>
+${errorSummary(t, error)}
+<p>${t('mfa.intro')}</p>
+<section class="sb-section">
+<h2>${t('mfa.smsHeading')}</h2>
+${smsSendForm(call, mfa, error, values, t('mfa.smsSend'))}
+</section>
+<section class="sb-section">
+<h2>${t('mfa.totpHeading')}</h2>
+${totp}
+</section>
+<p><a href="${pagePath(call.env, 'signIn')}">${t('common.startOver')}</a></p>`,
+  ]
+}
+
+/** The texted code. */
+export function smsCodeView(call: PageCall, mfa: Mfa, error: FlowError | undefined): View {
+  const { t } = call
+  return [
+    t('sms.title'),
+    html`<h1>${t('sms.title')}</h1>
+${errorSummary(t, error)}
+<p>${t('sms.intro', { phone: mfa.phone ?? '' })}</p>
+<form method="post" action="${pagePath(call.env, 'sms')}">
+${field({ t, name: 'code', label: t('sms.label'), autocomplete: 'one-time-code', code: true, error, autofocus: true })}
+<button type="submit">${t('sms.submit')}</button>
+</form>
+${mailboxHint(call)}
+<form method="post" action="${pagePath(call.env, 'smsSend')}">
+<button type="submit" class="sb-secondary">${t('sms.resend')}</button>
+</form>
+${otherMethod(call)}`,
+  ]
+}
+
+/** An authenticator app's current code. */
+export function totpCodeView(call: PageCall, error: FlowError | undefined): View {
+  const { t } = call
+  return [
+    t('totp.title'),
+    html`<h1>${t('totp.title')}</h1>
+${errorSummary(t, error)}
+<p>${t('totp.intro')}</p>
+<form method="post" action="${pagePath(call.env, 'totp')}">
+${field({ t, name: 'code', label: t('totp.label'), autocomplete: 'one-time-code', code: true, error, autofocus: true })}
+<button type="submit">${t('totp.submit')}</button>
+</form>
+${otherMethod(call)}`,
+  ]
+}
+
+/**
+ * Enrolment: the QR code (an image the server rendered, as a data: URL), the key for apps that
+ * cannot scan, the recovery codes (shown only here), then the first code, which signs in.
+ */
+export function enrolView(
+  call: PageCall,
+  registration: { qrCode: string; secret: string; recoveryCodes: readonly string[] },
+): View {
+  const { t } = call
+  // Only an image data URL goes in the page: anything else is not a QR code Stytch rendered.
+  const image = registration.qrCode.startsWith('data:image/')
+    ? html`<img class="sb-qr" src="${registration.qrCode}" alt="${t('enrol.qrAlt')}" width="200" height="200">`
+    : undefined
+  return [
+    t('enrol.title'),
+    html`<h1>${t('enrol.title')}</h1>
+<p>${t('enrol.scan')}</p>
+${image}
+<p class="sb-muted">${t('enrol.key')}</p>
+<p><code>${registration.secret}</code></p>
+<p>${t('enrol.recovery')}</p>
+<ul class="sb-codes">${registration.recoveryCodes.map((code) => html`<li><code>${code}</code></li>`)}</ul>
+<p>${t('enrol.code')}</p>
+<form method="post" action="${pagePath(call.env, 'totp')}">
+${field({ t, name: 'code', label: t('totp.label'), autocomplete: 'one-time-code', code: true })}
+<button type="submit">${t('totp.submit')}</button>
+</form>`,
+  ]
+}
+
+/** A single-use recovery code. */
+export function recoveryView(call: PageCall, error: FlowError | undefined): View {
+  const { t } = call
+  return [
+    t('recovery.title'),
+    html`<h1>${t('recovery.title')}</h1>
+${errorSummary(t, error)}
+<p>${t('recovery.intro')}</p>
+<form method="post" action="${pagePath(call.env, 'recovery')}">
+${field({ t, name: 'recovery_code', label: t('recovery.label'), autocomplete: 'off', error, autofocus: true })}
+<button type="submit">${t('recovery.submit')}</button>
+</form>
+${otherMethod(call)}`,
+  ]
+}

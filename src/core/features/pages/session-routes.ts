@@ -1,0 +1,99 @@
+// The signed-in pages (switch organization, sign out) and the development mailbox.
+import { isLoopback } from '../../kit/cookies.js'
+import { header } from '../../kit/http.js'
+import { html } from './html.js'
+import { type PageCall, pageAnswer, pagePath, redirect } from './layout.js'
+import { afterLogin, failed, returnToOf, shownOnce } from './outcomes.js'
+import type { PageRoute } from './sign-in-routes.js'
+import { mailboxView, signOutView, switchView } from './views.js'
+
+/** To sign in first, coming back here. */
+function signInFirst(call: PageCall) {
+  const back = encodeURIComponent(pagePath(call.env, 'switch'))
+  return redirect(call, `${pagePath(call.env, 'signIn')}?return_to=${back}`)
+}
+
+export const switchOrganization: PageRoute = {
+  async get(call) {
+    const session = call.check.session
+    if (session === undefined) return signInFirst(call)
+    let result: Awaited<ReturnType<PageCall['step']>>
+    try {
+      result = await call.step('listDiscoveredOrganizations', {})
+    } catch (error) {
+      return failed(call, 'signIn', error, {})
+    }
+    const { organization, member } = session
+    const [title, content] = switchView(call, {
+      email: member.emailAddress,
+      current: {
+        id: organization.organizationId,
+        name: organization.organizationName ?? organization.organizationSlug,
+      },
+      organizations: result.state.discoveredOrganizations ?? [],
+      returnTo: returnToOf(call.query.get('return_to')),
+      error: call.flow?.error,
+    })
+    return pageAnswer(call, title, content, { flow: shownOnce(call.flow) })
+  },
+  async post(call) {
+    const fields = { organization_id: call.fields.organization_id, locale: call.locale }
+    try {
+      return afterLogin(call, await call.step('exchangeSession', fields), 'switch')
+    } catch (error) {
+      return failed(call, 'switch', error, {
+        step: 'exchangeSession',
+        fields: { organization_id: fields.organization_id },
+      })
+    }
+  },
+}
+
+export const signOut: PageRoute = {
+  get(call) {
+    const [title, content] = signOutView(call, call.check.session?.member.emailAddress)
+    return pageAnswer(call, title, content)
+  },
+  async post(call) {
+    // Every cookie is cleared even when Stytch cannot be reached (the step says so).
+    const result = await call.step('revokeSession', {})
+    return redirect(call, pagePath(call.env, 'signIn'), {
+      setCookies: result.setCookies,
+      flow: { notice: 'signedOut' },
+    })
+  },
+}
+
+/**
+ * Development only: codes sign anyone in, so the mailbox answers only a request whose `Host`
+ * names this app (an `appOrigin`, else a loopback name). A page on `evil.example` resolving to
+ * 127.0.0.1 (DNS rebinding) reaches us with `Host: evil.example` and gets a 403.
+ */
+export function mailboxPage(
+  messages: () => ReadonlyArray<{ to: string; kind: string; code: string; sent_at: string }>,
+  appOrigins: ReadonlySet<string> | undefined,
+): PageRoute {
+  return {
+    get(call) {
+      if (!isOwnHost(header(call.request, 'host'), appOrigins)) {
+        const title = call.t('mailbox.title')
+        const content = html`<h1>${title}</h1>\n<p>${call.t('mailbox.foreignHost')}</p>`
+        return pageAnswer(call, title, content, { status: 403 })
+      }
+      const [title, content] = mailboxView(call, messages())
+      return pageAnswer(call, title, content)
+    },
+  }
+}
+
+function isOwnHost(hostHeader: string | undefined, appOrigins: ReadonlySet<string> | undefined) {
+  if (hostHeader === undefined || hostHeader === '') return false
+  const host = hostHeader.toLowerCase()
+  if (appOrigins !== undefined)
+    return [...appOrigins].some((origin) => new URL(origin).host === host)
+  try {
+    return isLoopback(new URL(`http://${host}`).hostname)
+  } catch {
+    return false
+  }
+}
