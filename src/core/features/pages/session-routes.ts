@@ -24,13 +24,19 @@ export const switchOrganization: PageRoute = {
       return failed(call, 'signIn', error, {})
     }
     const { organization, member } = session
+    const organizations = result.state.discoveredOrganizations ?? []
+    // The session's claims may not carry the name: the list does.
+    const listed = organizations.find((o) => o.organizationId === organization.organizationId)
     const [title, content] = switchView(call, {
       email: member.emailAddress,
       current: {
         id: organization.organizationId,
-        name: organization.organizationName ?? organization.organizationSlug,
+        name:
+          listed?.organizationName ??
+          organization.organizationName ??
+          organization.organizationSlug,
       },
-      organizations: result.state.discoveredOrganizations ?? [],
+      organizations,
       returnTo: returnToOf(call.query.get('return_to')),
       error: call.flow?.error,
     })
