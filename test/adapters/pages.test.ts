@@ -18,7 +18,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(start.headers.location).toBe('/auth/sign-in?return_to=%2Fprotected')
     expect(stack.handlerRuns()).toBe(0)
 
-    const signIn = await client.get(start.headers.location)
+    const signIn = await client.get(start.headers.location ?? '')
     expect(signIn.status).toBe(200)
     expect(signIn.headers).toMatchObject(PAGE_HEADERS)
     expect(signIn.text).toContain('<html lang="en">')
@@ -167,7 +167,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     const expired = await client.get('/protected')
     expect(expired.status).toBe(303)
     expect(expired.headers.location).toBe('/auth/sign-in?return_to=%2Fprotected&reason=expired')
-    const page = await client.get(expired.headers.location)
+    const page = await client.get(expired.headers.location ?? '')
     expect(page.text).toContain('Your session expired. Sign in again.')
 
     const json = await request(stack.app).get('/protected').set('accept', 'application/json')
