@@ -37,7 +37,8 @@ ul.sb-list button{margin:0}
 .sb-section{border-top:1px solid var(--sb-border);margin-top:1.2rem;padding-top:.4rem}
 img.sb-qr{display:block;margin:.4rem 0;image-rendering:pixelated;border:1px solid var(--sb-border);max-width:100%;height:auto}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-ul.sb-codes{columns:2;padding-left:1.2rem;font-size:1.05rem;line-height:1.8}
+ul.sb-codes{columns:2;column-gap:1rem;padding-left:1.2rem;font-size:.95rem;line-height:1.8}
+ul.sb-codes code{overflow-wrap:normal;white-space:nowrap}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{text-align:left;padding:.35rem .4rem;border-bottom:1px solid var(--sb-border);vertical-align:top}
 .sb-scroll{overflow-x:auto}
