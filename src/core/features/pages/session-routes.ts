@@ -25,16 +25,13 @@ export const switchOrganization: PageRoute = {
     }
     const { organization, member } = session
     const organizations = result.state.discoveredOrganizations ?? []
-    // The session's claims may not carry the name: the list does.
+    // The session names its organization by slug; the list has its name.
     const listed = organizations.find((o) => o.organizationId === organization.organizationId)
     const [title, content] = switchView(call, {
       email: member.emailAddress,
       current: {
         id: organization.organizationId,
-        name:
-          listed?.organizationName ??
-          organization.organizationName ??
-          organization.organizationSlug,
+        name: listed?.organizationName ?? organization.organizationSlug,
       },
       organizations,
       returnTo: returnToOf(call.query.get('return_to')),
