@@ -18,6 +18,12 @@ export type { CookieAttributes, CookieKind, CookieOptions } from './core/kit/coo
 export { safeReturnTo } from './core/kit/csrf.js'
 export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/kit/errors.js'
 export type { CoreRequest } from './core/kit/http.js'
+export type {
+  PageLocale,
+  PagesLayoutContext,
+  PagesOptions,
+  PagesTheme,
+} from './core/kit/pages-options.js'
 export type { SessionCheck } from './core/session/backend.js'
 export type { RequireSessionOptions } from './core/session/guard.js'
 export type {
