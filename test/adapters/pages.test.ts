@@ -131,14 +131,16 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     await client.post('/auth/sign-in/organizations', {
       organization_id: organizationIdOf(organizations.text, 'acme Inc'),
     })
-    const switchPage = await client.get('/auth/switch-organization')
+    const switchPage = await client.get('/auth/switch-organization?return_to=%2Fprotected')
     expect(switchPage.headers).toMatchObject(PAGE_HEADERS)
+    expect(switchPage.text).toContain('<input type="hidden" name="return_to" value="/protected">')
     expect(switchPage.text).toContain('You are signed in as ada@acme.test in acme Inc.')
     expect(switchPage.text).toContain('<span class="sb-muted">Current organization</span>')
     const switched = await client.post('/auth/switch-organization', {
       organization_id: organizationIdOf(switchPage.text, 'globex Inc'),
+      return_to: '/protected',
     })
-    expect(switched.headers.location).toBe('/')
+    expect(switched.headers.location).toBe('/protected')
     const who = await request(stack.app).get('/protected').set('cookie', client.jar.header())
     expect(who.body.organizationId).toBe(organizationIdOf(switchPage.text, 'globex Inc'))
 

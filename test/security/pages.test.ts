@@ -68,6 +68,20 @@ describe('pages under attack', () => {
     }
   })
 
+  test('a switch asked to return to //evil.example lands on afterSignIn', async () => {
+    const client = pageClient(stack.app)
+    const organizations = await throughCode(stack, client, 'ada@acme.test')
+    const organizationId = organizationIdOf(organizations.text, 'acme Inc')
+    await client.post('/auth/sign-in/organizations', { organization_id: organizationId })
+    const page = await client.get('/auth/switch-organization?return_to=%2F%2Fevil.example')
+    expect(page.text).not.toContain('name="return_to"')
+    const switched = await client.post('/auth/switch-organization', {
+      organization_id: organizationId,
+      return_to: '//evil.example',
+    })
+    expect(switched.headers.location).toBe('/')
+  })
+
   test.each([
     [
       'Sec-Fetch-Site: cross-site',

@@ -1,5 +1,4 @@
 // Where a page's POST goes next (always a 303): after a step that may sign in, and after a failure (the error shown once on the page it came from).
-import { safeReturnTo } from '../../kit/csrf.js'
 import { isAuthError } from '../../kit/errors.js'
 import type { CoreResponse } from '../../kit/http.js'
 import { type FieldLimits, validateFields } from '../../kit/input.js'
@@ -21,11 +20,6 @@ const FIELD_ERRORS = new Set(['ERR_OTP_INVALID', 'ERR_OTP_EXPIRED'])
 export function typed(fields: Record<string, unknown>, name: string): string | undefined {
   const value = fields[name]
   return typeof value === 'string' && value !== '' ? value.slice(0, 254) : undefined
-}
-
-/** The return_to of a form or query, when it is a safe same-origin path. */
-export function returnToOf(value: unknown): string | undefined {
-  return safeReturnTo(value)
 }
 
 /**

@@ -1,9 +1,10 @@
 // The signed-in pages (switch organization, sign out) and the development mailbox.
 import { isLoopback } from '../../kit/cookies.js'
+import { safeReturnTo } from '../../kit/csrf.js'
 import { header } from '../../kit/http.js'
 import { html } from './html.js'
 import { type PageCall, pageAnswer, pagePath, redirect } from './layout.js'
-import { afterLogin, failed, returnToOf, shownOnce } from './outcomes.js'
+import { afterLogin, failed, shownOnce } from './outcomes.js'
 import type { PageRoute } from './sign-in-routes.js'
 import { mailboxView, signOutView, switchView } from './views.js'
 
@@ -34,13 +35,15 @@ export const switchOrganization: PageRoute = {
         name: listed?.organizationName ?? organization.organizationSlug,
       },
       organizations,
-      returnTo: returnToOf(call.query.get('return_to')),
+      returnTo: safeReturnTo(call.query.get('return_to')),
       error: call.flow?.error,
     })
     return pageAnswer(call, title, content, { flow: shownOnce(call.flow) })
   },
   async post(call) {
     const fields = { organization_id: call.fields.organization_id, locale: call.locale }
+    // Where the switch lands (a second factor on the way keeps it in the flow).
+    call.flow = { ...call.flow, returnTo: safeReturnTo(call.fields.return_to) }
     try {
       return afterLogin(call, await call.step('exchangeSession', fields), 'switch')
     } catch (error) {

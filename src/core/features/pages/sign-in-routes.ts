@@ -1,7 +1,8 @@
 // The first-factor pages: email address, emailed code, organizations (enter one or create one).
+import { safeReturnTo } from '../../kit/csrf.js'
 import type { CoreResponse } from '../../kit/http.js'
 import { type PageCall, pageAnswer, pagePath, redirect } from './layout.js'
-import { afterLogin, failed, returnToOf, shownOnce, startOver } from './outcomes.js'
+import { afterLogin, failed, shownOnce, startOver } from './outcomes.js'
 import { codeView, organizationsView, signInView } from './views.js'
 
 /** A page's handlers: GET shows it, POST runs its step and answers 303. */
@@ -13,7 +14,7 @@ export interface PageRoute {
 export const signIn: PageRoute = {
   get(call) {
     const { flow, t } = call
-    const returnTo = returnToOf(call.query.get('return_to')) ?? flow?.returnTo
+    const returnTo = safeReturnTo(call.query.get('return_to')) ?? flow?.returnTo
     const reason =
       call.query.get('reason') === 'expired'
         ? t('notice.expired')
@@ -32,7 +33,7 @@ export const signIn: PageRoute = {
     return pageAnswer(call, title, content, { flow: call.flowBad ? null : shownOnce(flow) })
   },
   async post(call) {
-    const returnTo = returnToOf(call.fields.return_to)
+    const returnTo = safeReturnTo(call.fields.return_to)
     const fields = { email_address: call.fields.email_address, locale: call.locale }
     try {
       const result = await call.step('sendDiscoveryCode', fields)

@@ -67,23 +67,36 @@ function membership(call: PageCall, type: string): string {
   return isMessageKey(key) ? call.t(key) : call.t('membership.other')
 }
 
-/** One organization, with a button that posts its id to `action` (or "current"). */
-function organizationRow(
+/**
+ * Organizations, each with a button that posts its id to `page` (with `returnTo`), but the
+ * current one, marked as such.
+ */
+function organizationList(
   call: PageCall,
-  organization: AuthDiscoveredOrganization,
-  action: string,
-  button: string,
-  current: boolean,
+  organizations: readonly AuthDiscoveredOrganization[],
+  options: {
+    page: 'organizations' | 'switch'
+    button: (organization: AuthDiscoveredOrganization) => string
+    currentId?: string | undefined
+    returnTo?: string | undefined
+  },
 ): Html {
-  const control = current
-    ? html`<span class="sb-muted">${call.t('organizations.current')}</span>`
-    : html`<form method="post" action="${action}">
+  const action = pagePath(call.env, options.page)
+  const rows = organizations.map((organization) => {
+    const button = options.button(organization)
+    const control =
+      organization.organizationId === options.currentId
+        ? html`<span class="sb-muted">${call.t('organizations.current')}</span>`
+        : html`<form method="post" action="${action}">
 <input type="hidden" name="organization_id" value="${organization.organizationId}">
+${hidden('return_to', options.returnTo)}
 <button type="submit" aria-label="${button}: ${organization.organizationName}">${button}</button>
 </form>`
-  return html`<li><div><strong>${organization.organizationName}</strong>
+    return html`<li><div><strong>${organization.organizationName}</strong>
 <div class="sb-muted">${membership(call, organization.membershipType)}</div></div>
 ${control}</li>`
+  })
+  return html`<ul class="sb-list">${rows}</ul>`
 }
 
 /** Page 3: the organizations the verified email can enter (even a single one), and a create form. */
@@ -97,25 +110,20 @@ export function organizationsView(
   },
 ): View {
   const { t } = call
-  const action = pagePath(call.env, 'organizations')
-  const rows = data.organizations.map((organization) =>
-    organizationRow(
-      call,
-      organization,
-      action,
+  const list = organizationList(call, data.organizations, {
+    page: 'organizations',
+    button: (organization) =>
       organization.membershipType.startsWith('eligible_to_join')
         ? t('organizations.join')
         : t('organizations.enter'),
-      false,
-    ),
-  )
+  })
   const createError = data.error?.field?.startsWith('organization_') ? data.error : undefined
   return [
     t('organizations.title'),
     html`<h1>${t('organizations.title')}</h1>
 ${errorSummary(t, data.error)}
 <p>${data.organizations.length === 0 ? t('organizations.none', { email: data.email }) : t('organizations.intro', { email: data.email })}</p>
-${rows.length === 0 ? '' : html`<ul class="sb-list">${rows}</ul>`}
+${data.organizations.length === 0 ? '' : list}
 <section class="sb-section">
 <h2>${t('organizations.createTitle')}</h2>
 <form method="post" action="${pagePath(call.env, 'create')}">
@@ -140,22 +148,18 @@ export function switchView(
   },
 ): View {
   const { t } = call
-  const action = pagePath(call.env, 'switch')
-  const rows = data.organizations.map((organization) =>
-    organizationRow(
-      call,
-      organization,
-      action,
-      t('switch.submit'),
-      organization.organizationId === data.current.id,
-    ),
-  )
+  const list = organizationList(call, data.organizations, {
+    page: 'switch',
+    button: () => t('switch.submit'),
+    currentId: data.current.id,
+    returnTo: data.returnTo,
+  })
   return [
     t('switch.title'),
     html`<h1>${t('switch.title')}</h1>
 ${errorSummary(t, data.error)}
 <p>${t('switch.intro', { email: data.email, organization: data.current.name })}</p>
-${data.organizations.length <= 1 ? html`<p class="sb-muted">${t('switch.none')}</p>` : html`<ul class="sb-list">${rows}</ul>`}`,
+${data.organizations.length <= 1 ? html`<p class="sb-muted">${t('switch.none')}</p>` : list}`,
   ]
 }
 
