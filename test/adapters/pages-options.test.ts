@@ -91,6 +91,18 @@ describe('against a fake Stytch that records what it is sent', () => {
     expect(page.text).toContain('value="ana@example.com"')
   })
 
+  test('rate limited: the sign-in page says so, and the address is not sent again', async () => {
+    const app = await appOn({ pages: true, sendLimit: { max: 1, windowSeconds: 600 } })
+    const client = pageClient(app.app)
+    await client.post('/auth/sign-in', { email_address: 'ana@example.com' })
+    const again = await client.post('/auth/sign-in', { email_address: 'ana@example.com' })
+    expect(again.headers.location).toBe('/auth/sign-in')
+    expect((await client.get('/auth/sign-in')).text).toContain(
+      'Too many attempts. Wait a minute, then try again.',
+    )
+    expect(bodies).toHaveLength(1)
+  })
+
   test('theme, host stylesheet, logo, product name, messages and layout', async () => {
     const app = await appOn({
       pages: {

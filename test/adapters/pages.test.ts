@@ -100,6 +100,21 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(stack.upstream('POST /v1/b2b/otps/email/discovery/send')).toBe(0)
   })
 
+  test('an expired code is said to be expired, and a new one can be asked for on the same page', async () => {
+    const client = pageClient(stack.app)
+    await client.post('/auth/sign-in', { email_address: 'ada@acme.test' })
+    stack.clock.advance(11 * 60_000)
+    await client.post('/auth/sign-in/code', { code: latestCode(stack.local, 'ada@acme.test') })
+    const page = await client.get('/auth/sign-in/code')
+    expect(page.text).toContain('That code has expired or was already used. Ask for a new code.')
+    const first = latestCode(stack.local, 'ada@acme.test')
+    await client.post('/auth/sign-in', { email_address: 'ada@acme.test' })
+    expect(latestCode(stack.local, 'ada@acme.test')).not.toBe(first)
+    expect(page.text).toContain(
+      '<input type="hidden" name="email_address" value="ada@acme.test">\n<button type="submit" class="sb-secondary">Send a new code</button>',
+    )
+  })
+
   test('creating an organization: a taken short name is marked with both values kept, then it signs in to afterSignIn', async () => {
     const client = pageClient(stack.app)
     await throughCode(stack, client, 'grace@hopper.test')

@@ -57,7 +57,11 @@ export const code: PageRoute = {
   get(call) {
     const email = call.flow?.email
     if (email === undefined) return startOver(call)
-    const [title, content] = codeView(call, { email, error: call.flow?.error })
+    const [title, content] = codeView(call, {
+      email,
+      returnTo: call.flow?.returnTo,
+      error: call.flow?.error,
+    })
     return pageAnswer(call, title, content, { flow: shownOnce(call.flow) })
   },
   async post(call) {

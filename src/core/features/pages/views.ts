@@ -45,8 +45,11 @@ ${field({ t, name: 'email_address', type: 'email', label: t('signIn.emailLabel')
   ]
 }
 
-/** Page 2: the emailed code (never filled in again). */
-export function codeView(call: PageCall, data: { email: string; error?: FlowError }): View {
+/** Page 2: the emailed code (never filled in again), and a new code to the same address. */
+export function codeView(
+  call: PageCall,
+  data: { email: string; returnTo: string | undefined; error?: FlowError | undefined },
+): View {
   const { t } = call
   return [
     t('code.title'),
@@ -56,6 +59,10 @@ ${errorSummary(t, data.error)}
 <form method="post" action="${pagePath(call.env, 'code')}">
 ${field({ t, name: 'code', label: t('code.label'), autocomplete: 'one-time-code', code: true, error: data.error, autofocus: true })}
 <button type="submit">${t('code.submit')}</button>
+</form>
+<form method="post" action="${pagePath(call.env, 'signIn')}">
+${hidden('email_address', data.email)}${hidden('return_to', data.returnTo)}
+<button type="submit" class="sb-secondary">${t('code.resend')}</button>
 </form>
 ${mailboxHint(call)}
 <p><a href="${pagePath(call.env, 'signIn')}">${t('code.otherEmail')}</a></p>`,

@@ -20,6 +20,7 @@ export const EN = {
   'code.label': 'Code',
   'code.submit': 'Continue',
   'code.otherEmail': 'Use another email address',
+  'code.resend': 'Send a new code',
   'organizations.title': 'Choose an organization',
   'organizations.intro': 'Email verified: {email}. Where do you want to go?',
   'organizations.none': '{email} does not belong to any organization yet. Create one below.',

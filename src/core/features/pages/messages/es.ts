@@ -22,6 +22,7 @@ export const ES: Record<MessageKey, string> = {
   'code.label': 'Código',
   'code.submit': 'Continuar',
   'code.otherEmail': 'Usar otra dirección de correo',
+  'code.resend': 'Enviar un código nuevo',
   'organizations.title': 'Elige una organización',
   'organizations.intro': 'Correo verificado: {email}. ¿Adónde quieres ir?',
   'organizations.none': '{email} aún no pertenece a ninguna organización. Crea una abajo.',

@@ -23,6 +23,7 @@ export const FR: Record<MessageKey, string> = {
   'code.label': 'Code',
   'code.submit': 'Continuer',
   'code.otherEmail': 'Utiliser une autre adresse e-mail',
+  'code.resend': 'Envoyer un nouveau code',
   'organizations.title': 'Choisissez une organisation',
   'organizations.intro': 'E-mail vérifié : {email}. Où voulez-vous aller ?',
   'organizations.none':

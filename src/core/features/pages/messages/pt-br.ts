@@ -22,6 +22,7 @@ export const PT_BR: Record<MessageKey, string> = {
   'code.label': 'Código',
   'code.submit': 'Continuar',
   'code.otherEmail': 'Usar outro endereço de e-mail',
+  'code.resend': 'Enviar um novo código',
   'organizations.title': 'Escolha uma organização',
   'organizations.intro': 'E-mail verificado: {email}. Para onde você quer ir?',
   'organizations.none': '{email} ainda não pertence a nenhuma organização. Crie uma abaixo.',
