@@ -1,7 +1,8 @@
 // The second-step pages: choose a factor, SMS code (and the phone to enrol), authenticator app (enrolment: QR code and recovery codes, shown once), recovery code.
 import type { FlowError, FlowState } from './flow-cookie.js'
-import { html } from './html.js'
+import { type Html, html } from './html.js'
 import { errorSummary, field, mailboxHint, type PageCall, pagePath } from './layout.js'
+import type { MessageKey } from './messages/index.js'
 import type { View } from './views.js'
 
 type Mfa = NonNullable<FlowState['mfa']>
@@ -70,40 +71,74 @@ ${totp}
   ]
 }
 
-/** The texted code. */
-export function smsCodeView(call: PageCall, mfa: Mfa, error: FlowError | undefined): View {
+/** One second-factor page: a title, an intro, the form of its one field, then `after`. */
+function factorView(
+  call: PageCall,
+  options: {
+    page: 'sms' | 'totp' | 'recovery'
+    intro: string
+    error: FlowError | undefined
+    after?: Html | undefined
+  },
+): View {
   const { t } = call
+  const { page, error } = options
+  // Each of the three has its own title, label and submit string, under its page's name.
+  const words = (key: 'title' | 'label' | 'submit') => t(`${page}.${key}` as MessageKey)
+  const input =
+    page === 'recovery'
+      ? field({
+          t,
+          name: 'recovery_code',
+          label: words('label'),
+          autocomplete: 'off',
+          error,
+          autofocus: true,
+        })
+      : field({
+          t,
+          name: 'code',
+          label: words('label'),
+          autocomplete: 'one-time-code',
+          code: true,
+          error,
+          autofocus: true,
+        })
   return [
-    t('sms.title'),
-    html`<h1>${t('sms.title')}</h1>
+    words('title'),
+    html`<h1>${words('title')}</h1>
 ${errorSummary(t, error)}
-<p>${t('sms.intro', { phone: mfa.phone ?? '' })}</p>
-<form method="post" action="${pagePath(call.env, 'sms')}">
-${field({ t, name: 'code', label: t('sms.label'), autocomplete: 'one-time-code', code: true, error, autofocus: true })}
-<button type="submit">${t('sms.submit')}</button>
+<p>${options.intro}</p>
+<form method="post" action="${pagePath(call.env, page)}">
+${input}
+<button type="submit">${words('submit')}</button>
 </form>
-${mailboxHint(call)}
-<form method="post" action="${pagePath(call.env, 'smsSend')}">
-<button type="submit" class="sb-secondary">${t('sms.resend')}</button>
-</form>
-${otherMethod(call)}`,
+${options.after}${otherMethod(call)}`,
   ]
+}
+
+/** The texted code, and a new one. */
+export function smsCodeView(call: PageCall, mfa: Mfa, error: FlowError | undefined): View {
+  return factorView(call, {
+    page: 'sms',
+    intro: call.t('sms.intro', { phone: mfa.phone ?? '' }),
+    error,
+    after: html`${mailboxHint(call)}
+<form method="post" action="${pagePath(call.env, 'smsSend')}">
+<button type="submit" class="sb-secondary">${call.t('sms.resend')}</button>
+</form>
+`,
+  })
 }
 
 /** An authenticator app's current code. */
 export function totpCodeView(call: PageCall, error: FlowError | undefined): View {
-  const { t } = call
-  return [
-    t('totp.title'),
-    html`<h1>${t('totp.title')}</h1>
-${errorSummary(t, error)}
-<p>${t('totp.intro')}</p>
-<form method="post" action="${pagePath(call.env, 'totp')}">
-${field({ t, name: 'code', label: t('totp.label'), autocomplete: 'one-time-code', code: true, error, autofocus: true })}
-<button type="submit">${t('totp.submit')}</button>
-</form>
-${otherMethod(call)}`,
-  ]
+  return factorView(call, { page: 'totp', intro: call.t('totp.intro'), error })
+}
+
+/** A single-use recovery code. */
+export function recoveryView(call: PageCall, error: FlowError | undefined): View {
+  return factorView(call, { page: 'recovery', intro: call.t('recovery.intro'), error })
 }
 
 /**
@@ -133,21 +168,5 @@ ${image}
 ${field({ t, name: 'code', label: t('totp.label'), autocomplete: 'one-time-code', code: true })}
 <button type="submit">${t('totp.submit')}</button>
 </form>`,
-  ]
-}
-
-/** A single-use recovery code. */
-export function recoveryView(call: PageCall, error: FlowError | undefined): View {
-  const { t } = call
-  return [
-    t('recovery.title'),
-    html`<h1>${t('recovery.title')}</h1>
-${errorSummary(t, error)}
-<p>${t('recovery.intro')}</p>
-<form method="post" action="${pagePath(call.env, 'recovery')}">
-${field({ t, name: 'recovery_code', label: t('recovery.label'), autocomplete: 'off', error, autofocus: true })}
-<button type="submit">${t('recovery.submit')}</button>
-</form>
-${otherMethod(call)}`,
   ]
 }
