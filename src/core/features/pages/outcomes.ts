@@ -1,4 +1,5 @@
 // Where a page's POST goes next (always a 303): after a step that may sign in, and after a failure (the error shown once on the page it came from).
+import { safeReturnTo } from '../../kit/csrf.js'
 import { isAuthError } from '../../kit/errors.js'
 import type { CoreResponse } from '../../kit/http.js'
 import { type FieldLimits, validateFields } from '../../kit/input.js'
@@ -85,7 +86,8 @@ function fieldAtFault(
  */
 export function afterLogin(call: PageCall, result: StepResult, page: PageName): CoreResponse {
   const setCookies = result.setCookies
-  const returnTo = call.flow?.returnTo
+  // Checked when it entered the flow, and again here: only ever a same-origin path.
+  const returnTo = safeReturnTo(call.flow?.returnTo)
   if (result.state.memberAuthenticated) {
     return redirect(call, returnTo ?? call.env.options.afterSignIn, { setCookies, flow: null })
   }
