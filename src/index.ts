@@ -19,8 +19,10 @@ export { safeReturnTo } from './core/kit/csrf.js'
 export { AuthError, type AuthErrorCode, isAuthError, StytchApiError } from './core/kit/errors.js'
 export type { CoreRequest } from './core/kit/http.js'
 export type {
+  MailboxMessage,
   PageLocale,
   PagesLayoutContext,
+  PagesMailboxSource,
   PagesOptions,
   PagesTheme,
 } from './core/kit/pages-options.js'

@@ -178,8 +178,9 @@ export function createAuth(
       secret: async () =>
         ((await getEngine()) as Backend & { credentials: { secret: string } }).credentials.secret,
       runStep: runWithFields,
-      // The mailbox exists only with the embedded server: never when talking to Stytch.
-      outbox: config.embedded ? () => embedded?.outbox?.() ?? [] : undefined,
+      // The mailbox exists only with a local server (embedded, or pages.mailbox checked against
+      // baseUrl): never when talking to Stytch.
+      outbox: config.embedded ? () => embedded?.outbox?.() ?? [] : config.pages.mailbox,
     })
 
   const permissions = createPermissionChecker(() => backend?.rbac)

@@ -1,9 +1,10 @@
-// The pages' options over HTTP: locale from Accept-Language (and to Stytch), forced locale, messages, theme stylesheet, logo, layout, Stytch down, the development mailbox of the embedded server.
+// The pages' options over HTTP: locale from Accept-Language (and to Stytch), forced locale, messages, theme stylesheet, logo, layout, Stytch down, the development mailbox (embedded server, or pages.mailbox).
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../src/index.js'
+import { startLocalServer } from '../../src/local-server/index.js'
 import { PAGE_HEADERS, pageClient } from '../helpers/pages.js'
 import { EXPRESS, type TestApp, useStack } from '../helpers/stack.js'
 
@@ -182,5 +183,74 @@ describe('the development mailbox of the embedded server', () => {
     expect((await request(app.app).get('/auth/mailbox').set('host', 'app.example')).status).toBe(
       200,
     )
+  })
+})
+
+describe('pages.mailbox: a local server the app started itself', () => {
+  const closing: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close()
+  })
+
+  async function localServer() {
+    const local = await startLocalServer()
+    closing.push(() => local.close())
+    return local
+  }
+
+  test('the code pages link to its mailbox, which lists its codes under our host only', async () => {
+    const local = await localServer()
+    const credentials = { projectId: local.projectId, secret: local.secret, baseUrl: local.url }
+    const app = EXPRESS.createApp({ ...credentials, logger: QUIET, pages: { mailbox: local } })
+    closing.push(() => app.auth.close())
+    const client = pageClient(app.app)
+    await client.post('/auth/sign-in', { email_address: 'ada@example.com' })
+    const codePage = await client.get('/auth/sign-in/code')
+    expect(codePage.text).toContain('<a href="/auth/mailbox" target="_blank" rel="noopener">')
+    const mailbox = await client.get('/auth/mailbox')
+    expect(mailbox.status).toBe(200)
+    const code = mailbox.text.match(/<td>ada@example\.com<\/td><td><code>(\d{6})<\/code>/)?.[1]
+    expect(code).toBe(local.outbox.latest('ada@example.com')?.code)
+    const rebound = await client.get('/auth/mailbox', { host: 'evil.example' })
+    expect(rebound.status).toBe(403)
+    expect(rebound.text).not.toContain(code)
+
+    // The same server without the option: no link, no route.
+    const plain = EXPRESS.createApp({ ...credentials, logger: QUIET, pages: true })
+    closing.push(() => plain.auth.close())
+    const plainClient = pageClient(plain.app)
+    await plainClient.post('/auth/sign-in', { email_address: 'ada@example.com' })
+    expect((await plainClient.get('/auth/sign-in/code')).text).not.toContain('mailbox')
+    expect((await plainClient.get('/auth/mailbox')).status).toBe(404)
+  })
+
+  test('refused at start-up unless baseUrl is that server: never with Stytch', async () => {
+    const local = await localServer()
+    const refusal =
+      '"pages.mailbox" must be the local server at "baseUrl" (with projectId and secret): never with Stytch'
+    const withStytch = { projectId: 'project-test-11111111-1111-1111-1111-111111111111' }
+    expect(() =>
+      EXPRESS.createApp({ ...withStytch, secret: 'secret-x', pages: { mailbox: local } }),
+    ).toThrow(refusal)
+    expect(() =>
+      EXPRESS.createApp({
+        ...withStytch,
+        secret: 'secret-x',
+        baseUrl: 'http://127.0.0.1:1',
+        pages: { mailbox: local },
+      }),
+    ).toThrow(refusal)
+    expect(() =>
+      EXPRESS.createApp({ localDataDir: false, logger: QUIET, pages: { mailbox: local } }),
+    ).toThrow(refusal)
+    const fake = { url: local.url, outbox: 'codes' } as unknown as typeof local
+    expect(() =>
+      EXPRESS.createApp({
+        ...withStytch,
+        secret: 'x',
+        baseUrl: local.url,
+        pages: { mailbox: fake },
+      }),
+    ).toThrow('"pages.mailbox" must be a local server (startLocalServer())')
   })
 })

@@ -293,7 +293,7 @@ export function resolveConfig(
     now,
     logger,
     localDataDir: localDataDir === false ? undefined : localDataDir,
-    pages: resolvePagesOptions(options.pages),
+    pages: resolvePagesOptions(options.pages, credentials?.baseUrl),
   })
 }
 

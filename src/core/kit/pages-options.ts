@@ -57,6 +57,26 @@ export interface PagesOptions {
    * document's `<body>` content. Whatever the host adds it must escape itself.
    */
   layout?: ((content: string, context: PagesLayoutContext) => string) | undefined
+  /**
+   * A local server you started yourself (`startLocalServer()`), which `baseUrl` points at: the
+   * code pages then link to the development mailbox, as with the embedded server. Refused unless
+   * `baseUrl` is that server's URL, so it never shows with Stytch.
+   */
+  mailbox?: PagesMailboxSource | undefined
+}
+
+/** A code the local server "sent", as its outbox lists it. */
+export interface MailboxMessage {
+  to: string
+  kind: string
+  code: string
+  sent_at: string
+}
+
+/** What `pages.mailbox` needs of a LocalServer: where it listens and what it "sent". */
+export interface PagesMailboxSource {
+  url: string
+  outbox: { list(): readonly MailboxMessage[] }
 }
 
 /** The `pages` option after validation. */
@@ -70,6 +90,8 @@ export interface ResolvedPagesOptions {
   locale: PageLocale | undefined
   messages: Partial<Record<PageLocale, Record<string, string>>>
   layout: PagesOptions['layout']
+  /** The outbox of the local server given as `pages.mailbox`. */
+  mailbox: (() => readonly MailboxMessage[]) | undefined
 }
 
 // A colour: #rgb…#rrggbbaa, a keyword, or rgb()/hsl() with numbers only. No `;`, `}`, `url(`,
@@ -97,6 +119,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 /** Validates `pages` once; `undefined` when the pages are off. Throws a TypeError naming the option. */
 export function resolvePagesOptions(
   value: boolean | PagesOptions | undefined,
+  baseUrl?: string,
 ): ResolvedPagesOptions | undefined {
   if (value === undefined || value === false) return undefined
   if (value !== true && (typeof value !== 'object' || value === null || Array.isArray(value))) {
@@ -112,6 +135,7 @@ export function resolvePagesOptions(
     'locale',
     'messages',
     'layout',
+    'mailbox',
   ])
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new TypeError(`"pages.${key}" is not an option of the pages`)
@@ -145,6 +169,39 @@ export function resolvePagesOptions(
     locale: options.locale,
     messages: messages(options.messages),
     layout: options.layout,
+    mailbox: mailbox(options.mailbox, baseUrl),
+  }
+}
+
+/**
+ * Codes sign anyone in: the mailbox is only for the local server the middleware talks to, so
+ * passing one with Stytch's URL (or none, the embedded server having its own) fails at start-up.
+ */
+function mailbox(value: unknown, baseUrl: string | undefined): ResolvedPagesOptions['mailbox'] {
+  if (value === undefined) return undefined
+  const source = value as Partial<PagesMailboxSource> | null
+  if (
+    typeof source !== 'object' ||
+    source === null ||
+    typeof source.url !== 'string' ||
+    typeof source.outbox?.list !== 'function'
+  ) {
+    throw new TypeError('"pages.mailbox" must be a local server (startLocalServer())')
+  }
+  if (baseUrl === undefined || originOf(baseUrl) !== originOf(source.url)) {
+    throw new TypeError(
+      '"pages.mailbox" must be the local server at "baseUrl" (with projectId and secret): never with Stytch',
+    )
+  }
+  const outbox = source.outbox
+  return () => outbox.list()
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
   }
 }
 

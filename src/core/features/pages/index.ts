@@ -4,7 +4,7 @@ import { checkCrossSite } from '../../kit/csrf.js'
 import { isAuthError } from '../../kit/errors.js'
 import { type CoreRequest, type CoreResponse, header } from '../../kit/http.js'
 import { type BodySource, readBodyFields } from '../../kit/input.js'
-import type { ResolvedPagesOptions } from '../../kit/pages-options.js'
+import type { MailboxMessage, ResolvedPagesOptions } from '../../kit/pages-options.js'
 import type { SessionCheck } from '../../session/backend.js'
 import type { StepName } from '../../step-table.js'
 import type { StepResult } from '../step.js'
@@ -24,13 +24,7 @@ import { code, create, organizations, type PageRoute, signIn } from './sign-in-r
 import { stylesheets } from './style.js'
 import { refusalView } from './views.js'
 
-/** A code the embedded local server "sent", as its outbox lists it. */
-export interface MailboxMessage {
-  to: string
-  kind: string
-  code: string
-  sent_at: string
-}
+export type { MailboxMessage } from '../../kit/pages-options.js'
 
 /** What the pages need from the core. */
 export interface PagesDeps {

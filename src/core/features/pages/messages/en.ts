@@ -83,7 +83,7 @@ export const EN = {
   'recovery.submit': 'Sign in',
   'mailbox.title': 'Development mailbox',
   'mailbox.intro':
-    'The local Stytch server sends no email or text message: these are the codes it would have sent, newest first. This page exists only without Stytch credentials.',
+    'The local Stytch server sends no email or text message: these are the codes it would have sent, newest first. This page exists only with a local Stytch server.',
   'mailbox.empty': 'No codes sent yet.',
   'mailbox.to': 'To',
   'mailbox.code': 'Code',

@@ -86,7 +86,7 @@ export const ES: Record<MessageKey, string> = {
   'recovery.submit': 'Iniciar sesión',
   'mailbox.title': 'Buzón de desarrollo',
   'mailbox.intro':
-    'El servidor local de Stytch no envía correos ni SMS: estos son los códigos que habría enviado, del más reciente al más antiguo. Esta página solo existe sin credenciales de Stytch.',
+    'El servidor local de Stytch no envía correos ni SMS: estos son los códigos que habría enviado, del más reciente al más antiguo. Esta página solo existe con un servidor local de Stytch.',
   'mailbox.empty': 'Todavía no se ha enviado ningún código.',
   'mailbox.to': 'Para',
   'mailbox.code': 'Código',

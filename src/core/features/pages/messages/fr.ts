@@ -91,7 +91,7 @@ export const FR: Record<MessageKey, string> = {
   'recovery.submit': 'Se connecter',
   'mailbox.title': 'Boîte de développement',
   'mailbox.intro':
-    'Le serveur Stytch local n’envoie ni e-mail ni SMS : voici les codes qu’il aurait envoyés, du plus récent au plus ancien. Cette page n’existe que sans identifiants Stytch.',
+    'Le serveur Stytch local n’envoie ni e-mail ni SMS : voici les codes qu’il aurait envoyés, du plus récent au plus ancien. Cette page n’existe qu’avec un serveur Stytch local.',
   'mailbox.empty': 'Aucun code envoyé pour l’instant.',
   'mailbox.to': 'Destinataire',
   'mailbox.code': 'Code',

@@ -84,7 +84,7 @@ export const PT_BR: Record<MessageKey, string> = {
   'recovery.submit': 'Entrar',
   'mailbox.title': 'Caixa de desenvolvimento',
   'mailbox.intro':
-    'O servidor Stytch local não envia e-mails nem SMS: estes são os códigos que ele teria enviado, do mais recente ao mais antigo. Esta página só existe sem credenciais da Stytch.',
+    'O servidor Stytch local não envia e-mails nem SMS: estes são os códigos que ele teria enviado, do mais recente ao mais antigo. Esta página só existe com um servidor Stytch local.',
   'mailbox.empty': 'Nenhum código enviado ainda.',
   'mailbox.to': 'Para',
   'mailbox.code': 'Código',
