@@ -38,12 +38,12 @@ function sameOrigin(req: Request, _res: Response, next: NextFunction): void {
 export function settingsRoutes(config: ExampleConfig, form: RequestHandler): Router {
   const answers = settingsAnswers(settingsApi(config))
   const router = Router()
-  const signedIn = [refusalAsPage, requireSession({ redirectTo: '/login' })]
+  const signedIn = [refusalAsPage, requireSession()]
   // The guard decides before anything is read or sent to Stytch; Stytch checks the same again.
   const permitted = (permission: Permission) => [
     refusalAsPage,
     sameOrigin,
-    requireSession({ redirectTo: '/login', permission }),
+    requireSession({ permission }),
     form,
   ]
   const redirect = (res: Response, location: Promise<string>) =>

@@ -31,12 +31,12 @@ async function sameOrigin(ctx: Context, next: Next): Promise<void> {
 /** The settings routes; `form` parses the posted forms (after the guard: a refusal reads nothing). */
 export function settingsRoutes(config: ExampleConfig, form: Middleware): Middleware[] {
   const answers = settingsAnswers(settingsApi(config))
-  const signedIn = [refusalAsPage, requireSession({ redirectTo: '/login' })]
+  const signedIn = [refusalAsPage, requireSession()]
   // The guard decides before anything is read or sent to Stytch; Stytch checks the same again.
   const permitted = (permission: Permission) => [
     refusalAsPage,
     sameOrigin,
-    requireSession({ redirectTo: '/login', permission }),
+    requireSession({ permission }),
     form,
   ]
   const body = (ctx: Context): unknown => ctx.request.body

@@ -8,14 +8,14 @@ export interface ExampleConfig {
   secret: string
   /** Stytch API base URL, e.g. the local server's `url`. @default chosen by the package from the project id */
   baseUrl?: string | undefined
-  /** The local Stytch server, when running offline: enables the development mailbox. */
-  local?: Pick<LocalServer, 'outbox'> | undefined
+  /** The local Stytch server at `baseUrl`, when running offline: the pages link its mailbox. */
+  local?: Pick<LocalServer, 'url' | 'outbox'> | undefined
   /** Clock in epoch milliseconds. @default Date.now */
   now?: (() => number) | undefined
   /** Deadline of each call to Stytch, in milliseconds. @default 5000 */
   requestTimeoutMs?: number | undefined
   /**
-   * The app's public origin(s), for the package's cross-site check and the development mailbox's
+   * The app's public origin(s), for the package's cross-site check and its development mailbox's
    * Host check; `serveExample()` sets them from the listen address (or `APP_ORIGIN`).
    * @default undefined (loopback host names only, for the mailbox)
    */

@@ -1,4 +1,4 @@
-// Words a person understands for the package's error codes and Stytch's membership types.
+// Words a person understands for the package's error codes, on the example's own pages (the sign-in pages have theirs).
 
 /** What to tell a person about a failure, chosen by the error's `code` (never its message). */
 export interface ErrorWords {
@@ -9,20 +9,6 @@ export interface ErrorWords {
 }
 
 const WORDS: Record<string, ErrorWords> = {
-  ERR_OTP_INVALID: {
-    title: 'That code is not right',
-    message:
-      'Check the 6-digit code in the latest email and try again. Only the newest code works.',
-  },
-  ERR_OTP_EXPIRED: {
-    title: 'That code has expired or was already used',
-    message: 'Each code works once and only for a few minutes. Ask for a new code.',
-  },
-  ERR_ACCOUNT_LOCKED: {
-    title: 'Too many wrong codes',
-    message:
-      'To protect your account, sign-in for this email address is paused for a while. Please try again later.',
-  },
   ERR_RATE_LIMITED: {
     title: 'Too many attempts',
     message: 'Please wait a minute, then try again.',
@@ -35,16 +21,6 @@ const WORDS: Record<string, ErrorWords> = {
     title: 'Sign-in failed',
     message: 'The sign-in service refused the request. Please start again.',
   },
-  ERR_INTERMEDIATE_SESSION_MISSING: {
-    title: 'Your sign-in step has expired',
-    message:
-      'Choosing an organization must follow soon after entering your code. Please start again with your email address.',
-  },
-  ERR_INTERMEDIATE_SESSION_INVALID: {
-    title: 'Your sign-in step has expired',
-    message:
-      'Choosing an organization must follow soon after entering your code. Please start again with your email address.',
-  },
   ERR_INVALID_INPUT: {
     title: 'Please check what you entered',
     message: 'Something in the form is not in the expected format.',
@@ -53,10 +29,6 @@ const WORDS: Record<string, ErrorWords> = {
   ERR_BODY_TOO_LARGE: {
     title: 'Please check what you entered',
     message: 'The form was too large.',
-  },
-  ERR_ORGANIZATION_SLUG_TAKEN: {
-    title: 'That organization address is taken',
-    message: 'Another organization already uses this slug. Please choose a different one.',
   },
   ERR_ORGANIZATION_NOT_FOUND: {
     title: 'No such organization',
@@ -101,27 +73,4 @@ const UNKNOWN: ErrorWords = {
 /** The words for an error code; a generic text for codes this app does not know. */
 export function errorWords(code: string | undefined): ErrorWords {
   return (code !== undefined && Object.hasOwn(WORDS, code) ? WORDS[code] : undefined) ?? UNKNOWN
-}
-
-/** Stytch's `membership.type` in plain words. */
-export function membershipWords(type: string): string {
-  switch (type) {
-    case 'active_member':
-      return 'You are a member'
-    case 'pending_member':
-      return 'Your membership is pending: logging in activates it'
-    case 'invited_member':
-      return 'You have been invited: logging in accepts the invitation'
-    case 'eligible_to_join_by_email_domain':
-      return 'You can join: this organization accepts your email domain'
-    case 'eligible_to_join_by_oauth_tenant':
-      return "You can join through your company's sign-in provider"
-    default:
-      return 'Available to you'
-  }
-}
-
-/** True when the membership type means the person is not a member yet. */
-export function isJoinable(type: string): boolean {
-  return type.startsWith('eligible_to_join')
 }

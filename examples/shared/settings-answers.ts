@@ -17,7 +17,7 @@ import {
   membersPage,
   organizationSettingsPage,
 } from './settings-views.js'
-import { errorPage } from './views.js'
+import { DASHBOARD_LINK, errorPage, SIGN_IN_LINK } from './views.js'
 
 /** What `requireSession()` leaves on the request (Koa: on `ctx.state`), `can` included. */
 export interface SettingsState {
@@ -124,9 +124,6 @@ export function settingsAnswers(api: SettingsApi) {
   }
 }
 
-const DASHBOARD = { href: '/dashboard', label: 'Back to your dashboard' }
-const SIGN_IN = { href: '/login', label: 'Back to sign-in' }
-
 /**
  * `requireSession()` answers a refusal as JSON (`{ error: { code, message } }`), right for an
  * API; these pages are for people, so a refusal is shown in words. Anything else: `undefined`.
@@ -135,7 +132,7 @@ export function refusalPage(status: number, body: unknown): string | undefined {
   if (status !== 401 && status !== 403) return undefined
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code
   if (typeof code !== 'string') return undefined
-  return errorPage({ error: { code }, next: status === 401 ? SIGN_IN : DASHBOARD })
+  return errorPage({ error: { code }, next: status === 401 ? SIGN_IN_LINK : DASHBOARD_LINK })
 }
 
 /**

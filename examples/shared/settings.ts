@@ -1,6 +1,5 @@
 // The organization settings area, framework-neutral: which permission each action needs, the paths, and the posted forms read and checked.
 import { AuthError, type Permission } from 'stytch-b2b-middleware'
-import { formField } from './answers.js'
 
 /**
  * The permission each settings action needs: Stytch's own (default `stytch_admin` holds them all,
@@ -116,4 +115,10 @@ export function organizationFieldsOf(
 function oneOf(value: string, choices: readonly string[], name: string): string {
   if (!choices.includes(value)) throw invalid(`${name} must be one of ${choices.join(', ')}.`)
   return value
+}
+
+/** A field of a parsed form body, as a string ('' when absent or repeated). */
+export function formField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name]
+  return typeof value === 'string' ? value : ''
 }
