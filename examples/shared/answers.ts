@@ -7,6 +7,7 @@ import {
   type StytchB2BOptions,
 } from 'stytch-b2b-middleware'
 import type { ExampleConfig } from './config.js'
+import { DEMO, DEMO_MFA } from './demo.js'
 import { BRAND } from './html.js'
 import { DASHBOARD_LINK, dashboardPage, errorPage, SIGN_IN_LINK } from './views.js'
 
@@ -23,9 +24,17 @@ export function stytchOptions(config: ExampleConfig): StytchB2BOptions {
     now: config.now ?? Date.now,
     requestTimeoutMs: config.requestTimeoutMs,
     appOrigin: config.appOrigin,
-    pages: { ...BRAND, afterSignIn: '/dashboard', mailbox: config.local },
+    pages: {
+      ...BRAND,
+      afterSignIn: '/dashboard',
+      mailbox: config.local,
+      // The pages' strings can be overridden per locale: offline, the sign-in page names the demo.
+      messages: config.local === undefined ? undefined : { en: { 'signIn.intro': DEMO_HINT } },
+    },
   }
 }
+
+const DEMO_HINT = `Enter your work email address. We will email you a code to sign in. Demo: try anything@${DEMO.emailDomain} to join ${DEMO.organizationName}, or ${DEMO_MFA.memberEmail} for ${DEMO_MFA.organizationName}, which asks for a second step.`
 
 /** Headers for the example's own pages: a strict CSP, no caching, no MIME sniffing. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

@@ -55,11 +55,10 @@ export interface MailboxRow {
   kind: string
 }
 
-/** The rows of the development mailbox page, newest first, parsed from its HTML. */
+/** The rows of the pages' development mailbox, newest first, parsed from its HTML. */
 export function parseMailbox(pageHtml: string): MailboxRow[] {
   const rows: MailboxRow[] = []
-  const row =
-    /<tr><td>([^<]*)<\/td><td><span class="code-value">(\d{6})<\/span><\/td>\s*<td>([a-z]+)/g
+  const row = /<tr><td>([^<]*)<\/td><td><code>(\d{6})<\/code><\/td><td>([a-z_]+)<\/td>/g
   for (const match of pageHtml.matchAll(row)) {
     rows.push({ to: decodeEntities(match[1] ?? ''), code: match[2] ?? '', kind: match[3] ?? '' })
   }
@@ -73,17 +72,6 @@ function decodeEntities(text: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&')
-}
-
-/** The `organization_id` values of the forms whose button says `label`, in page order. */
-export function organizationChoices(pageHtml: string): { id: string; button: string }[] {
-  const choices: { id: string; button: string }[] = []
-  const form =
-    /<input type="hidden" name="organization_id" value="([^"]+)">\s*<button type="submit">([^<]+)<\/button>/g
-  for (const match of pageHtml.matchAll(form)) {
-    choices.push({ id: match[1] ?? '', button: match[2] ?? '' })
-  }
-  return choices
 }
 
 /** The visible text of a page: tags dropped, entities decoded, whitespace collapsed. */
