@@ -14,7 +14,6 @@ import { seedOrganization } from '../helpers/stack.js'
 import { EXAMPLES, type ExampleStack, parseMailbox, startExample, textOf } from './example-stack.js'
 
 const ADA = 'ada@example.com'
-const FLOW_CLEARED = 'stytch_pages_flow=; Max-Age=0; Path=/auth; HttpOnly; SameSite=Lax'
 
 describe.each(EXAMPLES)('the $name example', (example) => {
   let stack: ExampleStack
