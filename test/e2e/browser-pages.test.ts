@@ -1,5 +1,4 @@
 // The drop-in pages in Chromium at a phone's width: a minimal Express app with `pages: true`, every page checked by axe-core and for horizontal scroll.
-import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -11,9 +10,8 @@ import { requireSession, stytchB2B } from '../../src/express/index.js'
 import type { StytchB2BOptions } from '../../src/index.js'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { seedOrganization } from '../helpers/stack.js'
-import { HAS_CHROMIUM, RUN_BROWSER } from './chromium.js'
+import { axeViolations, HAS_CHROMIUM, RUN_BROWSER } from './chromium.js'
 
-const AXE = readFileSync(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8')
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 
@@ -66,12 +64,7 @@ async function openApp(options: StytchB2BOptions): Promise<Running> {
 /** axe-core finds nothing, the page has no script of its own, and nothing scrolls sideways. */
 async function check(page: Page, name: string): Promise<void> {
   expect(await page.locator('script').count(), name).toBe(0)
-  await page.evaluate(AXE)
-  // Strings, evaluated in the page: this file is type-checked without the DOM's types.
-  const violations = (await page.evaluate(
-    `axe.run().then((result) => result.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.html).join(' | ')))`,
-  )) as string[]
-  expect(violations, name).toEqual([])
+  expect(await axeViolations(page), name).toEqual([])
   const overflow = (await page.evaluate(
     'document.documentElement.scrollWidth - document.documentElement.clientWidth',
   )) as number

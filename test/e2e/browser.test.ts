@@ -1,4 +1,4 @@
-// Each example (Express, Koa) in Debian's Chromium (JavaScript disabled): the whole flow, the cookies the browser stored, screenshots.
+// Each example (Express, Koa) in Debian's Chromium (JavaScript disabled), signing in through the package's pages: the whole flow, the cookies the browser stored, axe-core on the example's pages, screenshots.
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO } from '../../examples/shared/demo.js'
@@ -31,61 +31,63 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium', (exa
     await chromium?.close()
   })
 
-  const shot = (name: string, target?: Page) => chromium?.shot(name, target) ?? Promise.resolve()
-
-  const codeFromMailbox = (email: string, screenshot?: string) =>
-    mailboxCode(chromium as ExampleInChromium, email, screenshot)
-  const signInByEmail = (email: string, screenshots = false) =>
-    signInWithEmail(chromium as ExampleInChromium, email, screenshots)
-
-  const row = (name: string) => page.locator('ul.orgs li', { hasText: name })
+  const shot = (name: string) => chromium?.shot(name) ?? Promise.resolve()
+  const signInByEmail = (email: string) => signInWithEmail(chromium as ExampleInChromium, email)
 
   async function stytchCookies() {
-    const cookies = await context.cookies(base)
-    return cookies.filter((c) => c.name.startsWith('stytch_'))
+    const cookies = await context.cookies()
+    return cookies
+      .filter((c) => c.name.startsWith('stytch_'))
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
   }
 
-  test('sign in, choose, dashboard, switch, create, log out', async () => {
-    // Logged out, the dashboard sends the browser to sign in.
+  async function signOut(): Promise<void> {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByText('You have been signed out.').waitFor()
+    expect(page.url()).toBe(`${base}/auth/sign-in`)
+  }
+
+  test('sign in, choose, dashboard, switch, create, sign out', async () => {
+    // Signed out, the dashboard sends the browser to the pages' sign-in, in the demo's theme.
     await page.goto(`${base}/dashboard`)
-    expect(page.url()).toBe(`${base}/login?return_to=%2Fdashboard`)
+    expect(page.url()).toBe(`${base}/auth/sign-in?return_to=%2Fdashboard`)
+    expect(await page.title()).toBe('Sign in · Acme demo')
     await expect.poll(() => page.locator('main').innerText()).toContain('anything@example.com')
-    await shot('1-sign-in')
+    const primary = await page.evaluate(
+      "getComputedStyle(document.querySelector('main button')).backgroundColor",
+    )
+    expect(primary).toBe('rgb(15, 107, 99)')
+    await shot('example-sign-in')
 
-    await signInByEmail(ADA, true)
-    const istCookies = await stytchCookies()
-    expect(istCookies.map((c) => c.name)).toEqual(['stytch_intermediate_session'])
-    expect(istCookies[0]).toMatchObject({
-      httpOnly: true,
-      sameSite: 'Lax',
-      path: '/',
-      secure: false,
-    })
-    const nowSeconds = Date.now() / 1000
-    expect(istCookies[0]?.expires).toBeGreaterThan(nowSeconds + 540)
-    expect(istCookies[0]?.expires).toBeLessThan(nowSeconds + 660)
+    await signInByEmail(ADA)
+    const flow = await stytchCookies()
+    expect(flow.map((c) => c.name)).toEqual(['stytch_intermediate_session', 'stytch_pages_flow'])
+    expect(flow[0]).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false })
+    expect(flow[1]).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/auth', secure: false })
 
+    const row = (name: string) => page.locator('main li', { hasText: name })
     expect(await row(DEMO.organizationName).innerText()).toContain(
-      'You can join: this organization accepts your email domain',
+      'You can join with your email domain',
     )
     expect(await row('Globex').innerText()).toContain('You are a member')
-    await shot('4-choose-organization')
 
     // Join the demo organization: back to the page asked for at first.
-    await row(DEMO.organizationName).getByRole('button', { name: 'Join' }).click()
-    await page.getByRole('heading', { name: DEMO.organizationName }).waitFor()
+    await page.getByRole('button', { name: `Join: ${DEMO.organizationName}` }).click()
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
     expect(page.url()).toBe(`${base}/dashboard`)
     const main = await page.locator('main').innerText()
     expect(main).toContain(ADA)
+    expect(main).toContain(DEMO.organizationSlug)
     expect(main).toContain('stytch_member')
     expect(main).toMatch(/Session ends\s+\w{3}, \d{2} \w{3} \d{4} [\d:]{8} GMT \(in 60 minutes\)/)
-    await shot('5-dashboard')
+    expect(await chromium?.accessibility()).toEqual([])
+    await shot('example-dashboard')
 
-    const sessionCookies = await stytchCookies()
-    expect(sessionCookies.map((c) => c.name).sort()).toEqual([
-      'stytch_session',
-      'stytch_session_jwt',
-    ])
+    const nowSeconds = Date.now() / 1000
+    const sessionCookies = (await stytchCookies()).filter((c) =>
+      c.name.startsWith('stytch_session'),
+    )
+    expect(sessionCookies.map((c) => c.name)).toEqual(['stytch_session', 'stytch_session_jwt'])
     for (const cookie of sessionCookies) {
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false })
       expect(cookie.domain).toBe('127.0.0.1')
@@ -94,50 +96,47 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium', (exa
       expect(cookie.expires).toBeLessThan(nowSeconds + 3660)
     }
 
-    // Switch to Globex.
-    await row('Globex').getByRole('button', { name: 'Switch' }).click()
-    await page.getByRole('heading', { name: 'Globex' }).waitFor()
+    // Switch to Globex from the header's link.
+    await page.getByRole('link', { name: 'Switch organization' }).click()
+    await page.getByRole('heading', { name: 'Switch organization' }).waitFor()
+    await page.getByRole('button', { name: 'Switch: Globex' }).click()
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
     expect(await page.locator('main').innerText()).toContain('globex')
 
     // Create an organization (discovery again, then the create form).
-    await page.goto(`${base}/login`)
+    await page.goto(`${base}/auth/sign-in`)
     await signInByEmail(ADA)
     await page.getByLabel('Organization name').fill('Hopper Labs')
-    await page.getByLabel(/^Slug/).fill('hopper-labs')
+    await page.getByLabel('Short name (optional)').fill('hopper-labs')
     await page.getByRole('button', { name: 'Create organization' }).click()
-    await page.getByRole('heading', { name: 'Hopper Labs' }).waitFor()
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
     expect(await page.locator('main').innerText()).toContain('stytch_admin')
 
-    // Log out: every cookie gone, and the dashboard asks to sign in again.
-    await page.getByRole('button', { name: 'Log out' }).click()
-    await page.getByText('You have been logged out.').waitFor()
-    expect(page.url()).toBe(`${base}/login?logged_out=1`)
-    expect(await stytchCookies()).toEqual([])
+    // Sign out from the header: the session cookies gone, the dashboard asks to sign in again.
+    await signOut()
+    expect((await stytchCookies()).map((c) => c.name)).not.toContain('stytch_session')
     await page.goto(`${base}/dashboard`)
-    expect(page.url()).toBe(`${base}/login?return_to=%2Fdashboard`)
+    expect(page.url()).toBe(`${base}/auth/sign-in?return_to=%2Fdashboard`)
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
   }, 60_000)
 
-  test('organization login page, and a wrong code in words', async () => {
-    await page.goto(`${base}/org/globex/login`)
-    await page.getByRole('heading', { name: 'Sign in to globex' }).waitFor()
-    await shot('6-organization-login')
+  test('a wrong code in words, then the right one', async () => {
+    await page.goto(`${base}/auth/sign-in`)
     await page.getByLabel('Work email').fill(ADA)
     await page.getByRole('button', { name: 'Email me a code' }).click()
-    await page.getByRole('heading', { name: 'Check your email for globex' }).waitFor()
-    const code = await codeFromMailbox(ADA)
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+    const code = await mailboxCode(chromium as ExampleInChromium, ADA)
 
     await page.getByLabel('Code').fill(code === '000000' ? '111111' : '000000')
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.getByRole('alert').waitFor()
     expect(await page.getByRole('alert').innerText()).toContain('That code is not right')
-    await shot('7-wrong-code')
 
     await page.getByLabel('Code').fill(code)
     await page.getByRole('button', { name: 'Continue' }).click()
-    await page.getByRole('heading', { name: 'Globex' }).waitFor()
+    await page.getByRole('button', { name: 'Continue: Globex' }).click()
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
     expect(page.url()).toBe(`${base}/dashboard`)
-    await page.getByRole('button', { name: 'Log out' }).click()
-    await page.getByText('You have been logged out.').waitFor()
+    await signOut()
   }, 60_000)
 })

@@ -1,5 +1,5 @@
-// Debian's Chromium (JavaScript disabled) on one example app over a loopback socket, and its screenshots; shared by the browser tests.
-import { existsSync } from 'node:fs'
+// Debian's Chromium (JavaScript disabled) on one example app over a loopback socket, its screenshots and axe-core; shared by the browser tests.
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +14,16 @@ export const RUN_BROWSER = HAS_CHROMIUM || Boolean(process.env.CI)
 const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const WAIT_MS = 10_000
+const AXE = readFileSync(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8')
+
+/** axe-core's violations on `page`, as `rule: nodes` lines (none expected). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE)
+  // A string, evaluated in the page: this file is type-checked without the DOM's types.
+  return (await page.evaluate(
+    `axe.run().then((result) => result.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.html).join(' | ')))`,
+  )) as string[]
+}
 
 export interface ExampleInChromium {
   stack: ExampleStack
@@ -23,6 +33,11 @@ export interface ExampleInChromium {
   page: Page
   /** Saves `page` (default: the main tab) as docs/screenshots/`name`.png, when updating them. */
   shot(name: string, page?: Page): Promise<void>
+  /**
+   * axe-core's violations on the main tab's page, read in a separate tab with the same cookies
+   * whose context lets the script in (bypassCSP): the main context keeps the strict CSP.
+   */
+  accessibility(): Promise<string[]>
   close(): Promise<void>
 }
 
@@ -80,7 +95,21 @@ export async function openInChromium(
       if (screenshots) await target.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
     }
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    return { stack, base, context, page, shot, close }
+    const launched = browser
+    const accessibility = async () => {
+      const audit = await launched.newContext({
+        bypassCSP: true,
+        storageState: await context.storageState(),
+      })
+      try {
+        const auditPage = await audit.newPage()
+        await auditPage.goto(page.url())
+        return await axeViolations(auditPage)
+      } finally {
+        await audit.close()
+      }
+    }
+    return { stack, base, context, page, shot, accessibility, close }
   } catch (error) {
     await close()
     throw error
@@ -88,21 +117,16 @@ export async function openInChromium(
 }
 
 /** Opens the development mailbox in a second tab and reads the newest code sent to `to`. */
-export async function mailboxCode(
-  chromium: ExampleInChromium,
-  to: string,
-  screenshot?: string,
-): Promise<string> {
+export async function mailboxCode(chromium: ExampleInChromium, to: string): Promise<string> {
   const mailbox = await chromium.context.newPage()
   try {
-    await mailbox.goto(`${chromium.base}/dev/mailbox`)
+    await mailbox.goto(`${chromium.base}/auth/mailbox`)
     await expect.poll(() => mailbox.title()).toContain('Development mailbox')
     const code = await mailbox
       .locator('tbody tr', { hasText: to })
       .first()
-      .locator('.code-value')
+      .locator('code')
       .textContent()
-    if (screenshot) await chromium.shot(screenshot, mailbox)
     expect(code).toMatch(/^\d{6}$/)
     return code as string
   } finally {
@@ -110,18 +134,13 @@ export async function mailboxCode(
   }
 }
 
-/** Sign-in page (already open) → email code from the mailbox → the organizations page. */
-export async function signInWithEmail(
-  chromium: ExampleInChromium,
-  email: string,
-  screenshots = false,
-): Promise<void> {
+/** The pages' sign-in page (already open) → email code from the mailbox → the organizations page. */
+export async function signInWithEmail(chromium: ExampleInChromium, email: string): Promise<void> {
   const { page } = chromium
   await page.getByLabel('Work email').fill(email)
   await page.getByRole('button', { name: 'Email me a code' }).click()
   await page.getByRole('heading', { name: 'Check your email' }).waitFor()
-  if (screenshots) await chromium.shot('2-enter-code')
-  const code = await mailboxCode(chromium, email, screenshots ? '3-dev-mailbox' : undefined)
+  const code = await mailboxCode(chromium, email)
   await page.getByLabel('Code').fill(code)
   await page.getByRole('button', { name: 'Continue' }).click()
   await page.getByRole('heading', { name: 'Choose an organization' }).waitFor()
