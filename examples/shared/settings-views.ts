@@ -91,7 +91,7 @@ export function membersPage(options: {
   const list =
     members === undefined
       ? html`<p class="muted">Your role does not allow listing the members of this organization.</p>`
-      : html`<table class="members"><thead><tr><th>Member</th><th>Roles</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
+      : html`<table class="members"><thead><tr><th>Member</th><th>Roles</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>`
   const readOnly = options.canChangeRole || options.canRemove ? undefined : READ_ONLY
   return page(
     'Members',

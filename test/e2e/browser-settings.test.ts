@@ -1,4 +1,4 @@
-// Each example (Express, Koa) in Chromium: the organization settings area, read-only to a plain member (a forged POST answers 403 and changes nothing), and an admin changing a role, removing a member, renaming the organization.
+// Each example (Express, Koa) in Chromium, signed in through the package's pages: the organization settings area (axe-core on each page), read-only to a plain member (a forged POST answers 403 and changes nothing), and an admin changing a role, removing a member, renaming the organization.
 import type { Page } from 'playwright-core'
 import type { LocalServer } from 'stytch-b2b-middleware/local-server'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -66,18 +66,15 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium: setti
     (await memberByEmail(email)).body.member.roles.map((r: { role_id: string }) => r.role_id)
 
   async function signInTo(email: string): Promise<void> {
-    await page.goto(`${base}/login`)
+    await page.goto(`${base}/auth/sign-in`)
     await signInWithEmail(chromium, email)
-    await page
-      .locator('ul.orgs li', { hasText: DEMO.organizationName })
-      .getByRole('button', { name: 'Log in' })
-      .click()
-    await page.getByRole('heading', { name: DEMO.organizationName, exact: true }).waitFor()
+    await page.getByRole('button', { name: `Continue: ${DEMO.organizationName}` }).click()
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
   }
 
-  async function logOut(): Promise<void> {
-    await page.getByRole('button', { name: 'Log out' }).click()
-    await page.getByText('You have been logged out.').waitFor()
+  async function signOut(): Promise<void> {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByText('You have been signed out.').waitFor()
   }
 
   test('a plain member sees read-only pages; a forged POST answers 403 and changes nothing', async () => {
@@ -95,7 +92,8 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium: setti
     expect(await page.getByLabel('Organization name').isDisabled()).toBe(true)
     expect(await page.getByLabel('MFA policy').isDisabled()).toBe(true)
     expect(await page.getByRole('button', { name: /^Save/ }).count()).toBe(0)
-    await chromium.shot('14-settings-read-only')
+    expect(await chromium.accessibility()).toEqual([])
+    await chromium.shot('example-settings-read-only')
 
     // Forged with the member's own cookies: the guard refuses before Stytch is asked.
     const admin = (await memberByEmail(DEMO.memberEmail)).body.member
@@ -121,7 +119,7 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium: setti
       organization_name: DEMO.organizationName,
       mfa_policy: 'OPTIONAL',
     })
-    await logOut()
+    await signOut()
   }, 60_000)
 
   test('an admin changes a role, removes a member, renames the organization', async () => {
@@ -131,7 +129,8 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium: setti
     const row = (email: string) => page.locator('tbody tr', { hasText: email })
     expect(await row(DEMO.memberEmail).innerText()).toContain('You')
     expect(await row(DEMO.plainMemberEmail).innerText()).toContain('stytch_member')
-    await chromium.shot('12-members')
+    expect(await chromium.accessibility()).toEqual([])
+    await chromium.shot('example-members')
 
     chromium.stack.local.resetRequestCounts()
     await row(PROMOTED).getByLabel(`Role of ${PROMOTED}`).selectOption('stytch_admin')
@@ -154,7 +153,8 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium: setti
     await page.getByLabel('Allowed email domains').fill('example.com, Example.org')
     await page.getByRole('button', { name: 'Save domains' }).click()
     await page.getByText('The allowed email domains were saved.').waitFor()
-    await chromium.shot('13-organization-settings')
+    expect(await chromium.accessibility()).toEqual([])
+    await chromium.shot('example-organization-settings')
     // Each change was one call to Stytch (which checked the admin's session too): a role, a
     // removal, a name and the domains.
     const [memberUpdate, memberDelete, organizationUpdate] = WRITES
@@ -190,6 +190,6 @@ describe.runIf(RUN_BROWSER).each(EXAMPLES)('the $name example in Chromium: setti
     expect(calls(organizationUpdate)).toBe(3)
     expect((await organization()).organization_name).toBe(RENAMED)
     await page.goto(`${base}/dashboard`)
-    await logOut()
+    await signOut()
   }, 60_000)
 })
