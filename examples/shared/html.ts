@@ -85,6 +85,7 @@ ul.orgs{list-style:none;padding:0;margin:0}
 ul.orgs li{display:flex;justify-content:space-between;align-items:center;gap:1rem;padding:.7rem 0;border-top:1px solid #e6e9f2}
 ul.orgs li:first-child{border-top:0}
 ul.orgs form button{margin:0}
+main a{color:${BRAND.theme.primaryColor}}
 .muted{color:${BRAND.theme.mutedColor};font-size:.9rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
 dt{font-weight:600}
