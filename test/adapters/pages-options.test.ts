@@ -5,7 +5,7 @@ import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../src/index.js'
 import { startLocalServer } from '../../src/local-server/index.js'
-import { PAGE_HEADERS, pageClient } from '../helpers/pages.js'
+import { PAGE_HEADERS, type PageClient, pageClient } from '../helpers/pages.js'
 import { EXPRESS, type TestApp, useStack } from '../helpers/stack.js'
 
 const QUIET = { info() {}, warn() {} }
@@ -146,6 +146,25 @@ describe('against a fake Stytch that records what it is sent', () => {
   })
 })
 
+/**
+ * Asks for a code; the code page links the mailbox, which lists it under our host and answers a
+ * foreign Host (DNS rebinding) 403 without it. Returns the code.
+ */
+async function codeThroughMailbox(client: PageClient): Promise<string> {
+  await client.post('/auth/sign-in', { email_address: 'ada@example.com' })
+  const codePage = await client.get('/auth/sign-in/code')
+  expect(codePage.text).toContain('<a href="/auth/mailbox" target="_blank" rel="noopener">')
+  const mailbox = await client.get('/auth/mailbox')
+  expect(mailbox.status).toBe(200)
+  expect(mailbox.headers).toMatchObject(PAGE_HEADERS)
+  const code = mailbox.text.match(/<td>ada@example\.com<\/td><td><code>(\d{6})<\/code>/)?.[1]
+  expect(code).toMatch(/^\d{6}$/)
+  const rebound = await client.get('/auth/mailbox', { host: 'evil.example' })
+  expect(rebound.status).toBe(403)
+  expect(rebound.text).not.toContain(code)
+  return code as string
+}
+
 describe('the development mailbox of the embedded server', () => {
   const apps: TestApp[] = []
   afterEach(async () => {
@@ -156,18 +175,8 @@ describe('the development mailbox of the embedded server', () => {
     const app = EXPRESS.createApp({ pages: true, localDataDir: false, logger: QUIET })
     apps.push(app)
     const client = pageClient(app.app)
-    await client.post('/auth/sign-in', { email_address: 'ada@example.com' })
-    const codePage = await client.get('/auth/sign-in/code')
-    expect(codePage.text).toContain('<a href="/auth/mailbox" target="_blank" rel="noopener">')
-    const mailbox = await client.get('/auth/mailbox')
-    expect(mailbox.status).toBe(200)
-    expect(mailbox.headers).toMatchObject(PAGE_HEADERS)
-    const code = mailbox.text.match(/<td>ada@example\.com<\/td><td><code>(\d{6})<\/code>/)?.[1]
-    expect(code).toMatch(/^\d{6}$/)
-    const rebound = await client.get('/auth/mailbox', { host: 'evil.example' })
-    expect(rebound.status).toBe(403)
-    expect(rebound.text).not.toContain(code)
-    const checked = await client.post('/auth/sign-in/code', { code: code as string })
+    const code = await codeThroughMailbox(client)
+    const checked = await client.post('/auth/sign-in/code', { code })
     expect(checked.headers.location).toBe('/auth/sign-in/organizations')
   })
 
@@ -203,17 +212,8 @@ describe('pages.mailbox: a local server the app started itself', () => {
     const credentials = { projectId: local.projectId, secret: local.secret, baseUrl: local.url }
     const app = EXPRESS.createApp({ ...credentials, logger: QUIET, pages: { mailbox: local } })
     closing.push(() => app.auth.close())
-    const client = pageClient(app.app)
-    await client.post('/auth/sign-in', { email_address: 'ada@example.com' })
-    const codePage = await client.get('/auth/sign-in/code')
-    expect(codePage.text).toContain('<a href="/auth/mailbox" target="_blank" rel="noopener">')
-    const mailbox = await client.get('/auth/mailbox')
-    expect(mailbox.status).toBe(200)
-    const code = mailbox.text.match(/<td>ada@example\.com<\/td><td><code>(\d{6})<\/code>/)?.[1]
+    const code = await codeThroughMailbox(pageClient(app.app))
     expect(code).toBe(local.outbox.latest('ada@example.com')?.code)
-    const rebound = await client.get('/auth/mailbox', { host: 'evil.example' })
-    expect(rebound.status).toBe(403)
-    expect(rebound.text).not.toContain(code)
 
     // The same server without the option: no link, no route.
     const plain = EXPRESS.createApp({ ...credentials, logger: QUIET, pages: true })
