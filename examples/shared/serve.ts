@@ -19,7 +19,7 @@ export async function serveExample(
   const appOrigin = appOriginsFor(host, port)
   const server = createServer(createApp({ ...config, appOrigin })).listen(port, host, () => {
     console.log(`Example app: http://localhost:${port}`)
-    if (local) console.log(`Codes "sent" by email: http://localhost:${port}/auth/mailbox`)
+    if (local) console.log(`Codes "sent" by email or SMS: http://localhost:${port}/auth/mailbox`)
   })
   // One line that says what to do, no stack trace; the process exits 1 once the local server is closed.
   server.on('error', (error) => {
