@@ -14,6 +14,7 @@ import { seedOrganization } from '../helpers/stack.js'
 import { EXAMPLES, type ExampleStack, parseMailbox, startExample, textOf } from './example-stack.js'
 
 const ADA = 'ada@example.com'
+const LOCKED = 'Too many wrong codes: sign-in is paused for a while to protect the account.'
 
 describe.each(EXAMPLES)('the $name example', (example) => {
   let stack: ExampleStack
@@ -162,6 +163,22 @@ describe.each(EXAMPLES)('the $name example', (example) => {
     expect(replayed.headers.location).toBe('/auth/sign-in?return_to=%2Fdashboard&reason=expired')
     const expired = await request(stack.app).get(replayed.headers.location as string)
     expect(textOf(expired.text)).toContain('Your session expired. Sign in again.')
+  })
+
+  test('too many wrong codes lock the address: said on the code page, and the right code is refused', async () => {
+    await client.post('/auth/sign-in', { email_address: ADA })
+    const code = await codeFromMailbox(ADA, 'discovery')
+    const wrong = code === '000000' ? '111111' : '000000'
+    let page = ''
+    for (let attempt = 0; attempt < 12 && !page.includes(LOCKED); attempt++) {
+      await client.post('/auth/sign-in/code', { code: wrong })
+      page = textOf((await client.get('/auth/sign-in/code')).text)
+    }
+    expect(page).toContain(LOCKED)
+    const right = await client.post('/auth/sign-in/code', { code })
+    expect(right.headers.location).toBe('/auth/sign-in/code')
+    expect(textOf((await client.get('/auth/sign-in/code')).text)).toContain(LOCKED)
+    expect(client.jar.names()).toEqual(['stytch_pages_flow'])
   })
 
   test('a settings page sends to sign-in and back; an unsafe return_to lands on the dashboard', async () => {
