@@ -30,8 +30,7 @@ export const EN = {
   'organizations.createTitle': 'Create an organization',
   'organizations.nameLabel': 'Organization name',
   'organizations.slugLabel': 'Short name (optional)',
-  'organizations.slugHint':
-    'Letters, digits and - . _ ~ only. Leave it empty to derive one from the name.',
+  'organizations.slugHint': 'Letters, digits and - . _ ~ only. Left empty, one is chosen for you.',
   'organizations.createSubmit': 'Create organization',
   'membership.active_member': 'You are a member',
   'membership.pending_member': 'Membership pending: continuing activates it',

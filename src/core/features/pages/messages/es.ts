@@ -33,7 +33,7 @@ export const ES: Record<MessageKey, string> = {
   'organizations.nameLabel': 'Nombre de la organización',
   'organizations.slugLabel': 'Nombre corto (opcional)',
   'organizations.slugHint':
-    'Solo letras, dígitos y - . _ ~. Déjalo vacío para derivarlo del nombre.',
+    'Solo letras, dígitos y - . _ ~. Si lo dejas vacío, se elige uno por ti.',
   'organizations.createSubmit': 'Crear organización',
   'membership.active_member': 'Eres miembro',
   'membership.pending_member': 'Membresía pendiente: al continuar se activa',

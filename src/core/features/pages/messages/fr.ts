@@ -35,7 +35,7 @@ export const FR: Record<MessageKey, string> = {
   'organizations.nameLabel': 'Nom de l’organisation',
   'organizations.slugLabel': 'Nom court (facultatif)',
   'organizations.slugHint':
-    'Lettres, chiffres et - . _ ~ uniquement. Laissez vide pour le déduire du nom.',
+    'Lettres, chiffres et - . _ ~ uniquement. Laissé vide, il est choisi pour vous.',
   'organizations.createSubmit': 'Créer l’organisation',
   'membership.active_member': 'Vous êtes membre',
   'membership.pending_member': 'Adhésion en attente : continuer l’active',

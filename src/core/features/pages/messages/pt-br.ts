@@ -32,7 +32,8 @@ export const PT_BR: Record<MessageKey, string> = {
   'organizations.createTitle': 'Criar uma organização',
   'organizations.nameLabel': 'Nome da organização',
   'organizations.slugLabel': 'Nome curto (opcional)',
-  'organizations.slugHint': 'Apenas letras, dígitos e - . _ ~. Deixe vazio para derivá-lo do nome.',
+  'organizations.slugHint':
+    'Apenas letras, dígitos e - . _ ~. Se ficar vazio, um será escolhido para você.',
   'organizations.createSubmit': 'Criar organização',
   'membership.active_member': 'Você é membro',
   'membership.pending_member': 'Associação pendente: continuar a ativa',
