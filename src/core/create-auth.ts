@@ -19,7 +19,9 @@ import { createPermissionChecker, type PermissionChecker } from './session/permi
 import { createRbacPolicyStore, type RbacPolicyStats } from './session/rbac-policy-store.js'
 import { createSessionRefresher } from './session/refresh.js'
 import { createSessionVerifier } from './session/verify.js'
-import { createSendLimiter } from './shared-state/send-limit.js'
+import { createRateLimits } from './shared-state/rate-limits.js'
+import { watchRedis } from './shared-state/redis.js'
+import { createRevocations } from './shared-state/revocations.js'
 import { STEP_BY_NAME, type StepName } from './step-table.js'
 import { createStytchClient } from './stytch-api/client.js'
 
@@ -90,6 +92,18 @@ export function createAuth(
   let backend: (Backend & { jwksStats(): JwksStats }) | undefined
   let embedded: EmbeddedServer | undefined
   let starting: Promise<Backend> | undefined
+  // Shared by every instance through Redis when `redis` is set; built now, so that a revocation
+  // published while the embedded server starts is not missed.
+  const { redis } = config.shared
+  const health = redis && watchRedis(redis.client, config.logger)
+  const limits = createRateLimits(config.shared.rateLimits, redis, health)
+  const revocations = createRevocations({
+    enabled: config.shared.revocation,
+    redis,
+    health,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+    now: config.now,
+  })
 
   const build = (credentials: { projectId: string; secret: string; baseUrl: string }) => {
     const jwks = createJwksStore({
@@ -118,8 +132,6 @@ export function createAuth(
       maxConcurrent: config.maxConcurrentRefreshes,
       now: config.now,
     })
-    const sendLimiter =
-      config.sendLimit && createSendLimiter({ ...config.sendLimit, now: config.now })
     // Nothing is fetched until a signed-in request comes (see PermissionChecker.warm).
     const rbac = createRbacPolicyStore({ stytch, ...config.rbacPolicy, now: config.now })
     return {
@@ -128,7 +140,8 @@ export function createAuth(
       verifier,
       refresher,
       rbac,
-      sendLimiter,
+      limits,
+      revocations,
       jwksStats: jwks.stats,
       credentials,
     }
@@ -165,7 +178,11 @@ export function createAuth(
   ): Promise<StepResult> {
     const step = STEP_BY_NAME[name]
     const input = validateFields(step.method === 'GET' ? {} : fields, step.fields, config)
-    const result = await step.run(await getEngine(), request, input, check)
+    const engine = await getEngine()
+    if (step.limit !== undefined) {
+      await engine.limits[step.limit.count](request.ip, step.limit.subject(input))
+    }
+    const result = await step.run(engine, request, input, check)
     result.headers['cache-control'] = 'no-store'
     return result
   }
@@ -231,6 +248,7 @@ export function createAuth(
       refreshesInFlight: backend?.refresher.inFlight() ?? 0,
     }),
     async close() {
+      revocations.close()
       await embedded?.close()
     },
   }

@@ -93,7 +93,10 @@ describe('against a fake Stytch that records what it is sent', () => {
   })
 
   test('rate limited: the sign-in page says so, and the address is not sent again', async () => {
-    const app = await appOn({ pages: true, sendLimit: { max: 1, windowSeconds: 600 } })
+    const app = await appOn({
+      pages: true,
+      rateLimits: { sendsPerEmail: { max: 1, windowSeconds: 600 } },
+    })
     const client = pageClient(app.app)
     await client.post('/auth/sign-in', { email_address: 'ana@example.com' })
     const again = await client.post('/auth/sign-in', { email_address: 'ana@example.com' })

@@ -1,4 +1,5 @@
 // Shared injectable test clock: pass `clock.now` wherever code takes `now?: () => number`.
+import { vi } from 'vitest'
 
 /** A manual clock in epoch milliseconds. */
 export interface TestClock {
@@ -22,4 +23,13 @@ export function createTestClock(startMs: number = Date.now()): TestClock {
       current = ms
     },
   }
+}
+
+/**
+ * Moves `Date.now()` forward by `ms` until `vi.useRealTimers()`: the rate limits count in
+ * rate-limiter-flexible, on the wall clock (an injected `now` does not reach it). Only `Date` is
+ * faked; timers and I/O run as usual.
+ */
+export function advanceWallClock(ms: number): void {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + ms })
 }

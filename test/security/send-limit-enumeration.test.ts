@@ -1,7 +1,8 @@
 // Enumeration through the send limit: member and non-member addresses get the same answer, send by send, limited or not.
 import request from 'supertest'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { StytchB2BOptions } from '../../src/index.js'
+import { advanceWallClock } from '../helpers/clock.js'
 import { setCookiesOf } from '../helpers/cookies.js'
 import { ADAPTERS, type Stack, useStackFactory } from '../helpers/stack.js'
 
@@ -13,6 +14,9 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   const startStack = useStackFactory(adapter)
   let stack: Stack
   const logged: string[] = []
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 
   async function start(options: StytchB2BOptions = {}): Promise<void> {
     logged.length = 0
@@ -55,7 +59,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expect(stack.upstream('POST /v1/b2b/otps/email/login_or_signup')).toBe(20)
     expect(stack.local.outbox.list({ emailAddress: MEMBER })).toHaveLength(10)
     // A new window lets both send again.
-    stack.clock.advance(600_000)
+    advanceWallClock(600_000)
     const again = await compare('/otps/email/login_or_signup', { organization_id: 'acme' })
     expect(again[0]).toBe(200)
   })
@@ -67,7 +71,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
   })
 
   test("without the middleware's limit, Stytch's per-address 429 is answered like a send", async () => {
-    await start({ sendLimit: false })
+    await start({ rateLimits: false })
     const statuses = await compare('/otps/email/login_or_signup', { organization_id: 'acme' })
     expect(statuses).toEqual(Array(SENDS).fill(200))
     // Stytch (the local server) still stopped sending to the member at its own limit.

@@ -1,34 +1,28 @@
 // A code send whose answer, rate limits included, is the same for every address: no account enumeration.
 
-import { AuthError } from '../kit/errors.js'
 import type { Backend } from '../session/backend.js'
 
 const lastWarning = new WeakMap<object, number>()
 
 /**
- * Runs one code send for `email` so that its answer cannot tell a member from a non-member.
+ * Runs one code send so that its answer cannot tell a member from a non-member.
  *
  * Stytch (like the local server) counts sends per address only when it actually sends, and it
  * only sends to addresses that may sign in: after its limit a member's address gets 429 while an
  * unknown one still gets the refusal we answer as "sent". So, as serious auth services do (answer
  * uniformly, limit by the requested address rather than by what exists):
  * - the middleware counts every valid send request per address, member or not, and answers
- *   429 `ERR_RATE_LIMITED` past `sendLimit`, identically for both;
+ *   429 `ERR_RATE_LIMITED` past `rateLimits`, identically for both (the step's `limit`, counted
+ *   before this runs);
  * - an upstream 429 on a send is answered like a sent code (what a non-member gets), and logged,
  *   since only an address that gets emails can reach Stytch's per-address limit. Stytch still
  *   sends nothing more, so the mailbox stays protected.
  */
 export async function sendWithoutEnumeration(
   backend: Backend,
-  email: string,
   send: () => Promise<unknown>,
 ): Promise<void> {
-  const { config, sendLimiter } = backend
-  if (sendLimiter !== undefined && !sendLimiter.take(email)) {
-    throw new AuthError('ERR_RATE_LIMITED', 'Too many codes requested: try again later.', {
-      status: 429,
-    })
-  }
+  const { config } = backend
   try {
     await send()
   } catch (error) {

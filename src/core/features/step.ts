@@ -102,9 +102,27 @@ export interface Step<Name extends string = string> {
   /** Path under `basePath`. */
   path: string
   fields: FieldSpec
+  /**
+   * The rate limits the step passes before it runs: a code `send` or a code `attempt`, counted per
+   * client IP and per `subject` of the validated input (an email address, or `member:<id>`).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
+  limit?: { count: 'send' | 'attempt'; subject(input: any): string }
   // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
   run(backend: Backend, request: CoreRequest, input: any, check: SessionCheck): Promise<StepResult>
 }
+
+/** The limit of a step sending or checking a code for the email address in its input. */
+export const BY_EMAIL = (count: 'send' | 'attempt') => ({
+  count,
+  subject: (input: { email_address: string }) => input.email_address,
+})
+
+/** The limit of a second-factor step: per member, since an SMS or TOTP code has no email address. */
+export const BY_MEMBER = (count: 'send' | 'attempt') => ({
+  count,
+  subject: (input: { member_id: string }) => `member:${input.member_id}`,
+})
 
 /** Field shapes the steps accept (validated by `validateFields` before a step runs). */
 export const FIELD = {

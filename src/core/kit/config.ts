@@ -2,11 +2,18 @@
 
 import { SESSION_DURATION_MINUTES } from '../../wire/sessions.js'
 import { type CookieOptions, type CookiePolicy, createCookiePolicy } from './cookies.js'
+import { boolean, integer } from './option-values.js'
 import {
   type PagesOptions,
   type ResolvedPagesOptions,
   resolvePagesOptions,
 } from './pages-options.js'
+import {
+  type RateLimitOptions,
+  type RedisOptions,
+  type ResolvedSharedState,
+  resolveSharedState,
+} from './shared-state-options.js'
 
 /** What the host app may log through; defaults to one line on stderr per message. */
 export interface Logger {
@@ -94,12 +101,26 @@ export interface StytchB2BOptions {
    */
   bodyTimeoutMs?: number | undefined
   /**
-   * Codes the send steps accept per email address and window, counted in this process for every
-   * address alike (member or not), so the answer never depends on membership. `false` turns the
-   * middleware's own limit off (Stytch's per-address limit still applies, and is answered like a
-   * success, see SECURITY.md). @default { max: 10, windowSeconds: 600 }
+   * Requests the auth routes accept per client IP and per email address (second factors: per
+   * member), for code sends and code attempts; counted alike for every address (member or not), so
+   * an answer never depends on membership. Past a limit: 429 `ERR_RATE_LIMITED` with
+   * `Retry-After`. Kept in this process, or in Redis with `redis` (see docs/many-instances.md).
+   * `false` turns them all off (Stytch's own limits still apply). The client IP is the framework's
+   * (`req.ip` under Express's `trust proxy`, `ctx.ip` under Koa's `proxy`).
+   * @default { sendsPerEmail: { max: 10, windowSeconds: 600 }, sendsPerIp: { max: 60, windowSeconds: 600 }, attemptsPerEmail: { max: 20, windowSeconds: 600 }, attemptsPerIp: { max: 120, windowSeconds: 600 } }
    */
-  sendLimit?: { max?: number | undefined; windowSeconds?: number | undefined } | false | undefined
+  rateLimits?: RateLimitOptions | false | undefined
+  /**
+   * Shares rate limits and revocations between app instances through Redis: pass the app's
+   * ioredis client. Without it, both are kept in this process (right for one instance).
+   */
+  redis?: RedisOptions | undefined
+  /**
+   * Refuse the JWTs of a session ended through the middleware (log out, organization switch) at
+   * once, in every instance sharing `redis`, instead of until their `exp` (up to 5 minutes).
+   * @default true
+   */
+  revocation?: boolean | undefined
   /**
    * The project's RBAC policy (GET /v1/b2b/rbac/policy) and organizations' custom roles, read by
    * `requireSession({ permission })` and `req.can()`: how long a fetched copy is fresh, how long
@@ -165,8 +186,8 @@ export interface ResolvedConfig {
   bodyTimeoutMs: number
   /** The RBAC policy cache, in milliseconds and bytes. */
   rbacPolicy: { freshMs: number; staleIfErrorMs: number; timeoutMs: number; maxBytes: number }
-  /** Per-address limit of the send steps; undefined when `sendLimit: false`. */
-  sendLimit: { max: number; windowMs: number } | undefined
+  /** Rate limits, revocation and the Redis client that shares them between instances. */
+  shared: ResolvedSharedState
   now: () => number
   logger: Logger
   localDataDir: string | undefined
@@ -289,7 +310,7 @@ export function resolveConfig(
     maxBodyBytes: integerOption(options, 'maxBodyBytes'),
     bodyTimeoutMs: integerOption(options, 'bodyTimeoutMs'),
     rbacPolicy: rbacPolicy(options.rbacPolicy, requestTimeoutMs),
-    sendLimit: sendLimit(options.sendLimit),
+    shared: resolveSharedState(options),
     now,
     logger,
     localDataDir: localDataDir === false ? undefined : localDataDir,
@@ -373,45 +394,6 @@ function rbacPolicy(
     staleIfErrorMs: read('staleIfErrorSeconds') * 1000,
     timeoutMs: read('timeoutMs', requestTimeoutMs),
     maxBytes: read('maxBytes'),
-  }
-}
-
-function integer(
-  value: unknown,
-  name: string,
-  bounds: { min: number; max: number; fallback: number },
-): number {
-  if (value === undefined) return bounds.fallback
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < bounds.min ||
-    value > bounds.max
-  ) {
-    throw new TypeError(`"${name}" must be an integer from ${bounds.min} to ${bounds.max}`)
-  }
-  return value
-}
-
-function boolean(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw new TypeError(`"${name}" must be a boolean`)
-  return value
-}
-
-function sendLimit(value: StytchB2BOptions['sendLimit']): ResolvedConfig['sendLimit'] {
-  if (value === false) return undefined
-  if (value !== undefined && (typeof value !== 'object' || value === null)) {
-    throw new TypeError('"sendLimit" must be { max, windowSeconds } or false')
-  }
-  return {
-    max: integer(value?.max, 'sendLimit.max', { min: 1, max: 10_000, fallback: 10 }),
-    windowMs:
-      integer(value?.windowSeconds, 'sendLimit.windowSeconds', {
-        min: 1,
-        max: 86_400,
-        fallback: 600,
-      }) * 1000,
   }
 }
 

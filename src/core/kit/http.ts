@@ -12,6 +12,11 @@ export interface CoreRequest extends RequestScheme {
   readonly originalUrl: string
   /** Lower-case header names, as Node gives them. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  /**
+   * The client's IP under the framework's proxy setting (Express `req.ip` with `trust proxy`,
+   * Koa `ctx.ip` with `app.proxy`); read only by the rate limits of the code steps.
+   */
+  readonly ip?: string | undefined
 }
 
 /** What a flow step answers; the adapter writes it, or hands it to the host's next handler. */

@@ -2,7 +2,8 @@
 
 import type { ResolvedConfig } from '../kit/config.js'
 import type { AuthError } from '../kit/errors.js'
-import type { SendLimiter } from '../shared-state/send-limit.js'
+import type { RateLimits } from '../shared-state/rate-limits.js'
+import type { Revocations } from '../shared-state/revocations.js'
 import type { StytchClient } from '../stytch-api/client.js'
 import type { SessionContext } from './model.js'
 import type { RbacPolicyStore } from './rbac-policy-store.js'
@@ -17,8 +18,10 @@ export interface Backend {
   refresher: SessionRefresher
   /** The project's RBAC policy and organizations' custom roles, cached. */
   rbac: RbacPolicyStore
-  /** Per-address counter of the send steps; undefined when `sendLimit: false`. */
-  sendLimiter: SendLimiter | undefined
+  /** The rate limits of the steps that send or check a code (`rateLimits`). */
+  limits: RateLimits
+  /** Sessions ended through the middleware, whose JWTs are refused at once (`revocation`). */
+  revocations: Revocations
 }
 
 /** The session found on a request: computed once per request by `checkSession()`, read by guards and steps. */

@@ -50,7 +50,8 @@ export function checkSession(
     const seen = authorization.startsWith('Bearer ') ? afterSpaces(authorization, 7) : undefined
     const claims = seen === undefined ? undefined : backend.verifier.verified(seen)
     if (claims !== undefined) {
-      return signedIn(claims, { jwt: seen as string, bearer: true, sessionToken: undefined })
+      const presented = { jwt: seen as string, bearer: true, sessionToken: undefined }
+      return signedIn(backend, request, claims, presented)
     }
     const jwt = BEARER.exec(authorization)?.[1]
     if (jwt === undefined) {
@@ -66,7 +67,7 @@ export function checkSession(
     if (jwt === undefined) return withoutJwt(cookies.sessionToken)
     presented = { jwt, bearer: false, sessionToken: cookies.sessionToken }
     const claims = backend.verifier.verified(jwt)
-    if (claims !== undefined) return signedIn(claims, presented)
+    if (claims !== undefined) return signedIn(backend, request, claims, presented)
     if (!isCookieValue(jwt)) return withoutJwt(cookies.sessionToken)
   }
   const outcome = backend.verifier.verify(presented.jwt)
@@ -103,10 +104,29 @@ function afterSpaces(value: string, start: number): string {
   return value.slice(at)
 }
 
-/** The check of a request whose JWT holds: one object, nothing else built per request. */
-function signedIn(claims: SessionJwtPayload, presented: Presented): SessionCheck {
+/**
+ * The check of a request whose JWT holds: one object, nothing else built per request. A session
+ * ended through the middleware (here, or in another instance sharing Redis) is refused although
+ * its JWT still verifies, as Stytch would refuse it: ended, cookies cleared.
+ */
+function signedIn(
+  backend: Backend,
+  request: CoreRequest,
+  claims: SessionJwtPayload,
+  presented: Presented,
+): SessionCheck {
+  const session = sessionFromClaims(claims)
+  if (backend.revocations.isRevoked(session.memberSession.memberSessionId)) {
+    return sessionCheck(
+      new AuthError('ERR_SESSION_EXPIRED', 'The session has ended: sign in again.'),
+      {
+        bearer: presented.bearer,
+        setCookies: presented.bearer ? [] : clearAllCookies(backend, request),
+      },
+    )
+  }
   return {
-    session: sessionFromClaims(claims),
+    session,
     failure: undefined,
     bearer: presented.bearer,
     sessionToken: presented.sessionToken,
@@ -125,7 +145,7 @@ function decide(
   const { bearer, sessionToken } = presented
   switch (outcome.status) {
     case 'valid':
-      return signedIn(outcome.claims, presented)
+      return signedIn(backend, request, outcome.claims, presented)
     case 'invalid':
       return sessionCheck(
         new AuthError(
@@ -154,7 +174,11 @@ async function refreshSession(
   // A JWT without the session's end (optional on the wire) may still be refreshed: Stytch decides.
   const expiresAt = claims['https://stytch.com/session'].expires_at
   const sessionEnds = expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(expiresAt)
-  if (sessionToken === undefined || sessionEnds <= backend.config.now()) {
+  if (
+    sessionToken === undefined ||
+    sessionEnds <= backend.config.now() ||
+    backend.revocations.isRevoked(sessionId)
+  ) {
     return sessionCheck(failureOf('expired'), { setCookies: clearAllCookies(backend, request) })
   }
   const refresh = await backend.refresher.refresh(sessionId, sessionEnds, sessionToken)

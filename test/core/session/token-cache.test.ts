@@ -31,7 +31,7 @@ describe.each(ADAPTERS)('$name', (adapter) => {
 
   describe('without a send limit', () => {
     // Thirteen sign-ins of one address: past the middleware's own send limit, which is not tested here.
-    const stack = useStack(adapter, { sendLimit: false }, ACME)
+    const stack = useStack(adapter, { rateLimits: false }, ACME)
 
     test('expired tokens are swept out of the cache: memory returns to baseline after a flood', async () => {
       const signInAndGet = async () => {

@@ -17,7 +17,7 @@ export async function sendDiscoveryCode(
 ): Promise<StepResult> {
   // The same answer whether or not the address belongs to anyone (no account enumeration),
   // rate limits included.
-  await sendWithoutEnumeration(backend, input.email_address, () =>
+  await sendWithoutEnumeration(backend, () =>
     backend.stytch.call('otpEmailDiscoverySend', {
       email_address: input.email_address,
       locale: input.locale,

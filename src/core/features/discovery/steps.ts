@@ -1,6 +1,6 @@
 // The organization discovery steps of the step table.
 
-import { FIELD, type Step } from '../step.js'
+import { BY_EMAIL, FIELD, type Step } from '../step.js'
 import {
   authenticateDiscoveryCode,
   createOrganization,
@@ -15,6 +15,7 @@ export const DISCOVERY_STEPS = [
     method: 'POST',
     path: '/otps/email/discovery/send',
     fields: { email_address: FIELD.email, locale: FIELD.locale },
+    limit: BY_EMAIL('send'),
     run: (backend, _request, input) => sendDiscoveryCode(backend, input),
   },
   {
@@ -22,6 +23,7 @@ export const DISCOVERY_STEPS = [
     method: 'POST',
     path: '/otps/email/discovery/authenticate',
     fields: { email_address: FIELD.email, code: FIELD.code },
+    limit: BY_EMAIL('attempt'),
     run: (backend, request, input) => authenticateDiscoveryCode(backend, request, input),
   },
   {

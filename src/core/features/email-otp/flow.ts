@@ -14,7 +14,7 @@ export async function sendLoginCode(
   backend: Backend,
   input: { organization_id: string; email_address: string; locale?: string },
 ): Promise<StepResult> {
-  await sendWithoutEnumeration(backend, input.email_address, async () => {
+  await sendWithoutEnumeration(backend, async () => {
     try {
       await backend.stytch.call('otpEmailLoginOrSignup', {
         organization_id: input.organization_id,

@@ -1,6 +1,6 @@
 // The organization login steps (email OTP) of the step table.
 
-import { FIELD, type Step } from '../step.js'
+import { BY_EMAIL, FIELD, type Step } from '../step.js'
 import { authenticateLoginCode, sendLoginCode } from './flow.js'
 
 export const EMAIL_OTP_STEPS = [
@@ -13,6 +13,7 @@ export const EMAIL_OTP_STEPS = [
       email_address: FIELD.email,
       locale: FIELD.locale,
     },
+    limit: BY_EMAIL('send'),
     run: (backend, _request, input) => sendLoginCode(backend, input),
   },
   {
@@ -26,6 +27,7 @@ export const EMAIL_OTP_STEPS = [
       session_duration_minutes: FIELD.sessionDuration,
       locale: FIELD.locale,
     },
+    limit: BY_EMAIL('attempt'),
     run: (backend, request, input) => authenticateLoginCode(backend, request, input),
   },
 ] as const satisfies readonly Step[]

@@ -94,12 +94,6 @@ export async function sendMfaSmsCode(
   input: MemberInput & { mfa_phone_number?: string; locale?: string },
 ): Promise<StepResult> {
   const { ref, credentials } = credentialsOf(backend, request, check, input)
-  // Per member, as email sends are per address: a flood of sends cannot flood a phone.
-  if (backend.sendLimiter !== undefined && !backend.sendLimiter.take(`sms:${ref.member_id}`)) {
-    throw new AuthError('ERR_RATE_LIMITED', 'Too many codes requested: try again later.', {
-      status: 429,
-    })
-  }
   await backend.stytch.call('otpSmsSend', {
     ...ref,
     ...credentials,

@@ -1,6 +1,6 @@
 // The second-factor steps of the step table: SMS codes, authenticator apps, recovery codes.
 
-import { FIELD, type Step } from '../step.js'
+import { BY_MEMBER, FIELD, type Step } from '../step.js'
 import {
   authenticateMfaSmsCode,
   authenticateTotpCode,
@@ -19,6 +19,7 @@ export const MFA_STEPS = [
     method: 'POST',
     path: '/mfa/sms/send',
     fields: { ...MEMBER, mfa_phone_number: FIELD.phoneNumber, locale: FIELD.locale },
+    limit: BY_MEMBER('send'),
     run: (backend, request, input, check) => sendMfaSmsCode(backend, request, check, input),
   },
   {
@@ -26,6 +27,7 @@ export const MFA_STEPS = [
     method: 'POST',
     path: '/mfa/sms/authenticate',
     fields: { ...MEMBER, code: FIELD.code, session_duration_minutes: FIELD.sessionDuration },
+    limit: BY_MEMBER('attempt'),
     run: (backend, request, input, check) => authenticateMfaSmsCode(backend, request, check, input),
   },
   {
@@ -40,6 +42,7 @@ export const MFA_STEPS = [
     method: 'POST',
     path: '/mfa/totp/authenticate',
     fields: { ...MEMBER, code: FIELD.code, session_duration_minutes: FIELD.sessionDuration },
+    limit: BY_MEMBER('attempt'),
     run: (backend, request, input, check) => authenticateTotpCode(backend, request, check, input),
   },
   {
@@ -51,6 +54,7 @@ export const MFA_STEPS = [
       recovery_code: FIELD.recoveryCode,
       session_duration_minutes: FIELD.sessionDuration,
     },
+    limit: BY_MEMBER('attempt'),
     run: (backend, request, input, check) =>
       recoverWithRecoveryCode(backend, request, check, input),
   },

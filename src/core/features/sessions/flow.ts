@@ -41,7 +41,7 @@ export async function exchangeSession(
   const previous = check.session.memberSession.memberSessionId
   // With more factors needed the member is still signed in to the previous organization: keep it.
   if (response.member_authenticated && response.member_session?.member_session_id !== previous) {
-    backend.refresher.revoked(previous, check.sessionToken)
+    await ended(backend, previous, check.sessionToken)
     try {
       await backend.stytch.call('sessionsRevoke', { member_session_id: previous })
     } catch (error) {
@@ -53,6 +53,16 @@ export async function exchangeSession(
     }
   }
   return result
+}
+
+/**
+ * A session ended here: no refresh of it is shared any more, and its JWTs are refused at once in
+ * every instance (revocations.ts) rather than until their `exp`. Before Stytch is asked, so that
+ * no instance accepts the session while Stytch answers.
+ */
+async function ended(backend: Backend, sessionId: string, sessionToken: string | undefined) {
+  backend.refresher.revoked(sessionId, sessionToken)
+  await backend.revocations.revoke(sessionId)
 }
 
 /**
@@ -76,7 +86,7 @@ export async function revokeSession(
         : cookies.sessionToken !== undefined
           ? { session_token: cookies.sessionToken }
           : undefined
-  if (sessionId !== undefined) backend.refresher.revoked(sessionId, cookies.sessionToken)
+  if (sessionId !== undefined) await ended(backend, sessionId, cookies.sessionToken)
   let revoked = false
   if (selector !== undefined) {
     try {

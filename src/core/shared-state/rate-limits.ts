@@ -1,0 +1,129 @@
+// Rate limits of the auth routes per client IP and per email address (or member), in memory or shared through Redis.
+
+import { createHash } from 'node:crypto'
+import { isIP } from 'node:net'
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RLWrapperTimeouts,
+} from 'rate-limiter-flexible'
+import { AuthError } from '../kit/errors.js'
+import type {
+  RateLimitName,
+  ResolvedRateLimits,
+  ResolvedSharedState,
+} from '../kit/shared-state-options.js'
+import type { RedisHealth } from './redis.js'
+
+/** The limits a step passes before it sends or checks a code. */
+export interface RateLimits {
+  /** Counts a code send from `ip` to `subject`; throws 429 `ERR_RATE_LIMITED` past a limit. */
+  send(ip: string | undefined, subject: string): Promise<void>
+  /** Counts a code attempt from `ip` for `subject`; throws 429 `ERR_RATE_LIMITED` past a limit. */
+  attempt(ip: string | undefined, subject: string): Promise<void>
+}
+
+type Limiter = RateLimiterMemory | RLWrapperTimeouts
+
+/**
+ * Builds the four limits with rate-limiter-flexible: `RateLimiterMemory` in this process, or
+ * `RateLimiterRedis` (one atomic script per count, so N instances together allow exactly `max`)
+ * behind `RLWrapperTimeouts` (the deadline) with a `RateLimiterMemory` as insurance, which decides
+ * while Redis is not ready or too slow: limits per instance, bounded, instead of none or a hang.
+ */
+export function createRateLimits(
+  limits: ResolvedRateLimits,
+  redis: ResolvedSharedState['redis'],
+  health: RedisHealth | undefined,
+): RateLimits {
+  const limiter = (name: RateLimitName): Limiter | undefined => {
+    const limit = limits[name]
+    if (limit === undefined) return undefined
+    const options = { points: limit.max, duration: limit.windowSeconds, keyPrefix: name }
+    if (redis === undefined) return new RateLimiterMemory(options)
+    const insurance = new FallbackLimiter(options, () => health?.fellBack('rate limiting'))
+    return new RLWrapperTimeouts({
+      limiter: new RateLimiterRedis({
+        ...options,
+        keyPrefix: `${redis.keyPrefix}limit:${name}`,
+        storeClient: redis.client,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: insurance,
+      }),
+      timeoutMs: redis.timeoutMs,
+      insuranceLimiter: insurance,
+    })
+  }
+  const sendsPerIp = limiter('sendsPerIp')
+  const sendsPerEmail = limiter('sendsPerEmail')
+  const attemptsPerIp = limiter('attemptsPerIp')
+  const attemptsPerEmail = limiter('attemptsPerEmail')
+  const tooManySends = 'Too many codes requested: try again later.'
+  const tooManyAttempts = 'Too many attempts: try again later.'
+  return {
+    async send(ip, subject) {
+      await take(sendsPerIp, ipKey(ip), tooManySends)
+      await take(sendsPerEmail, subjectKey(subject), tooManySends)
+    },
+    async attempt(ip, subject) {
+      await take(attemptsPerIp, ipKey(ip), tooManyAttempts)
+      await take(attemptsPerEmail, subjectKey(subject), tooManyAttempts)
+    },
+  }
+}
+
+/** The in-memory limiter that decides while Redis cannot; says so once per outage. */
+class FallbackLimiter extends RateLimiterMemory {
+  readonly #onUse: () => void
+  constructor(options: { points: number; duration: number; keyPrefix: string }, onUse: () => void) {
+    super(options)
+    this.#onUse = onUse
+  }
+  override consume(...args: Parameters<RateLimiterMemory['consume']>) {
+    this.#onUse()
+    return super.consume(...args)
+  }
+}
+
+async function take(limiter: Limiter | undefined, key: string, message: string): Promise<void> {
+  if (limiter === undefined) return
+  try {
+    await limiter.consume(key)
+  } catch (refusal) {
+    // A RateLimiterRes is "over the limit"; anything else is a fault of both stores, answered
+    // as a refusal too: a limit that cannot count must not let everything through.
+    const waitMs = refusal instanceof RateLimiterRes ? refusal.msBeforeNext : 1000
+    throw new AuthError('ERR_RATE_LIMITED', message, {
+      status: 429,
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    })
+  }
+}
+
+/**
+ * The key of an email address or member: hashed, so that Redis and memory dumps hold no address,
+ * and case-insensitive, as Stytch compares addresses.
+ */
+function subjectKey(subject: string): string {
+  return createHash('sha256').update(subject.toLowerCase()).digest('base64url').slice(0, 22)
+}
+
+/**
+ * The key of a client IP: IPv4 as is (IPv4-mapped IPv6 included), IPv6 by its /64 network, since
+ * one client commonly holds a whole /64. A request without an IP shares one key.
+ */
+export function ipKey(ip: string | undefined): string {
+  if (ip === undefined || ip === '') return 'ip:unknown'
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  if (mapped?.[1] !== undefined) return `ip:${mapped[1]}`
+  if (isIP(ip) !== 6) return `ip:${ip}`
+  const [head = '', tail = ''] = ip.toLowerCase().split('::')
+  const left = head === '' ? [] : head.split(':')
+  const right = tail === '' ? [] : tail.split(':')
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left
+  const network = groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ''))
+  return `ip:${network.join(':')}::/64`
+}

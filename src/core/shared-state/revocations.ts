@@ -1,0 +1,133 @@
+// Sessions ended through the middleware, refused at once: an in-memory set, fed across instances by Redis pub/sub.
+
+import { SESSION_JWT_LIFETIME_SECONDS } from '../../wire/jwt.js'
+import type { RedisClient, ResolvedSharedState } from '../kit/shared-state-options.js'
+import { type RedisHealth, withDeadline } from './redis.js'
+
+/** The member sessions whose JWTs are refused although they still verify. */
+export interface Revocations {
+  /** True when `sessionId` was ended through the middleware and a JWT of it may still verify. */
+  isRevoked(sessionId: string): boolean
+  /**
+   * Ends `sessionId` here at once, and in every instance sharing Redis; resolves when Redis has it
+   * (or could not take it within its deadline: then this instance alone refuses it, and it says so).
+   */
+  revoke(sessionId: string): Promise<void>
+  /** How many sessions are held. */
+  size(): number
+  /** Stops listening to Redis. */
+  close(): void
+}
+
+const DISABLED: Revocations = {
+  isRevoked: () => false,
+  revoke: async () => {},
+  size: () => 0,
+  close() {},
+}
+
+// What a member session id can be (Stytch's are `member-session-test-<uuid>`): anything else
+// read from Redis is ignored, and no id holds the space that separates the fields of a message.
+const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/
+
+/**
+ * Revocations in a Map of session id → the time until which a JWT of it can verify: the newest
+ * JWT of a session was issued at most now, and lives `SESSION_JWT_LIFETIME_SECONDS` plus the
+ * clock tolerance. Past that, the JWT's own `exp` refuses it and the entry is dropped.
+ *
+ * With Redis, a revocation is one MULTI: ZADD to a sorted set scored by that time (what an
+ * instance that (re)connects reads back), ZREMRANGEBYSCORE of the ended ones, PEXPIRE of the set,
+ * PUBLISH to every subscribed instance. Requests only read the Map: no Redis call per request.
+ */
+export function createRevocations(options: {
+  /** `revocation: false`: nothing is held, every JWT lives until its `exp`. */
+  enabled: boolean
+  redis: ResolvedSharedState['redis']
+  health: RedisHealth | undefined
+  clockToleranceSeconds: number
+  now: () => number
+}): Revocations {
+  if (!options.enabled) return DISABLED
+  const { redis, now } = options
+  const lifetimeMs = (SESSION_JWT_LIFETIME_SECONDS + options.clockToleranceSeconds) * 1000
+  const revoked = new Map<string, number>()
+
+  function hold(sessionId: string, until: number): void {
+    if (!SESSION_ID.test(sessionId) || !Number.isFinite(until) || until <= now()) return
+    if ((revoked.get(sessionId) ?? 0) < until) revoked.set(sessionId, until)
+  }
+  function dropEnded(): void {
+    const time = now()
+    for (const [sessionId, until] of revoked) if (until <= time) revoked.delete(sessionId)
+  }
+
+  // Revocations Redis did not take (it was out): shared again when it is back.
+  const unshared = new Set<string>()
+  const key = redis && `${redis.keyPrefix}revoked`
+  const subscriber = redis && listen(redis.client, key as string, redis.timeoutMs)
+
+  async function share(sessionId: string): Promise<void> {
+    const until = revoked.get(sessionId)
+    if (until === undefined) unshared.delete(sessionId)
+    if (redis === undefined || key === undefined || until === undefined) return
+    const sent = redis.client
+      .multi()
+      .zadd(key, until, sessionId)
+      .zremrangebyscore(key, '-inf', now())
+      .pexpire(key, lifetimeMs)
+      .publish(key, `${sessionId} ${until}`)
+      .exec()
+    try {
+      await withDeadline(sent, redis.timeoutMs)
+      unshared.delete(sessionId)
+    } catch {
+      unshared.add(sessionId)
+      options.health?.fellBack('revocation')
+    }
+  }
+
+  /** Subscribes on a connection of its own, and reads the set back whenever it (re)connects. */
+  function listen(client: RedisClient, channel: string, timeoutMs: number): RedisClient {
+    const connection = client.duplicate()
+    connection.on('message', (from: string, message: string) => {
+      if (from !== channel) return
+      const [sessionId = '', until = ''] = message.split(' ')
+      hold(sessionId, Number(until))
+    })
+    connection.on('error', () => options.health?.fellBack('revocation'))
+    connection.on('ready', () => {
+      for (const sessionId of unshared) void share(sessionId)
+      // Subscribed again by ioredis before 'ready'; what was published meanwhile is in the set.
+      withDeadline(client.zrangebyscore(channel, now(), '+inf', 'WITHSCORES'), timeoutMs).then(
+        (entries) => {
+          for (let at = 0; at + 1 < entries.length; at += 2) {
+            hold(entries[at] as string, Number(entries[at + 1]))
+          }
+        },
+        () => options.health?.fellBack('revocation'),
+      )
+    })
+    connection.subscribe(channel).catch(() => options.health?.fellBack('revocation'))
+    return connection
+  }
+
+  return {
+    isRevoked(sessionId) {
+      if (revoked.size === 0) return false
+      const until = revoked.get(sessionId)
+      if (until === undefined) return false
+      if (until > now()) return true
+      revoked.delete(sessionId)
+      return false
+    },
+    async revoke(sessionId) {
+      dropEnded()
+      hold(sessionId, now() + lifetimeMs)
+      await share(sessionId)
+    },
+    size: () => revoked.size,
+    close() {
+      subscriber?.disconnect()
+    },
+  }
+}
