@@ -36,8 +36,8 @@ const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/
  * clock tolerance. Past that, the JWT's own `exp` refuses it and the entry is dropped.
  *
  * With Redis, a revocation is one MULTI: ZADD to a sorted set scored by that time (what an
- * instance that (re)connects reads back), ZREMRANGEBYSCORE of the ended ones, PEXPIRE of the set,
- * PUBLISH to every subscribed instance. Requests only read the Map: no Redis call per request.
+ * instance that (re)connects reads back), PUBLISH to every subscribed instance, ZREMRANGEBYSCORE
+ * of the ended ones, PEXPIRE of the set. Requests only read the Map: no Redis call per request.
  */
 export function createRevocations(options: {
   /** `revocation: false`: nothing is held, every JWT lives until its `exp`. */
@@ -61,27 +61,22 @@ export function createRevocations(options: {
     for (const [sessionId, until] of revoked) if (until <= time) revoked.delete(sessionId)
   }
 
-  // Revocations Redis did not take (it was out): shared again when it is back.
-  const unshared = new Set<string>()
   const key = redis && `${redis.keyPrefix}revoked`
   const subscriber = redis && listen(redis.client, key as string, redis.timeoutMs)
 
-  async function share(sessionId: string): Promise<void> {
-    const until = revoked.get(sessionId)
-    if (until === undefined) unshared.delete(sessionId)
-    if (redis === undefined || key === undefined || until === undefined) return
-    const sent = redis.client
-      .multi()
-      .zadd(key, until, sessionId)
-      .zremrangebyscore(key, '-inf', now())
-      .pexpire(key, lifetimeMs)
-      .publish(key, `${sessionId} ${until}`)
-      .exec()
+  /** Puts `sessionIds` in the set and tells every instance; within the deadline, or says it could not. */
+  async function share(sessionIds: readonly string[]): Promise<void> {
+    if (redis === undefined || key === undefined || sessionIds.length === 0) return
+    const batch = redis.client.multi()
+    for (const sessionId of sessionIds) {
+      const until = revoked.get(sessionId)
+      if (until !== undefined)
+        batch.zadd(key, until, sessionId).publish(key, `${sessionId} ${until}`)
+    }
+    const sent = batch.zremrangebyscore(key, '-inf', now()).pexpire(key, lifetimeMs).exec()
     try {
       await withDeadline(sent, redis.timeoutMs)
-      unshared.delete(sessionId)
     } catch {
-      unshared.add(sessionId)
       options.health?.fellBack('revocation')
     }
   }
@@ -96,7 +91,10 @@ export function createRevocations(options: {
     })
     connection.on('error', () => options.health?.fellBack('revocation'))
     connection.on('ready', () => {
-      for (const sessionId of unshared) void share(sessionId)
+      // What this instance holds goes back in: revocations Redis missed while it was out, and the
+      // whole set after a restart of a Redis that keeps nothing on disk.
+      dropEnded()
+      void share([...revoked.keys()])
       // Subscribed again by ioredis before 'ready'; what was published meanwhile is in the set.
       withDeadline(client.zrangebyscore(channel, now(), '+inf', 'WITHSCORES'), timeoutMs).then(
         (entries) => {
@@ -123,7 +121,7 @@ export function createRevocations(options: {
     async revoke(sessionId) {
       dropEnded()
       hold(sessionId, now() + lifetimeMs)
-      await share(sessionId)
+      await share([sessionId])
     },
     size: () => revoked.size,
     close() {
