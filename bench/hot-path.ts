@@ -7,9 +7,8 @@
 // the difference between two contenders is stable to about a microsecond. Run it with
 // `TSX_TSCONFIG_PATH=examples/tsconfig.run.json node --import tsx bench/hot-path.ts` after
 // `npm run build`; add `--cpu-prof` to node for a profile of the whole run.
-import { IncomingMessage, ServerResponse } from 'node:http'
-import { Duplex } from 'node:stream'
 import { startLocalServer } from 'stytch-b2b-middleware/local-server'
+import { type App, discardingSocket, serve } from './lib/in-process.js'
 import { fmt1, fmt2 } from './lib/report.js'
 import { COOKIE_NAMES, login, mintJwts } from './lib/stytch.js'
 import { createBenchApp, type ServerEnv, type ServerKind } from './server.js'
@@ -32,42 +31,6 @@ const CASES = (
 ).filter(
   ([kind, transport]) => ONLY === undefined || kind === 'bare' || `${kind} (${transport})` === ONLY,
 )
-
-/** A socket that accepts every write at once and never reads. */
-function discardingSocket(): Duplex {
-  const socket = new Duplex({
-    read() {},
-    write(_chunk, _encoding, callback) {
-      callback()
-    },
-    writev(_chunks, callback) {
-      callback()
-    },
-  })
-  Object.assign(socket, { remoteAddress: '127.0.0.1', encrypted: false })
-  return socket
-}
-
-type App = (req: IncomingMessage, res: ServerResponse) => void
-
-/** One GET /protected through `app`; resolves when the response has been written. */
-function serve(app: App, socket: Duplex, headers: Record<string, string>): Promise<number> {
-  const req = new IncomingMessage(socket as never)
-  req.method = 'GET'
-  req.url = '/protected'
-  req.headers = headers
-  req.complete = true
-  req.push(null)
-  const res = new ServerResponse(req)
-  res.assignSocket(socket as never)
-  return new Promise((resolve) => {
-    res.once('finish', () => {
-      res.detachSocket(socket as never)
-      resolve(res.statusCode)
-    })
-    app(req, res)
-  })
-}
 
 const local = await startLocalServer()
 try {

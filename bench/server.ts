@@ -14,6 +14,7 @@ export const SERVER_KINDS = [
   'bare',
   'noop',
   'ours',
+  'ours-no-revocation',
   'jose-direct',
   'express-jwt',
   'fast-jwt',
@@ -97,7 +98,8 @@ export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
         },
       )
       break
-    case 'ours': {
+    case 'ours':
+    case 'ours-no-revocation': {
       app.use(
         stytchB2B({
           projectId: env.projectId,
@@ -108,6 +110,7 @@ export function createBenchApp(kind: ServerKind, env: ServerEnv): Express {
           // names, and no reading of the request's scheme. In development on plain http the
           // scheme decides the names, which costs Express's trust-proxy getters (docs/benchmark.md).
           cookies: { secure: true },
+          revocation: kind === 'ours',
           logger: { info() {}, warn() {} },
         }),
       )
