@@ -26,6 +26,12 @@ export type {
   PagesOptions,
   PagesTheme,
 } from './core/kit/pages-options.js'
+export type {
+  RateLimit,
+  RateLimitOptions,
+  RedisClient,
+  RedisOptions,
+} from './core/kit/shared-state-options.js'
 export type { SessionCheck } from './core/session/backend.js'
 export type { RequireSessionOptions } from './core/session/guard.js'
 export type {

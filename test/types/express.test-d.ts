@@ -1,5 +1,6 @@
 // Types users see: req.member and friends by augmentation, option unions, error codes.
 import express, { type RequestHandler } from 'express'
+import type { Redis } from 'ioredis'
 import { expectTypeOf, test } from 'vitest'
 import {
   authenticateMfaSmsCode,
@@ -14,6 +15,7 @@ import type {
   AuthMember,
   AuthMemberSession,
   AuthOrganization,
+  RedisClient,
   StytchB2BOptions,
 } from '../../src/index.js'
 
@@ -63,4 +65,14 @@ test('options', () => {
   expectTypeOf(
     stytchB2B({ projectId: 'project-test-x', secret: 's' }).auth.ready,
   ).returns.resolves.toHaveProperty('embedded')
+})
+
+test('an ioredis client is what the redis option takes', () => {
+  expectTypeOf<Redis>().toExtend<RedisClient>()
+  expectTypeOf<{ client: Redis; keyPrefix: string; timeoutMs: number }>().toExtend<
+    NonNullable<StytchB2BOptions['redis']>
+  >()
+  expectTypeOf<{ client: { status: string } }>().not.toExtend<
+    NonNullable<StytchB2BOptions['redis']>
+  >()
 })
