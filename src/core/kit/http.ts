@@ -14,7 +14,8 @@ export interface CoreRequest extends RequestScheme {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
   /**
    * The client's IP under the framework's proxy setting (Express `req.ip` with `trust proxy`,
-   * Koa `ctx.ip` with `app.proxy`); read only by the rate limits of the code steps.
+   * Koa `ctx.ip` with `app.proxy`); read only by the rate limits of the code steps, which skip
+   * their per-IP limits without it.
    */
   readonly ip?: string | undefined
 }

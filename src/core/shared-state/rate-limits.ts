@@ -86,8 +86,12 @@ class FallbackLimiter extends RateLimiterMemory {
   }
 }
 
-async function take(limiter: Limiter | undefined, key: string, message: string): Promise<void> {
-  if (limiter === undefined) return
+async function take(
+  limiter: Limiter | undefined,
+  key: string | undefined,
+  message: string,
+): Promise<void> {
+  if (limiter === undefined || key === undefined) return
   try {
     await limiter.consume(key)
   } catch (refusal) {
@@ -111,10 +115,11 @@ function subjectKey(subject: string): string {
 
 /**
  * The key of a client IP: IPv4 as is (IPv4-mapped IPv6 included), IPv6 by its /64 network, since
- * one client commonly holds a whole /64. A request without an IP shares one key.
+ * one client commonly holds a whole /64. A request without an IP (a `CoreRequest` built by hand
+ * without `ip`) is not limited per IP: one key for all of them would let anyone lock everyone out.
  */
-export function ipKey(ip: string | undefined): string {
-  if (ip === undefined || ip === '') return 'ip:unknown'
+export function ipKey(ip: string | undefined): string | undefined {
+  if (ip === undefined || ip === '') return undefined
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
   if (mapped?.[1] !== undefined) return `ip:${mapped[1]}`
   if (isIP(ip) !== 6) return `ip:${ip}`
