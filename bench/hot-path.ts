@@ -8,10 +8,10 @@
 // `TSX_TSCONFIG_PATH=examples/tsconfig.run.json node --import tsx bench/hot-path.ts` after
 // `npm run build`; add `--cpu-prof` to node for a profile of the whole run.
 import { startLocalServer } from 'stytch-b2b-middleware/local-server'
-import { type App, discardingSocket, serve } from './lib/in-process.js'
+import { type App, discardingSocket, serve, signedInEnv } from './lib/in-process.js'
 import { fmt1, fmt2 } from './lib/report.js'
-import { COOKIE_NAMES, login, mintJwts } from './lib/stytch.js'
-import { createBenchApp, type ServerEnv, type ServerKind } from './server.js'
+import { COOKIE_NAMES } from './lib/stytch.js'
+import { createBenchApp, type ServerKind } from './server.js'
 
 const ROUNDS = Number(process.env.HOT_PATH_ROUNDS ?? 10)
 const REQUESTS = Number(process.env.HOT_PATH_REQUESTS ?? 2_000)
@@ -34,14 +34,7 @@ const CASES = (
 
 const local = await startLocalServer()
 try {
-  const ada = await login(local, 'acme', 'ada@acme.test')
-  const tokens = await mintJwts(local, ada.sessionToken, 100, 8)
-  const env: ServerEnv = {
-    url: local.url,
-    projectId: local.projectId,
-    secret: local.secret,
-    nowOffsetMs: 0,
-  }
+  const { env, tokens } = await signedInEnv(local)
   /**
    * The headers of request `i`, built anew as Node's parser would: flat strings just written to
    * memory, not a pool of old ones (which would make every read of the token a cache miss).

@@ -14,11 +14,11 @@ import express from 'express'
 import { Redis } from 'ioredis'
 import { requireSession, stytchB2B } from 'stytch-b2b-middleware/express'
 import { type LocalServer, startLocalServer } from 'stytch-b2b-middleware/local-server'
-import { type App, discardingSocket, serve } from './lib/in-process.js'
+import { type App, discardingSocket, serve, signedInEnv } from './lib/in-process.js'
 import { SMOKE } from './lib/mode.js'
 import { fmt1, fmt2 } from './lib/report.js'
-import { COOKIE_NAMES, login, mintJwts } from './lib/stytch.js'
-import { createBenchApp, type ServerEnv } from './server.js'
+import { COOKIE_NAMES, login } from './lib/stytch.js'
+import { createBenchApp } from './server.js'
 
 const TRIALS = SMOKE ? 5 : 200
 const HIT_REQUESTS = SMOKE ? 200 : 40_000
@@ -112,14 +112,7 @@ async function propagation(local: LocalServer): Promise<number[] | undefined> {
 
 /** Median µs per request of `ours` (revocation on, one session revoked) and of `ours-no-revocation`. */
 async function hitPath(local: LocalServer): Promise<{ on: number; off: number }> {
-  const ada = await login(local, 'acme', 'ada@acme.test')
-  const tokens = await mintJwts(local, ada.sessionToken, 100, 8)
-  const env: ServerEnv = {
-    url: local.url,
-    projectId: local.projectId,
-    secret: local.secret,
-    nowOffsetMs: 0,
-  }
+  const { env, tokens } = await signedInEnv(local)
   const on = createBenchApp('ours', env) as unknown as App
   const off = createBenchApp('ours-no-revocation', env) as unknown as App
   const socket = discardingSocket()

@@ -1,6 +1,9 @@
 // Driving an app in-process: real IncomingMessage/ServerResponse objects on a socket that discards what is written.
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Duplex } from 'node:stream'
+import type { LocalServer } from 'stytch-b2b-middleware/local-server'
+import type { ServerEnv } from '../server.js'
+import { login, mintJwts } from './stytch.js'
 
 /** A socket that accepts every write at once and never reads. */
 export function discardingSocket(): Duplex {
@@ -41,4 +44,14 @@ export function serve(
     })
     app(req, res)
   })
+}
+
+/** The bench apps' settings on `local`, and 100 valid session JWTs of one signed-in member. */
+export async function signedInEnv(
+  local: LocalServer,
+): Promise<{ env: ServerEnv; tokens: string[] }> {
+  const ada = await login(local, 'acme', 'ada@acme.test')
+  const tokens = await mintJwts(local, ada.sessionToken, 100, 8)
+  const env = { url: local.url, projectId: local.projectId, secret: local.secret, nowOffsetMs: 0 }
+  return { env, tokens }
 }

@@ -5,7 +5,7 @@ import request from 'supertest'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
 import { cookieHeader, setCookiesOf } from '../helpers/cookies.js'
-import { type RedisServer, RUN_REDIS, startRedisServer } from '../helpers/redis-server.js'
+import { type RedisServer, RUN_REDIS, useRedisServer } from '../helpers/redis-server.js'
 import { latestCode, seedOrganization } from '../helpers/stack.js'
 
 const INSTANCE = new URL('./instance.ts', import.meta.url).pathname
@@ -68,13 +68,12 @@ async function roundRobin(instances: Instance[]): Promise<{ url: string; server:
 }
 
 describe.runIf(RUN_REDIS)('three instances on one Redis', () => {
-  let redis: RedisServer
+  const redis = useRedisServer()
   let local: LocalServer
   let running: Instance[] = []
   let proxy: { url: string; server: Server } | undefined
 
   beforeAll(async () => {
-    redis = await startRedisServer()
     local = await startLocalServer()
     await seedOrganization(local, 'acme', 'ada@acme.test')
   })
@@ -82,11 +81,9 @@ describe.runIf(RUN_REDIS)('three instances on one Redis', () => {
     for (const instance of running.splice(0)) instance.proc.kill()
     proxy?.server.closeAllConnections()
     proxy?.server.close()
-    await redis.start()
   })
   afterAll(async () => {
     await local?.close()
-    await redis?.close()
   })
 
   async function startAll(): Promise<string> {

@@ -2,6 +2,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { lateBound } from './late-bound.js'
 
 const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' })
 const BINARY = found.status === 0 ? found.stdout.trim() : undefined
@@ -95,4 +97,26 @@ export async function startRedisServer(): Promise<RedisServer> {
       await stop()
     },
   }
+}
+
+/**
+ * Registers hooks that start one redis-server for the file and close it after, and leave it
+ * running and unfrozen after each test (a test may stop or freeze it).
+ * @example const redis = useRedisServer(); redis.client()
+ */
+export function useRedisServer(): RedisServer {
+  const redis = lateBound<RedisServer>('the Redis server')
+  let started: RedisServer | undefined
+  beforeAll(async () => {
+    started = await startRedisServer()
+    redis.set(started)
+  })
+  afterEach(async () => {
+    started?.resume()
+    await started?.start()
+  })
+  afterAll(async () => {
+    await started?.close()
+  })
+  return redis.value
 }

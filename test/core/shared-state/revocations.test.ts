@@ -1,9 +1,9 @@
 // Revocation: a session ended through the middleware has its JWTs refused at once, here and (through a real Redis) in every other instance.
 import request from 'supertest'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../../src/index.js'
 import { CLEARED_COOKIES, setCookiesOf } from '../../helpers/cookies.js'
-import { type RedisServer, RUN_REDIS, startRedisServer } from '../../helpers/redis-server.js'
+import { RUN_REDIS, useRedisServer } from '../../helpers/redis-server.js'
 import { ADAPTERS, type Stack, signIn, type TestApp, useStackFactory } from '../../helpers/stack.js'
 
 const REFRESH = 'POST /v1/b2b/sessions/authenticate'
@@ -70,17 +70,7 @@ describe.each(ADAPTERS)('$name, one instance', (adapter) => {
 })
 
 describe.runIf(RUN_REDIS).each(ADAPTERS)('$name, instances sharing Redis', (adapter) => {
-  let redis: RedisServer
-  beforeAll(async () => {
-    redis = await startRedisServer()
-  })
-  afterAll(async () => {
-    await redis?.close()
-  })
-  afterEach(async () => {
-    // A test that stopped Redis leaves it running for the next.
-    await redis.start()
-  })
+  const redis = useRedisServer()
 
   const startStack = useStackFactory(adapter)
   const logged: string[] = []

@@ -1,8 +1,8 @@
 // Rate limits shared through a real Redis: N instances allow the configured number in all, and Redis out or frozen falls back per instance without a hang.
 import request from 'supertest'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../../src/index.js'
-import { type RedisServer, RUN_REDIS, startRedisServer } from '../../helpers/redis-server.js'
+import { RUN_REDIS, useRedisServer } from '../../helpers/redis-server.js'
 import {
   ADAPTERS,
   latestCode,
@@ -12,17 +12,7 @@ import {
 } from '../../helpers/stack.js'
 
 describe.runIf(RUN_REDIS).each(ADAPTERS)('$name', (adapter) => {
-  let redis: RedisServer
-  beforeAll(async () => {
-    redis = await startRedisServer()
-  })
-  afterAll(async () => {
-    await redis?.close()
-  })
-  afterEach(async () => {
-    redis.resume()
-    await redis.start()
-  })
+  const redis = useRedisServer()
 
   const startStack = useStackFactory(adapter)
   const logged: string[] = []
