@@ -35,6 +35,12 @@ app.use(
 app.get('/protected', requireSession(), (req, res) => {
   res.json({ memberId: req.member?.memberId, instance: process.pid })
 })
+// Listens once Redis is connected (or has not answered within a second: Redis down at start), so
+// that the test's first requests are counted in Redis rather than in the start-up fallback.
+await new Promise((resolve) => {
+  redis.once('ready', resolve)
+  setTimeout(resolve, 1000)
+})
 const server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${(server.address() as { port: number }).port}\n`)
 })
