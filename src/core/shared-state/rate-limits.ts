@@ -114,21 +114,38 @@ function subjectKey(subject: string): string {
 }
 
 /**
- * The key of a client IP: IPv4 as is (IPv4-mapped IPv6 included), IPv6 by its /64 network, since
- * one client commonly holds a whole /64. A request without an IP (a `CoreRequest` built by hand
- * without `ip`) is not limited per IP: one key for all of them would let anyone lock everyone out.
+ * The key of a client IP: IPv4 as is (however IPv6 embeds it), IPv6 by its /64 network, since one
+ * client commonly holds a whole /64. A port some proxies append (`1.2.3.4:5678`, `[::1]:443`) is
+ * dropped, or each connection would be a new client. A request without an IP (a `CoreRequest`
+ * built by hand without `ip`) is not limited per IP: one key for all of them would let anyone lock
+ * everyone out.
  */
 export function ipKey(ip: string | undefined): string | undefined {
-  if (ip === undefined || ip === '') return undefined
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
-  if (mapped?.[1] !== undefined) return `ip:${mapped[1]}`
-  if (isIP(ip) !== 6) return `ip:${ip}`
-  const [head = '', tail = ''] = ip.toLowerCase().split('::')
+  const address = withoutPort(ip?.trim() ?? '')
+  if (address === '') return undefined
+  if (isIP(address) !== 6) return `ip:${address}`
+  // The URL parser writes IPv6 one way: lower case, zeros compressed, an embedded IPv4 in hex.
+  const canonical = new URL(`http://[${address.replace(/%.*$/, '')}]`).hostname.slice(1, -1)
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical)
+  if (mapped !== null) {
+    const bytes = [mapped[1], mapped[2]].flatMap((group) => {
+      const value = Number.parseInt(group as string, 16)
+      return [value >> 8, value & 255]
+    })
+    return `ip:${bytes.join('.')}`
+  }
+  const [head = '', tail = ''] = canonical.split('::')
   const left = head === '' ? [] : head.split(':')
   const right = tail === '' ? [] : tail.split(':')
-  const groups = ip.includes('::')
+  const groups = canonical.includes('::')
     ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
     : left
-  const network = groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ''))
-  return `ip:${network.join(':')}::/64`
+  return `ip:${groups.slice(0, 4).join(':')}::/64`
+}
+
+function withoutPort(address: string): string {
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(address)
+  if (v4 !== null) return v4[1] as string
+  const v6 = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(address)
+  return v6 === null ? address : (v6[1] as string)
 }

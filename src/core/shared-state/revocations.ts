@@ -52,9 +52,23 @@ export function createRevocations(options: {
   const lifetimeMs = (SESSION_JWT_LIFETIME_SECONDS + options.clockToleranceSeconds) * 1000
   const revoked = new Map<string, number>()
 
+  // Past this size, ended entries are swept before the Map grows further (amortized: the bar
+  // doubles), so ids published for sessions nobody presents do not pile up between logouts.
+  let sweepAt = 1024
+
+  /**
+   * Holds `sessionId` until `until`, at most one JWT lifetime from now whatever Redis says: no
+   * message or set entry (another writer of this Redis) can refuse a session for longer than its
+   * JWTs live, nor keep an entry that never ends.
+   */
   function hold(sessionId: string, until: number): void {
     if (!SESSION_ID.test(sessionId) || !Number.isFinite(until) || until <= now()) return
-    if ((revoked.get(sessionId) ?? 0) < until) revoked.set(sessionId, until)
+    const bounded = Math.min(until, now() + lifetimeMs)
+    if ((revoked.get(sessionId) ?? 0) < bounded) revoked.set(sessionId, bounded)
+    if (revoked.size >= sweepAt) {
+      dropEnded()
+      sweepAt = Math.max(1024, revoked.size * 2)
+    }
   }
   function dropEnded(): void {
     const time = now()

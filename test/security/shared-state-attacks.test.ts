@@ -1,0 +1,125 @@
+// Attacks on the shared limits and revocation: spellings of a client IP from a trusted proxy, and what a publisher on the Redis channel can do.
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type RedisServer, RUN_REDIS, startRedisServer } from '../helpers/redis-server.js'
+import { ADAPTERS, type Stack, signIn, useStackFactory } from '../helpers/stack.js'
+import { claimsOf, JWT_LIFETIME_MS } from '../helpers/tokens.js'
+
+const SEND = 'POST /v1/b2b/otps/email/discovery/send'
+const REFRESH = 'POST /v1/b2b/sessions/authenticate'
+
+describe.each(ADAPTERS)('$name: the per-IP limit behind a trusted proxy', (adapter) => {
+  const start = useStackFactory(adapter)
+  const send = (stack: Stack, email: string, forwardedFor: string) =>
+    request(stack.app)
+      .post('/auth/otps/email/discovery/send')
+      .set('x-forwarded-for', forwardedFor)
+      .send({ email_address: email })
+
+  test('a proxy that writes the client port (ip:port) does not give each connection a new limit', async () => {
+    const stack = await start({ rateLimits: { sendsPerIp: { max: 2, windowSeconds: 600 } } })
+    stack.trustProxy()
+    expect((await send(stack, 'a@spray.test', '203.0.113.9:50001')).status).toBe(200)
+    expect((await send(stack, 'b@spray.test', '203.0.113.9:50002')).status).toBe(200)
+    expect((await send(stack, 'c@spray.test', '203.0.113.9:50003')).status).toBe(429)
+    expect((await send(stack, 'd@spray.test', '[2001:db8:0:7::1]:443')).status).toBe(200)
+    expect((await send(stack, 'e@spray.test', '[2001:db8:0:7::2]:444')).status).toBe(200)
+    expect((await send(stack, 'f@spray.test', '2001:db8:0:7::3')).status).toBe(429)
+    expect(stack.upstream(SEND)).toBe(4)
+  })
+
+  test('every spelling of an IPv4 client inside IPv6 counts as that IPv4 client', async () => {
+    const stack = await start({ rateLimits: { sendsPerIp: { max: 2, windowSeconds: 600 } } })
+    stack.trustProxy()
+    expect((await send(stack, 'a@spray.test', '203.0.113.5')).status).toBe(200)
+    expect((await send(stack, 'b@spray.test', '::FFFF:cb00:7105')).status).toBe(200)
+    for (const spelling of ['0:0:0:0:0:ffff:203.0.113.5', '::ffff:203.0.113.5', '203.0.113.5']) {
+      expect((await send(stack, 'c@spray.test', spelling)).status).toBe(429)
+    }
+    // Another IPv4 client written the same ways is not affected.
+    expect((await send(stack, 'd@spray.test', '::ffff:cb00:7106')).status).toBe(200)
+  })
+})
+
+describe.runIf(RUN_REDIS).each(ADAPTERS)(
+  '$name: a publisher on the revocation channel',
+  (adapter) => {
+    let redis: RedisServer
+    beforeAll(async () => {
+      redis = await startRedisServer()
+    })
+    afterAll(async () => {
+      await redis?.close()
+    })
+    const start = useStackFactory(adapter)
+    const get = (stack: Stack, cookie: string) =>
+      request(stack.app).get('/protected').set('cookie', cookie)
+
+    async function eventually(stack: Stack, cookie: string, wanted: number): Promise<number> {
+      let status = 0
+      for (let attempt = 0; attempt < 100; attempt++) {
+        status = (await get(stack, cookie)).status
+        if (status === wanted) return status
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      return status
+    }
+
+    test('cannot refuse a session for longer than any JWT of it can live', async () => {
+      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
+      const stack = await start(
+        { redis: { client: redis.client(), keyPrefix } },
+        { acme: 'ada@acme.test' },
+      )
+      const ada = await signIn(stack, 'ada@acme.test', 'acme')
+      const session = claimsOf(ada.sessionJwt)['https://stytch.com/session'] as { id: string }
+      const publisher = redis.client()
+      await publisher.publish(`${keyPrefix}revoked`, `${session.id} ${Number.MAX_SAFE_INTEGER}`)
+      await publisher.zadd(`${keyPrefix}revoked`, Number.MAX_SAFE_INTEGER, session.id)
+      expect(await eventually(stack, ada.cookie, 401)).toBe(401)
+      // Past the life of every JWT issued before the message, the session refreshes as usual.
+      stack.clock.advance(JWT_LIFETIME_MS + 60_000)
+      stack.local.resetRequestCounts()
+      const later = await get(stack, ada.cookie)
+      expect(later.status).toBe(200)
+      expect(stack.upstream(REFRESH)).toBe(1)
+    })
+
+    test('malformed, oversized and foreign messages are ignored: nobody is refused, nothing breaks', async () => {
+      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
+      const stack = await start(
+        { redis: { client: redis.client(), keyPrefix } },
+        { acme: 'ada@acme.test' },
+      )
+      const ada = await signIn(stack, 'ada@acme.test', 'acme')
+      const { id } = claimsOf(ada.sessionJwt)['https://stytch.com/session'] as { id: string }
+      const until = stack.clock.now() + 60_000
+      const publisher = redis.client()
+      const channel = `${keyPrefix}revoked`
+      for (const message of [
+        '',
+        ' ',
+        `${id}`,
+        `${id} NaN`,
+        `${id} -1`,
+        `${id} 0x10`,
+        `${id}\n ${until}`,
+        ` ${id} ${until}`,
+        `${id}\t${until}`,
+        `${id.toUpperCase()}x ${until}`,
+        `${'a'.repeat(129)} ${until}`,
+        'x'.repeat(4 * 1024 * 1024),
+      ]) {
+        await publisher.publish(channel, message)
+      }
+      // Another app on the same Redis with another prefix, and a channel that merely starts alike.
+      await publisher.publish('stytch-b2b:revoked', `${id} ${until}`)
+      await publisher.publish(`${channel}x`, `${id} ${until}`)
+      await publisher.zadd(`${keyPrefix}revokedx`, until, id)
+      // A message published after all of those is handled: the ones before it were, and broke nothing.
+      await publisher.publish(channel, `someone-else ${until}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect((await get(stack, ada.cookie)).status).toBe(200)
+    })
+  },
+)
