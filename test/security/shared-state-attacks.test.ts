@@ -7,6 +7,7 @@ import { claimsOf, JWT_LIFETIME_MS } from '../helpers/tokens.js'
 
 const SEND = 'POST /v1/b2b/otps/email/discovery/send'
 const REFRESH = 'POST /v1/b2b/sessions/authenticate'
+const quiet = { info() {}, warn() {} }
 
 describe.each(ADAPTERS)('$name: the per-IP limit behind a trusted proxy', (adapter) => {
   const start = useStackFactory(adapter)
@@ -120,6 +121,37 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
       await publisher.publish(channel, `someone-else ${until}`)
       await new Promise((resolve) => setTimeout(resolve, 100))
       expect((await get(stack, ada.cookie)).status).toBe(200)
+    })
+
+    test('a frozen Redis holds up no logout or switch, and the sessions ended meanwhile are refused here', async () => {
+      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
+      const stack = await start(
+        { redis: { client: redis.client(), keyPrefix, timeoutMs: 100 }, logger: quiet },
+        { acme: 'ada@acme.test', beta: 'ada@acme.test' },
+      )
+      const ada = await signIn(stack, 'ada@acme.test', 'acme')
+      const again = await signIn(stack, 'ada@acme.test', 'acme')
+      redis.freeze()
+      try {
+        const switched = await request(stack.app)
+          .post('/auth/sessions/exchange')
+          .set('cookie', again.cookie)
+          .send({ organization_id: 'beta' })
+        expect(switched.status).toBe(200)
+        const logout = await request(stack.app)
+          .post('/auth/sessions/revoke')
+          .set('cookie', ada.cookie)
+          .send({})
+        expect(logout.body).toEqual({ loggedOut: true, revoked: true })
+        expect((await get(stack, ada.cookie)).status).toBe(401)
+        expect((await get(stack, again.cookie)).status).toBe(401)
+      } finally {
+        redis.resume()
+      }
+      // Once Redis answers again, the queued commands land and nothing is let back in.
+      const third = await signIn(stack, 'ada@acme.test', 'acme')
+      expect(await eventually(stack, third.cookie, 200)).toBe(200)
+      expect((await get(stack, ada.cookie)).status).toBe(401)
     })
   },
 )
