@@ -95,7 +95,7 @@ export function createAuth(
   // Shared by every instance through Redis when `redis` is set; built now, so that a revocation
   // published while the embedded server starts is not missed.
   const { redis } = config.shared
-  const health = redis && watchRedis(redis.client, config.logger)
+  const health = redis && watchRedis(redis.client, config.logger, redis.timeoutMs)
   const limits = createRateLimits(config.shared.rateLimits, redis, health)
   const revocations = createRevocations({
     enabled: config.shared.revocation,
@@ -249,6 +249,7 @@ export function createAuth(
     }),
     async close() {
       revocations.close()
+      health?.close()
       await embedded?.close()
     },
   }

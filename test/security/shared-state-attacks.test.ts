@@ -1,4 +1,4 @@
-// Attacks on the shared limits and revocation: spellings of a client IP from a trusted proxy, and what a publisher on the Redis channel can do.
+// Attacks on the shared limits and revocation: spellings of a client IP from a trusted proxy, what another writer of the Redis can do, and a Redis that stops answering.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type RedisServer, RUN_REDIS, startRedisServer } from '../helpers/redis-server.js'
@@ -43,7 +43,7 @@ describe.each(ADAPTERS)('$name: the per-IP limit behind a trusted proxy', (adapt
 })
 
 describe.runIf(RUN_REDIS).each(ADAPTERS)(
-  '$name: a publisher on the revocation channel',
+  '$name: a Redis others write to, or that stops answering',
   (adapter) => {
     let redis: RedisServer
     beforeAll(async () => {
@@ -121,6 +121,37 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
       await publisher.publish(channel, `someone-else ${until}`)
       await new Promise((resolve) => setTimeout(resolve, 100))
       expect((await get(stack, ada.cookie)).status).toBe(200)
+    })
+
+    test('a second freeze after Redis answered again is a second outage: warned again, and its end said', async () => {
+      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
+      const logged: string[] = []
+      const logger = {
+        info: (line: string) => logged.push(`info: ${line}`),
+        warn: (line: string) => logged.push(`warn: ${line}`),
+      }
+      const stack = await start({
+        redis: { client: redis.client(), keyPrefix, timeoutMs: 100 },
+        logger,
+      })
+      const send = (email: string) =>
+        request(stack.app).post('/auth/otps/email/discovery/send').send({ email_address: email })
+      const said = (start: string) => logged.filter((line) => line.startsWith(start)).length
+      expect((await send('a@acme.test')).status).toBe(200)
+      for (const round of [1, 2]) {
+        redis.freeze()
+        try {
+          expect((await send(`frozen${round}@acme.test`)).status).toBe(200)
+        } finally {
+          redis.resume()
+        }
+        expect(said('warn: Redis is unreachable')).toBe(round)
+        // Said once Redis answers again (asked about every second): at most ~3 s here.
+        for (let wait = 0; wait < 150 && said('info: Redis is reachable again') < round; wait++) {
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        }
+        expect(said('info: Redis is reachable again')).toBe(round)
+      }
     })
 
     test('a frozen Redis holds up no logout or switch, and the sessions ended meanwhile are refused here', async () => {

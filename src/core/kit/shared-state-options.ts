@@ -24,6 +24,8 @@ export interface RedisClient {
     withScores: 'WITHSCORES',
   ): Promise<string[]>
   multi(): RedisPipeline
+  /** Asked during an outage whether Redis answers again. */
+  ping(): Promise<unknown>
   disconnect(): void
 }
 
