@@ -29,6 +29,15 @@ describe.each(ADAPTERS)('$name: the per-IP limit behind a trusted proxy', (adapt
     expect(stack.upstream(SEND)).toBe(4)
   })
 
+  test('values that are no address share one limit: no new client per value, no unbounded key', async () => {
+    const stack = await start({ rateLimits: { sendsPerIp: { max: 2, windowSeconds: 600 } } })
+    stack.trustProxy()
+    expect((await send(stack, 'a@spray.test', 'unknown')).status).toBe(200)
+    expect((await send(stack, 'b@spray.test', `${'x'.repeat(4000)}1`)).status).toBe(200)
+    expect((await send(stack, 'c@spray.test', 'not-an-ip-2')).status).toBe(429)
+    expect((await send(stack, 'd@spray.test', '203.0.113.1')).status).toBe(200)
+  })
+
   test('every spelling of an IPv4 client inside IPv6 counts as that IPv4 client', async () => {
     const stack = await start({ rateLimits: { sendsPerIp: { max: 2, windowSeconds: 600 } } })
     stack.trustProxy()

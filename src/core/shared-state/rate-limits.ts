@@ -123,7 +123,11 @@ function subjectKey(subject: string): string {
 export function ipKey(ip: string | undefined): string | undefined {
   const address = withoutPort(ip?.trim() ?? '')
   if (address === '') return undefined
-  if (isIP(address) !== 6) return `ip:${address}`
+  // What is no address (a proxy's `unknown`, or a forged header when the proxy setting trusts too
+  // much) shares one key: no new client per value, and no key as long as a header.
+  const version = isIP(address)
+  if (version === 0) return 'ip:unknown'
+  if (version === 4) return `ip:${address}`
   // The URL parser writes IPv6 one way: lower case, zeros compressed, an embedded IPv4 in hex.
   const canonical = new URL(`http://[${address.replace(/%.*$/, '')}]`).hostname.slice(1, -1)
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical)
