@@ -1,8 +1,10 @@
 // Attacks on the shared limits and revocation: spellings of a client IP from a trusted proxy, what another writer of the Redis can do, and a Redis that stops answering.
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { StytchB2BOptions } from '../../src/index.js'
+import { setCookiesOf } from '../helpers/cookies.js'
 import { type RedisServer, RUN_REDIS, startRedisServer } from '../helpers/redis-server.js'
-import { ADAPTERS, type Stack, signIn, useStackFactory } from '../helpers/stack.js'
+import { ADAPTERS, latestCode, type Stack, signIn, useStackFactory } from '../helpers/stack.js'
 import { claimsOf, JWT_LIFETIME_MS } from '../helpers/tokens.js'
 
 const SEND = 'POST /v1/b2b/otps/email/discovery/send'
@@ -51,6 +53,46 @@ describe.each(ADAPTERS)('$name: the per-IP limit behind a trusted proxy', (adapt
   })
 })
 
+describe.each(ADAPTERS)('$name: code attempts past the per-address limit', (adapter) => {
+  const start = useStackFactory(adapter)
+
+  test.each([
+    ['/otps/email/authenticate', { organization_id: 'acme' }],
+    ['/otps/email/discovery/authenticate', {}],
+  ])('%s answers a member and a stranger alike, the right code included', async (path, extra) => {
+    const stack = await start(
+      { rateLimits: { attemptsPerEmail: { max: 2, windowSeconds: 600 } } },
+      { acme: 'ada@acme.test' },
+    )
+    const flow = path.includes('discovery') ? 'discovery/send' : 'login_or_signup'
+    await request(stack.app)
+      .post(`/auth/otps/email/${flow}`)
+      .send({ ...extra, email_address: 'ada@acme.test' })
+    const right = latestCode(stack.local, 'ada@acme.test')
+    const wrong = right === '000000' ? '111111' : '000000'
+    const attempt = async (email: string, code: string) => {
+      const answer = await request(stack.app)
+        .post(`/auth${path}`)
+        .send({ ...extra, email_address: email, code })
+      return {
+        status: answer.status,
+        body: answer.body,
+        cookies: setCookiesOf(answer),
+        retryAfter: answer.headers['retry-after'] !== undefined,
+      }
+    }
+    for (let i = 0; i < 2; i++) {
+      await attempt('ada@acme.test', wrong)
+      await attempt('nobody@acme.test', wrong)
+    }
+    const member = await attempt('ada@acme.test', right)
+    const stranger = await attempt('nobody@acme.test', right)
+    expect(member).toEqual(stranger)
+    expect(member).toMatchObject({ status: 429, cookies: [], retryAfter: true })
+    expect(member.body.error.code).toBe('ERR_RATE_LIMITED')
+  })
+})
+
 describe.runIf(RUN_REDIS).each(ADAPTERS)(
   '$name: a Redis others write to, or that stops answering',
   (adapter) => {
@@ -65,6 +107,21 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
     const get = (stack: Stack, cookie: string) =>
       request(stack.app).get('/protected').set('cookie', cookie)
 
+    let prefixes = 0
+    /** A stack on the shared Redis under keys of its own (`<prefix>revoked` is its channel). */
+    async function onRedis(
+      options: { timeoutMs?: number; logger?: StytchB2BOptions['logger'] } = {},
+      seed: Record<string, string> = { acme: 'ada@acme.test' },
+    ) {
+      const keyPrefix = `attack-${++prefixes}:`
+      const { timeoutMs, logger = quiet } = options
+      const stack = await start(
+        { redis: { client: redis.client(), keyPrefix, timeoutMs }, logger },
+        seed,
+      )
+      return { stack, channel: `${keyPrefix}revoked` }
+    }
+
     async function eventually(stack: Stack, cookie: string, wanted: number): Promise<number> {
       let status = 0
       for (let attempt = 0; attempt < 100; attempt++) {
@@ -76,16 +133,12 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
     }
 
     test('cannot refuse a session for longer than any JWT of it can live', async () => {
-      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
-      const stack = await start(
-        { redis: { client: redis.client(), keyPrefix } },
-        { acme: 'ada@acme.test' },
-      )
+      const { stack, channel } = await onRedis()
       const ada = await signIn(stack, 'ada@acme.test', 'acme')
       const session = claimsOf(ada.sessionJwt)['https://stytch.com/session'] as { id: string }
       const publisher = redis.client()
-      await publisher.publish(`${keyPrefix}revoked`, `${session.id} ${Number.MAX_SAFE_INTEGER}`)
-      await publisher.zadd(`${keyPrefix}revoked`, Number.MAX_SAFE_INTEGER, session.id)
+      await publisher.publish(channel, `${session.id} ${Number.MAX_SAFE_INTEGER}`)
+      await publisher.zadd(channel, Number.MAX_SAFE_INTEGER, session.id)
       expect(await eventually(stack, ada.cookie, 401)).toBe(401)
       // Past the life of every JWT issued before the message, the session refreshes as usual.
       stack.clock.advance(JWT_LIFETIME_MS + 60_000)
@@ -96,16 +149,11 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
     })
 
     test('malformed, oversized and foreign messages are ignored: nobody is refused, nothing breaks', async () => {
-      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
-      const stack = await start(
-        { redis: { client: redis.client(), keyPrefix } },
-        { acme: 'ada@acme.test' },
-      )
+      const { stack, channel } = await onRedis()
       const ada = await signIn(stack, 'ada@acme.test', 'acme')
       const { id } = claimsOf(ada.sessionJwt)['https://stytch.com/session'] as { id: string }
       const until = stack.clock.now() + 60_000
       const publisher = redis.client()
-      const channel = `${keyPrefix}revoked`
       for (const message of [
         '',
         ' ',
@@ -125,7 +173,7 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
       // Another app on the same Redis with another prefix, and a channel that merely starts alike.
       await publisher.publish('stytch-b2b:revoked', `${id} ${until}`)
       await publisher.publish(`${channel}x`, `${id} ${until}`)
-      await publisher.zadd(`${keyPrefix}revokedx`, until, id)
+      await publisher.zadd(`${channel}x`, until, id)
       // A message published after all of those is handled: the ones before it were, and broke nothing.
       await publisher.publish(channel, `someone-else ${until}`)
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -133,16 +181,12 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
     })
 
     test('a second freeze after Redis answered again is a second outage: warned again, and its end said', async () => {
-      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
       const logged: string[] = []
       const logger = {
         info: (line: string) => logged.push(`info: ${line}`),
         warn: (line: string) => logged.push(`warn: ${line}`),
       }
-      const stack = await start({
-        redis: { client: redis.client(), keyPrefix, timeoutMs: 100 },
-        logger,
-      })
+      const { stack } = await onRedis({ timeoutMs: 100, logger })
       const send = (email: string) =>
         request(stack.app).post('/auth/otps/email/discovery/send').send({ email_address: email })
       const said = (start: string) => logged.filter((line) => line.startsWith(start)).length
@@ -164,9 +208,8 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
     })
 
     test('a frozen Redis holds up no logout or switch, and the sessions ended meanwhile are refused here', async () => {
-      const keyPrefix = `t${Math.random().toString(36).slice(2)}:`
-      const stack = await start(
-        { redis: { client: redis.client(), keyPrefix, timeoutMs: 100 }, logger: quiet },
+      const { stack } = await onRedis(
+        { timeoutMs: 100 },
         { acme: 'ada@acme.test', beta: 'ada@acme.test' },
       )
       const ada = await signIn(stack, 'ada@acme.test', 'acme')

@@ -7,7 +7,7 @@ import type { RedisClient } from '../kit/shared-state-options.js'
 export interface RedisHealth {
   /** Records that `what` fell back to this instance alone; the first call of an outage logs it. */
   fellBack(what: string): void
-  /** Stops asking Redis whether it is back. */
+  /** Stops watching the client (which stays the app's, open). */
   close(): void
 }
 
@@ -44,7 +44,10 @@ export function watchRedis(client: RedisClient, logger: Logger, timeoutMs: numbe
       }, PROBE_MS)
       probe.unref()
     },
-    close: () => clearInterval(probe),
+    close() {
+      clearInterval(probe)
+      client.off('ready', back)
+    },
   }
 }
 
