@@ -5,7 +5,7 @@ import type { StytchB2BOptions } from '../../src/index.js'
 import { setCookiesOf } from '../helpers/cookies.js'
 import { type RedisServer, RUN_REDIS, startRedisServer } from '../helpers/redis-server.js'
 import { ADAPTERS, latestCode, type Stack, signIn, useStackFactory } from '../helpers/stack.js'
-import { claimsOf, JWT_LIFETIME_MS } from '../helpers/tokens.js'
+import { claimsOf, JWT_LIFETIME_MS, randomTokenLike } from '../helpers/tokens.js'
 
 const SEND = 'POST /v1/b2b/otps/email/discovery/send'
 const REFRESH = 'POST /v1/b2b/sessions/authenticate'
@@ -90,6 +90,31 @@ describe.each(ADAPTERS)('$name: code attempts past the per-address limit', (adap
     expect(member).toEqual(stranger)
     expect(member).toMatchObject({ status: 429, cookies: [], retryAfter: true })
     expect(member.body.error.code).toBe('ERR_RATE_LIMITED')
+  })
+})
+
+describe.each(ADAPTERS)('$name: a logout cannot end a session it does not hold', (adapter) => {
+  const start = useStackFactory(adapter)
+
+  test("a forged JWT naming the victim's session, with any token beside it, revokes nothing", async () => {
+    const stack = await start({}, { acme: 'ada@acme.test' })
+    const ada = await signIn(stack, 'ada@acme.test', 'acme')
+    const [head, body, signature = ''] = ada.sessionJwt.split('.')
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`
+    const forged = ada.cookie
+      .replace(ada.sessionJwt, `${head}.${body}.${flipped}`)
+      .replace(ada.sessionToken, randomTokenLike(ada.sessionToken))
+    const logout = await request(stack.app)
+      .post('/auth/sessions/revoke')
+      .set('cookie', forged)
+      .send({})
+    // Stytch refuses the forged JWT; "already gone" is answered as revoked, but nothing else is.
+    expect(logout.body.loggedOut).toBe(true)
+    expect((await request(stack.app).get('/protected').set('cookie', ada.cookie)).status).toBe(200)
+    const bearer = await request(stack.app)
+      .get('/protected')
+      .set('authorization', `Bearer ${ada.sessionJwt}`)
+    expect(bearer.status).toBe(200)
   })
 })
 
