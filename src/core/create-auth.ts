@@ -2,7 +2,7 @@
 
 import { stytchPath } from '../wire/paths.js'
 import { createPages, type MailboxMessage, type Pages } from './features/pages/index.js'
-import type { StepResult } from './features/step.js'
+import { runLimited, type StepResult } from './features/step.js'
 import {
   type Logger,
   type ResolvedConfig,
@@ -179,10 +179,9 @@ export function createAuth(
     const step = STEP_BY_NAME[name]
     const input = validateFields(step.method === 'GET' ? {} : fields, step.fields, config)
     const engine = await getEngine()
-    if (step.limit !== undefined) {
-      await engine.limits[step.limit.count](request.ip, step.limit.subject(input))
-    }
-    const result = await step.run(engine, request, input, check)
+    const result = await runLimited(engine.limits, step.limit, request.ip, input, () =>
+      step.run(engine, request, input, check),
+    )
     result.headers['cache-control'] = 'no-store'
     return result
   }

@@ -10,6 +10,7 @@ import type {
   AuthOrganization,
   SessionContext,
 } from '../session/model.js'
+import type { LimitKind, RateLimits } from '../shared-state/rate-limits.js'
 
 /** Per-request results the adapters attach to `req` / `ctx.state`. */
 export interface StepState {
@@ -102,27 +103,75 @@ export interface Step<Name extends string = string> {
   /** Path under `basePath`. */
   path: string
   fields: FieldSpec
-  /**
-   * The rate limits the step passes before it runs: a code `send` or a code `attempt`, counted per
-   * client IP and per `subject` of the validated input (an email address, or `member:<id>`).
-   */
-  // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
-  limit?: { count: 'send' | 'attempt'; subject(input: any): string }
+  /** The rate limits of a step that sends or checks a code (see `runLimited`). */
+  limit?: StepLimit
   // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
   run(backend: Backend, request: CoreRequest, input: any, check: SessionCheck): Promise<StepResult>
 }
 
-/** The limit of a step sending or checking a code for the email address in its input. */
-export const BY_EMAIL = (count: 'send' | 'attempt') => ({
+/**
+ * A code `send` or a code `attempt`, counted per client IP before the step runs, and per `subject`
+ * of the validated input: before it runs (`'before'`), or only once Stytch has accepted a send or
+ * refused a code (`'by-stytch'`), for subjects anyone could name without a credential.
+ */
+export interface StepLimit {
+  count: LimitKind
+  // biome-ignore lint/suspicious/noExplicitAny: each step validates its own fields before running
+  subject(input: any): string
+  subjectCounted: 'before' | 'by-stytch'
+}
+
+/**
+ * The limit of a step sending or checking a code for the email address in its input: counted
+ * before Stytch is asked, for members and strangers alike, so a limit never tells them apart.
+ */
+export const BY_EMAIL = (count: LimitKind): StepLimit => ({
   count,
   subject: (input: { email_address: string }) => input.email_address,
+  subjectCounted: 'before',
 })
 
-/** The limit of a second-factor step: per member, since an SMS or TOTP code has no email address. */
-export const BY_MEMBER = (count: 'send' | 'attempt') => ({
+/**
+ * The limit of a second-factor step, per member (an SMS or TOTP code has no email address). A
+ * member id is no secret, so counting every request would let anyone who knows it spend the
+ * member's budget with no credential at all: only what Stytch accepted (a text sent) or refused
+ * on a valid intermediate session or session (a wrong code) counts; a spent budget still refuses
+ * before Stytch is asked.
+ */
+export const BY_MEMBER = (count: LimitKind): StepLimit => ({
   count,
   subject: (input: { member_id: string }) => `member:${input.member_id}`,
+  subjectCounted: 'by-stytch',
 })
+
+// Stytch's verdicts on a code itself (never on the credential beside it).
+const REFUSED_CODE = new Set(['ERR_OTP_INVALID', 'ERR_OTP_EXPIRED'])
+
+/** Runs a step within its rate limits (`limit`), counting its subject when the limit says. */
+export async function runLimited<T>(
+  limits: RateLimits,
+  limit: StepLimit | undefined,
+  ip: string | undefined,
+  input: unknown,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (limit === undefined) return run()
+  const subject = limit.subject(input)
+  const afterwards = limit.subjectCounted === 'by-stytch'
+  await limits.before(limit.count, ip, subject, !afterwards)
+  let result: T
+  try {
+    result = await run()
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (afterwards && limit.count === 'attempt' && REFUSED_CODE.has(code as string)) {
+      await limits.countAfter('attempt', subject)
+    }
+    throw error
+  }
+  if (afterwards && limit.count === 'send') await limits.countAfter('send', subject)
+  return result
+}
 
 /** Field shapes the steps accept (validated by `validateFields` before a step runs). */
 export const FIELD = {

@@ -16,12 +16,23 @@ import type {
 } from '../kit/shared-state-options.js'
 import type { RedisHealth } from './redis.js'
 
+/** A code send, or a code attempt. */
+export type LimitKind = 'send' | 'attempt'
+
 /** The limits a step passes before it sends or checks a code. */
 export interface RateLimits {
-  /** Counts a code send from `ip` to `subject`; throws 429 `ERR_RATE_LIMITED` past a limit. */
-  send(ip: string | undefined, subject: string): Promise<void>
-  /** Counts a code attempt from `ip` for `subject`; throws 429 `ERR_RATE_LIMITED` past a limit. */
-  attempt(ip: string | undefined, subject: string): Promise<void>
+  /**
+   * Counts a send or attempt from `ip`, and for `subject` counts it too (`countSubject`) or only
+   * checks that its budget is not spent; throws 429 `ERR_RATE_LIMITED` with `Retry-After` past a limit.
+   */
+  before(
+    kind: LimitKind,
+    ip: string | undefined,
+    subject: string,
+    countSubject: boolean,
+  ): Promise<void>
+  /** Counts one against `subject` after the fact (a member's code refused, a text sent). */
+  countAfter(kind: LimitKind, subject: string): Promise<void>
 }
 
 type Limiter = RateLimiterMemory | RLWrapperTimeouts
@@ -61,16 +72,53 @@ export function createRateLimits(
   const attemptsPerEmail = limiter('attemptsPerEmail')
   const tooManySends = 'Too many codes requested: try again later.'
   const tooManyAttempts = 'Too many attempts: try again later.'
-  return {
-    async send(ip, subject) {
-      await take(sendsPerIp, ipKey(ip), tooManySends)
-      await take(sendsPerEmail, subjectKey(subject), tooManySends)
+  const byKind = {
+    send: {
+      perIp: sendsPerIp,
+      perSubject: sendsPerEmail,
+      subjectMax: limits.sendsPerEmail?.max ?? 0,
+      message: tooManySends,
     },
-    async attempt(ip, subject) {
-      await take(attemptsPerIp, ipKey(ip), tooManyAttempts)
-      await take(attemptsPerEmail, subjectKey(subject), tooManyAttempts)
+    attempt: {
+      perIp: attemptsPerIp,
+      perSubject: attemptsPerEmail,
+      subjectMax: limits.attemptsPerEmail?.max ?? 0,
+      message: tooManyAttempts,
     },
   }
+  return {
+    async before(kind, ip, subject, countSubject) {
+      const { perIp, perSubject, subjectMax, message } = byKind[kind]
+      await take(perIp, ipKey(ip), message)
+      if (countSubject) await take(perSubject, subjectKey(subject), message)
+      else await spent(perSubject, subjectMax, subjectKey(subject), message)
+    },
+    async countAfter(kind, subject) {
+      // Over the limit already is fine: the next request is refused by `before`.
+      await byKind[kind].perSubject?.consume(subjectKey(subject)).catch(() => {})
+    },
+  }
+}
+
+/** Refuses when `key` has used its `max`, without counting this request. */
+async function spent(
+  limiter: Limiter | undefined,
+  max: number,
+  key: string,
+  message: string,
+): Promise<void> {
+  if (limiter === undefined) return
+  // Both stores failing: no answer, no refusal (the per-IP count before it still applies).
+  const state = await limiter.get(key).catch(() => null)
+  if (state !== null && state.consumedPoints >= max) throw tooMany(message, state.msBeforeNext)
+}
+
+/** 429 `ERR_RATE_LIMITED`, with the seconds until the window lets the next request through. */
+function tooMany(message: string, waitMs: number): AuthError {
+  return new AuthError('ERR_RATE_LIMITED', message, {
+    status: 429,
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+  })
 }
 
 /** The in-memory limiter that decides while Redis cannot; says so once per outage. */
@@ -97,11 +145,7 @@ async function take(
   } catch (refusal) {
     // A RateLimiterRes is "over the limit"; anything else is a fault of both stores, answered
     // as a refusal too: a limit that cannot count must not let everything through.
-    const waitMs = refusal instanceof RateLimiterRes ? refusal.msBeforeNext : 1000
-    throw new AuthError('ERR_RATE_LIMITED', message, {
-      status: 429,
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
-    })
+    throw tooMany(message, refusal instanceof RateLimiterRes ? refusal.msBeforeNext : 1000)
   }
 }
 
