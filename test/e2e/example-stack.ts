@@ -6,6 +6,7 @@ import { createApp as createKoaApp } from '../../examples/koa/app.js'
 import type { ExampleConfig } from '../../examples/shared/config.js'
 import { seedDemo } from '../../examples/shared/demo.js'
 import { createTestClock, type TestClock } from '../helpers/clock.js'
+import { keyedMemoryStore } from '../helpers/signing-keys.js'
 
 /** One example app: its name and how to build it as a plain Node request listener. */
 export interface Example {
@@ -32,7 +33,7 @@ export async function startExample(
   overrides: Partial<ExampleConfig> = {},
   clock: TestClock = createTestClock(),
 ): Promise<ExampleStack> {
-  const local = await startLocalServer({ now: clock.now })
+  const local = await startLocalServer({ now: clock.now, store: await keyedMemoryStore() })
   const credentials = { baseUrl: local.url, projectId: local.projectId, secret: local.secret }
   await seedDemo(credentials, local)
   const app = example.createApp({ ...credentials, local, now: clock.now, ...overrides })

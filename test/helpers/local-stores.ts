@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LocalServerOptions } from '../../src/local-server/index.js'
+import { addTestSigningKey, keyedMemoryStore } from './signing-keys.js'
 
 /** How to start a local server on one kind of store, and clean up after it. */
 export interface LocalStoreCase {
@@ -17,11 +18,18 @@ export async function tempDataDir(): Promise<string> {
 }
 
 export const LOCAL_STORES: readonly LocalStoreCase[] = [
-  { name: 'memory', prepare: async () => ({ options: {}, cleanup: async () => {} }) },
+  {
+    name: 'memory',
+    prepare: async () => ({
+      options: { store: await keyedMemoryStore() },
+      cleanup: async () => {},
+    }),
+  },
   {
     name: 'sqlite',
     async prepare() {
       const dataDir = await tempDataDir()
+      await addTestSigningKey(dataDir)
       return {
         options: { dataDir },
         cleanup: () => rm(dataDir, { recursive: true, force: true }),

@@ -13,6 +13,7 @@ import { createTestClock, type TestClock } from './clock.js'
 import { cookieHeader, setCookiesOf } from './cookies.js'
 import { lateBound } from './late-bound.js'
 import { callStytch } from './local-api.js'
+import { keyedMemoryStore } from './signing-keys.js'
 import { startUpstreamProxy, type UpstreamProxy } from './upstream-proxy.js'
 
 /** What a protected test route sees of the request. */
@@ -122,7 +123,7 @@ export async function createStack(
   adapter: TestAdapter = EXPRESS,
 ): Promise<Stack> {
   const clock = createTestClock()
-  const local = await startLocalServer({ now: clock.now })
+  const local = await startLocalServer({ now: clock.now, store: await keyedMemoryStore() })
   const proxy = await startUpstreamProxy(local.url)
   const testApp = adapter.createApp({
     projectId: local.projectId,

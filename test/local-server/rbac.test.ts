@@ -6,6 +6,7 @@ import { type RbacPolicyInput, startLocalServer } from '../../src/local-server/i
 import { createTestClock } from '../helpers/clock.js'
 import { callStytch } from '../helpers/local-api.js'
 import { tempDataDir } from '../helpers/local-stores.js'
+import { keyedMemoryStore } from '../helpers/signing-keys.js'
 import { createOrganization, type Harness, login, P } from './fixtures.js'
 
 /** A project policy: documents that editors write and every member reads. */
@@ -35,7 +36,11 @@ afterEach(async () => {
 
 async function harness(options: Parameters<typeof startLocalServer>[0] = {}): Promise<Harness> {
   const clock = createTestClock(Date.UTC(2030, 0, 1))
-  const local = await startLocalServer({ ...options, now: clock.now })
+  const local = await startLocalServer({
+    store: await keyedMemoryStore(),
+    ...options,
+    now: clock.now,
+  })
   open.push(local)
   const call = (method: string, path: string, body?: unknown) =>
     callStytch(local, method, path, body)

@@ -6,13 +6,19 @@ import { B2BClient, StytchError } from 'stytch'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLocalServer } from '../../src/local-server/index.js'
 import { createTestClock } from '../helpers/clock.js'
+import { keyedMemoryStore } from '../helpers/signing-keys.js'
 
 let local: Awaited<ReturnType<typeof startLocalServer>>
 let client: B2BClient
 
 beforeEach(async () => {
   const clock = createTestClock(Math.floor(Date.now() / 1000) * 1000)
-  local = await startLocalServer({ port: 0, host: '127.0.0.1', now: clock.now })
+  local = await startLocalServer({
+    port: 0,
+    host: '127.0.0.1',
+    now: clock.now,
+    store: await keyedMemoryStore(),
+  })
   client = new B2BClient({
     project_id: local.projectId,
     secret: local.secret,

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLocalServer } from '../../src/local-server/index.js'
 import { createTestClock } from '../helpers/clock.js'
 import { decodeJwt } from '../helpers/schemas.js'
+import { keyedMemoryStore } from '../helpers/signing-keys.js'
 
 const ALICE = 'alice@mfa.test'
 const BOB = 'bob@mfa.test'
@@ -19,7 +20,12 @@ let client: B2BClient
 
 beforeEach(async () => {
   clock = createTestClock(Math.floor(Date.now() / 30_000) * 30_000 + 1000)
-  local = await startLocalServer({ port: 0, host: '127.0.0.1', now: clock.now })
+  local = await startLocalServer({
+    port: 0,
+    host: '127.0.0.1',
+    now: clock.now,
+    store: await keyedMemoryStore(),
+  })
   client = new B2BClient({
     project_id: local.projectId,
     secret: local.secret,

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLocalServer } from '../../src/local-server/index.js'
 import { createTestClock } from '../helpers/clock.js'
 import { decodeJwt } from '../helpers/schemas.js'
+import { keyedMemoryStore } from '../helpers/signing-keys.js'
 import { afterWholeFile } from '../helpers/whole-file.js'
 
 const ACME_DOMAIN = 'acme.test'
@@ -43,7 +44,12 @@ function newClient(): B2BClient {
 
 beforeEach(async () => {
   clock = createTestClock(Math.floor(Date.now() / 1000) * 1000)
-  local = await startLocalServer({ port: 0, host: '127.0.0.1', now: clock.now })
+  local = await startLocalServer({
+    port: 0,
+    host: '127.0.0.1',
+    now: clock.now,
+    store: await keyedMemoryStore(),
+  })
   client = newClient()
 })
 

@@ -14,6 +14,7 @@ import {
 import { STYTCH_PATHS, stytchPath } from '../../../src/wire/paths.js'
 import { createTestClock, type TestClock } from '../../helpers/clock.js'
 import { callStytch } from '../../helpers/local-api.js'
+import { keyedMemoryStore } from '../../helpers/signing-keys.js'
 import { seedOrganization } from '../../helpers/stack.js'
 import { startUpstreamProxy, type UpstreamProxy } from '../../helpers/upstream-proxy.js'
 
@@ -64,7 +65,11 @@ export function useRbacStacks(
   })
   return async (adapter, options = {}, policy = POLICY) => {
     const clock = createTestClock(Math.floor(Date.now() / 1000) * 1000)
-    const local = await startLocalServer({ now: clock.now, rbacPolicy: policy })
+    const local = await startLocalServer({
+      now: clock.now,
+      rbacPolicy: policy,
+      store: await keyedMemoryStore(),
+    })
     const proxy = await startUpstreamProxy(local.url)
     const all = {
       projectId: local.projectId,

@@ -16,6 +16,7 @@ import {
   expectStytchError,
   schemaStats,
 } from '../../helpers/schemas.js'
+import { keyedMemoryStore } from '../../helpers/signing-keys.js'
 import { afterWholeFile } from '../../helpers/whole-file.js'
 import { P } from '../fixtures.js'
 
@@ -684,7 +685,12 @@ export function conformanceSuite(name: SuiteName): Conformance {
   let current: Conformance | undefined
   beforeEach(async () => {
     const clock = createTestClock(Math.floor(Date.now() / 1000) * 1000)
-    const local = await startLocalServer({ port: 0, host: '127.0.0.1', now: clock.now })
+    const local = await startLocalServer({
+      port: 0,
+      host: '127.0.0.1',
+      now: clock.now,
+      store: await keyedMemoryStore(),
+    })
     current = new Conformance(local, clock)
   })
   afterEach(async () => {
