@@ -7,19 +7,29 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import * as onExpress from '../../src/express/index.js'
 import * as onKoa from '../../src/koa/index.js'
 import { type LocalServer, startLocalServer } from '../../src/local-server/index.js'
+import { createTestClock } from '../helpers/clock.js'
 import { cookieHeader, setCookiesOf } from '../helpers/cookies.js'
+import { keyedMemoryStore } from '../helpers/signing-keys.js'
 import { latestCode, seedOrganization } from '../helpers/stack.js'
 
+// One clock for the server and the apps: a cookie's Max-Age is an expiry minus now, and a real
+// clock would tick between the two on a busy machine.
+const clock = createTestClock()
 let local: LocalServer
 beforeAll(async () => {
-  local = await startLocalServer()
+  local = await startLocalServer({ now: clock.now, store: await keyedMemoryStore() })
   await seedOrganization(local, 'acme', 'ada@acme.test')
 })
 afterAll(async () => {
   await local.close()
 })
 
-const options = () => ({ projectId: local.projectId, secret: local.secret, baseUrl: local.url })
+const options = () => ({
+  projectId: local.projectId,
+  secret: local.secret,
+  baseUrl: local.url,
+  now: clock.now,
+})
 
 function express4App(): { app: RequestListener; close(): Promise<void> } {
   const app = express4()

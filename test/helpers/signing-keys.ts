@@ -7,8 +7,9 @@ import { openSqliteStore } from '../../src/local-server/store/sqlite-store.js'
 import { environmentOfProject, type StytchEnvironment } from '../../src/wire/common.js'
 
 /**
- * One key per environment and test file, made by the server's own code (JWK, x5c, thumbprint).
- * Its certificate names the template project, not the server's: no test reads that name.
+ * One key per environment and worker process (test files share a worker's modules), made by the
+ * server's own code (JWK, x5c, thumbprint). Its certificate names the template project, not the
+ * server's: no test reads that name.
  */
 const templates = new Map<StytchEnvironment, Promise<StoredSigningKey>>()
 
@@ -28,7 +29,7 @@ function template(environment: StytchEnvironment): Promise<StoredSigningKey> {
 }
 
 /**
- * A signing key with a kid of its own: servers of one file share the RSA pair, never a kid, so a
+ * A signing key with a kid of its own: test servers share the RSA pair, never a kid, so a
  * JWT of one server is still unknown to another (its header, kid included, is what was signed).
  * Keys a server rotates to are generated as usual.
  */
