@@ -1,11 +1,13 @@
-// Runs the `stytch-b2b-local` command from source (through tsx) in a fresh working directory per test.
+// Runs the `stytch-b2b-local` command from source (through tsx's loader) in a fresh working directory per test.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { afterEach, beforeEach } from 'vitest'
 import { tempDataDir } from './local-stores.js'
 
 const CLI = new URL('../../src/local-server/cli.ts', import.meta.url).pathname
-const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname
+// tsx's loader in this process, not the tsx binary: the binary runs the script in a second node
+// process, which doubles the start-up cost and which a SIGKILL of the binary would leave running.
+const TSX_LOADER = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href
 
 /** One run of the command: the process, and all it has printed so far (stdout and stderr). */
 export interface CliRun {
@@ -46,11 +48,15 @@ export function useCli(options: { args?: string[]; env?: Record<string, string> 
       return workDir()
     },
     start(args, env = {}) {
-      const proc = spawn(TSX, [CLI, ...(options.args ?? []), ...args], {
-        cwd: workDir(),
-        env: { ...process.env, ...options.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
+      const proc = spawn(
+        process.execPath,
+        ['--import', TSX_LOADER, CLI, ...(options.args ?? []), ...args],
+        {
+          cwd: workDir(),
+          env: { ...process.env, ...options.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
       running.push(proc)
       let text = ''
       const add = (chunk: Buffer) => {
