@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const BENCH_SMOKE = 'test/bench/**/*.test.ts'
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
 
 export default defineConfig({
@@ -25,5 +26,11 @@ export default defineConfig({
     // could see and every test file undoes what it changes globally (vi.unstubAllEnvs, listeners).
     isolate: false,
     typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] },
+    projects: [
+      { extends: true, test: { name: 'suite', exclude: [BENCH_SMOKE] } },
+      // The benchmark's smoke run starts its own servers and loads them; beside busy workers on a
+      // busy machine it has died of a reset socket, so it runs once every other file is done.
+      { test: { name: 'bench', include: [BENCH_SMOKE], sequence: { groupOrder: 1 } } },
+    ],
   },
 })
