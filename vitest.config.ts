@@ -1,10 +1,13 @@
-// Vitest: the whole suite (`npm test`), type tests included; package.json has scripts for its parts.
+// Vitest: the whole suite (`npm test`) as four projects, so each slow part also runs on its own.
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const BENCH_SMOKE = 'test/bench/**/*.test.ts'
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+
+const BROWSER = 'test/e2e/browser*.test.ts'
+const CRASH = 'test/local-server/durable-crash.test.ts'
+const BENCH = 'test/bench/**/*.test.ts'
 
 export default defineConfig({
   resolve: {
@@ -15,7 +18,6 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Most tests wait on sockets and child processes, so one worker more than the default
@@ -25,12 +27,22 @@ export default defineConfig({
     // was a quarter of the CPU time). It holds because the sources keep no module state a test
     // could see and every test file undoes what it changes globally (vi.unstubAllEnvs, listeners).
     isolate: false,
-    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] },
+    // `npm run test:<name>` runs one project.
     projects: [
-      { extends: true, test: { name: 'suite', exclude: [BENCH_SMOKE] } },
+      {
+        extends: true,
+        test: {
+          name: 'quick',
+          include: ['test/**/*.test.ts'],
+          exclude: [BROWSER, CRASH, BENCH],
+          typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] },
+        },
+      },
+      { extends: true, test: { name: 'browser', include: [BROWSER] } },
+      { extends: true, test: { name: 'crash', include: [CRASH] } },
       // The benchmark's smoke run starts its own servers and loads them; beside busy workers on a
       // busy machine it has died of a reset socket, so it runs once every other file is done.
-      { test: { name: 'bench', include: [BENCH_SMOKE], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'bench', include: [BENCH], sequence: { groupOrder: 1 } } },
     ],
   },
 })
