@@ -50,7 +50,9 @@ export function selfSignedCertificate(input: {
   nowMs: number
 }): Buffer {
   const serial = randomBytes(16)
-  serial[0] = (serial[0] ?? 0) & 0x7f // keep the serial positive
+  // DER integers are minimal and signed: a first byte of 0x40..0x7f keeps the serial positive and
+  // never starts it with a zero byte (which X509Certificate rejects as a non-minimal integer).
+  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40
   const algorithm = sequence(OID_SHA256_WITH_RSA, nullValue())
   const spki = input.publicKey.export({ type: 'spki', format: 'der' })
   const tbs = sequence(
