@@ -21,6 +21,11 @@ export interface RedisServer {
   url: string
   /** A new ioredis client on it; closed by `close()`. */
   client(options?: { connectTimeout?: number }): Redis
+  /**
+   * Resolves once every client made so far is connected: a request sent before that is counted
+   * by the per-instance fallback (as in production right after start), not in Redis.
+   */
+  connected(): Promise<void>
   /** Stops the server (SIGTERM, nothing kept on disk), as a crash or a restart would. */
   stop(): Promise<void>
   /** Starts it again on the same port (nothing to do while it runs). */
@@ -87,6 +92,15 @@ export async function startRedisServer(): Promise<RedisServer> {
       client.on('error', () => {})
       clients.push(client)
       return client
+    },
+    async connected() {
+      await Promise.all(
+        clients.map((client) =>
+          client.status === 'ready' || client.status === 'end'
+            ? undefined
+            : new Promise((resolve) => client.once('ready', resolve)),
+        ),
+      )
     },
     stop,
     start,

@@ -60,6 +60,7 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
         { redis: { client: redis.client(), keyPrefix, timeoutMs }, logger },
         seed,
       )
+      await redis.connected()
       return { stack, channel: `${keyPrefix}revoked` }
     }
 

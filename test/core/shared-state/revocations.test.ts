@@ -87,6 +87,7 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)('$name, instances sharing Redis', (adap
       { acme: 'ada@acme.test' },
     )
     const more = Array.from({ length: count - 1 }, () => another(first, options))
+    await redis.connected()
     // Typed for up to three; a test asks for as many as it destructures.
     return [first, ...more] as [Stack, TestApp, TestApp]
   }
