@@ -11,6 +11,11 @@ const CHROMIUM = '/usr/bin/chromium'
 export const HAS_CHROMIUM = existsSync(CHROMIUM)
 /** Locally a missing Chromium skips; in CI (.ci/run installs it) it must fail. */
 export const RUN_BROWSER = HAS_CHROMIUM || Boolean(process.env.CI)
+if (!RUN_BROWSER) {
+  process.stderr.write(
+    `${CHROMIUM} is missing: the browser tests are skipped. Install Debian's chromium (apt-get install chromium) to run them; .ci/run does.\n`,
+  )
+}
 const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const WAIT_MS = 10_000
