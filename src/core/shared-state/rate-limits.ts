@@ -60,9 +60,11 @@ export function createRateLimits(
         keyPrefix: `${redis.keyPrefix}limit:${name}`,
         storeClient: redis.client,
         rejectIfRedisNotReady: true,
-        insuranceLimiter: insurance,
       }),
       timeoutMs: redis.timeoutMs,
+      // On the wrapper only: it decides once per request, whether Redis refused, failed or was
+      // too slow. Given to the Redis limiter too, a command failing after the deadline had passed
+      // (its connection dropped) would count the same request a second time.
       insuranceLimiter: insurance,
     })
   }

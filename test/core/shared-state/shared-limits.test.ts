@@ -89,6 +89,20 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)('$name', (adapter) => {
     expect(logged.filter((line) => line.includes('Redis is unreachable or slow'))).toHaveLength(2)
   })
 
+  test('a request answered by the fallback is counted once, even when its Redis command fails later', async () => {
+    const [a] = await twoInstances(
+      { rateLimits: { sendsPerEmail: { max: 2, windowSeconds: 600 } } },
+      { timeoutMs: 100 },
+    )
+    redis.freeze()
+    expect((await send(a, 'ada@acme.test')).status).toBe(200) // past the deadline: counted here
+    // The connection drops with that command still waiting: it fails now, after its answer.
+    await redis.stop()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await send(a, 'ada@acme.test')).status).toBe(200)
+    expect((await send(a, 'ada@acme.test')).status).toBe(429)
+  })
+
   test('Redis down at start: sign-in works under the per-instance fallback', async () => {
     await redis.stop()
     const [a] = await twoInstances({}, { redisDown: true })
