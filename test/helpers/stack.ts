@@ -92,7 +92,9 @@ export const KOA: TestAdapter = {
         )
       },
       trustProxy: () => {
+        // One proxy hop, as docs/many-instances.md says: the right-most X-Forwarded-For entry.
         app.proxy = true
+        app.maxIpsCount = 1
       },
     }
   },

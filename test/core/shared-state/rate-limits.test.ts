@@ -73,6 +73,16 @@ describe.each(ADAPTERS)('$name', (adapter) => {
     expectLimited(await send(stack, 'f@spray.test', '2001:db8:0:1:ffff::9'), 600)
   })
 
+  test('behind one trusted proxy hop, entries the client writes before its own address change nothing', async () => {
+    const stack = await start({ rateLimits: { sendsPerIp: { max: 2, windowSeconds: 600 } } })
+    stack.trustProxy()
+    // The proxy appends the address it saw; whatever the client sent comes before it.
+    for (const [index, forged] of ['198.51.100.1', '198.51.100.2'].entries()) {
+      expect((await send(stack, `f${index}@spray.test`, `${forged}, 203.0.113.7`)).status).toBe(200)
+    }
+    expectLimited(await send(stack, 'f9@spray.test', '198.51.100.3, 203.0.113.7'), 600)
+  })
+
   test('code attempts per email address stop guessing before Stytch is asked', async () => {
     const stack = await start(
       { rateLimits: { attemptsPerEmail: { max: 3, windowSeconds: 300 } } },
