@@ -96,7 +96,6 @@ export function createAuth(
   // published while the embedded server starts is not missed.
   const { redis } = config.shared
   const health = redis && watchRedis(redis.client, config.logger, redis.timeoutMs)
-  const limits = createRateLimits(config.shared.rateLimits, redis, health)
   const revocations = createRevocations({
     enabled: config.shared.revocation,
     redis,
@@ -134,6 +133,7 @@ export function createAuth(
     })
     // Nothing is fetched until a signed-in request comes (see PermissionChecker.warm).
     const rbac = createRbacPolicyStore({ stytch, ...config.rbacPolicy, now: config.now })
+    const limits = createRateLimits(config.shared.rateLimits, redis, health, credentials.secret)
     return {
       config,
       stytch,

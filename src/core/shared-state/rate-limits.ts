@@ -1,6 +1,6 @@
 // Rate limits of the auth routes per client IP and per email address (or member), in memory or shared through Redis.
 
-import { createHash } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import { isIP } from 'node:net'
 import {
   RateLimiterMemory,
@@ -47,7 +47,17 @@ export function createRateLimits(
   limits: ResolvedRateLimits,
   redis: ResolvedSharedState['redis'],
   health: RedisHealth | undefined,
+  projectSecret: string,
 ): RateLimits {
+  // An email address or member is keyed by a keyed hash: Redis and memory dumps hold no address,
+  // nor one that can be checked against a list of addresses without the project secret. Every
+  // instance of the project derives the same key, so they count an address alike; lower case, as
+  // Stytch compares addresses.
+  const addressKey = createHmac('sha256', projectSecret)
+    .update('stytch-b2b-middleware/rate-limit-keys/v1')
+    .digest()
+  const subjectKey = (subject: string) =>
+    createHmac('sha256', addressKey).update(subject.toLowerCase()).digest('base64url').slice(0, 22)
   const limiter = (name: RateLimitName): Limiter | undefined => {
     const limit = limits[name]
     if (limit === undefined) return undefined
@@ -149,14 +159,6 @@ async function take(
     // as a refusal too: a limit that cannot count must not let everything through.
     throw tooMany(message, refusal instanceof RateLimiterRes ? refusal.msBeforeNext : 1000)
   }
-}
-
-/**
- * The key of an email address or member: hashed, so that Redis and memory dumps hold no address,
- * and case-insensitive, as Stytch compares addresses.
- */
-function subjectKey(subject: string): string {
-  return createHash('sha256').update(subject.toLowerCase()).digest('base64url').slice(0, 22)
 }
 
 /**

@@ -1,4 +1,5 @@
 // Rate limits shared through a real Redis: N instances allow the configured number in all, and Redis out or frozen falls back per instance without a hang.
+import { createHash } from 'node:crypto'
 import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../../src/index.js'
@@ -72,6 +73,15 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)('$name', (adapter) => {
     expect((await send(a, 'cy@acme.test')).status).toBe(200)
     expect((await send(b, 'dee@acme.test')).status).toBe(429)
     expect(a.upstream('POST /v1/b2b/otps/email/discovery/send')).toBe(5)
+    // What Redis holds names no address, nor one's plain hash (a list of addresses cannot be
+    // checked against it without the project secret).
+    const keys = (await redis.client().keys(`test-${tests}:*`)).join('\n')
+    expect(keys).toContain('limit:sendsPerEmail')
+    for (const email of ['ada@acme.test', 'bob@acme.test']) {
+      expect(keys).not.toContain(email)
+      const plain = createHash('sha256').update(email).digest('base64url').slice(0, 22)
+      expect(keys).not.toContain(plain)
+    }
     expect(logged.filter((line) => line.startsWith('warn'))).toEqual([])
   })
 
