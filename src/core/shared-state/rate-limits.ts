@@ -78,25 +78,15 @@ export function createRateLimits(
       insuranceLimiter: insurance,
     })
   }
-  const sendsPerIp = limiter('sendsPerIp')
-  const sendsPerEmail = limiter('sendsPerEmail')
-  const attemptsPerIp = limiter('attemptsPerIp')
-  const attemptsPerEmail = limiter('attemptsPerEmail')
-  const tooManySends = 'Too many codes requested: try again later.'
-  const tooManyAttempts = 'Too many attempts: try again later.'
+  const pair = (perIp: RateLimitName, perSubject: RateLimitName, message: string) => ({
+    perIp: limiter(perIp),
+    perSubject: limiter(perSubject),
+    subjectMax: limits[perSubject]?.max ?? 0,
+    message,
+  })
   const byKind = {
-    send: {
-      perIp: sendsPerIp,
-      perSubject: sendsPerEmail,
-      subjectMax: limits.sendsPerEmail?.max ?? 0,
-      message: tooManySends,
-    },
-    attempt: {
-      perIp: attemptsPerIp,
-      perSubject: attemptsPerEmail,
-      subjectMax: limits.attemptsPerEmail?.max ?? 0,
-      message: tooManyAttempts,
-    },
+    send: pair('sendsPerIp', 'sendsPerEmail', 'Too many codes requested: try again later.'),
+    attempt: pair('attemptsPerIp', 'attemptsPerEmail', 'Too many attempts: try again later.'),
   }
   return {
     async before(kind, ip, subject, countSubject) {

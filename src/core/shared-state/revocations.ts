@@ -13,8 +13,6 @@ export interface Revocations {
    * (or could not take it within its deadline: then this instance alone refuses it, and it says so).
    */
   revoke(sessionId: string): Promise<void>
-  /** How many sessions are held. */
-  size(): number
   /** Stops listening to Redis. */
   close(): void
 }
@@ -22,7 +20,6 @@ export interface Revocations {
 const DISABLED: Revocations = {
   isRevoked: () => false,
   revoke: async () => {},
-  size: () => 0,
   close() {},
 }
 
@@ -133,11 +130,10 @@ export function createRevocations(options: {
       return false
     },
     async revoke(sessionId) {
-      dropEnded()
+      // No sweep here: hold() sweeps ended entries as the Map grows, not once per logout.
       hold(sessionId, now() + lifetimeMs)
       await share([sessionId])
     },
-    size: () => revoked.size,
     close() {
       subscriber?.disconnect()
     },
