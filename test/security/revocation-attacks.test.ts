@@ -2,6 +2,7 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../src/index.js'
+import { capturingLogger } from '../helpers/logger.js'
 import { type RedisServer, RUN_REDIS, startRedisServer } from '../helpers/redis-server.js'
 import { ADAPTERS, type Stack, signIn, useStackFactory } from '../helpers/stack.js'
 import { claimsOf, JWT_LIFETIME_MS, randomTokenLike } from '../helpers/tokens.js'
@@ -123,11 +124,7 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)(
     })
 
     test('a second freeze after Redis answered again is a second outage: warned again, and its end said', async () => {
-      const logged: string[] = []
-      const logger = {
-        info: (line: string) => logged.push(`info: ${line}`),
-        warn: (line: string) => logged.push(`warn: ${line}`),
-      }
+      const { lines: logged, logger } = capturingLogger()
       const { stack } = await onRedis({ timeoutMs: 100, logger })
       const send = (email: string) =>
         request(stack.app).post('/auth/otps/email/discovery/send').send({ email_address: email })

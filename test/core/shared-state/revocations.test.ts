@@ -3,6 +3,7 @@ import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../../src/index.js'
 import { CLEARED_COOKIES, setCookiesOf } from '../../helpers/cookies.js'
+import { capturingLogger } from '../../helpers/logger.js'
 import { RUN_REDIS, useRedisServer } from '../../helpers/redis-server.js'
 import { ADAPTERS, type Stack, signIn, type TestApp, useStackFactory } from '../../helpers/stack.js'
 
@@ -73,11 +74,7 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)('$name, instances sharing Redis', (adap
   const redis = useRedisServer()
 
   const startStack = useStackFactory(adapter)
-  const logged: string[] = []
-  const logger = {
-    info: (line: string) => logged.push(line),
-    warn: (line: string) => logged.push(`warn: ${line}`),
-  }
+  const { lines: logged, logger } = capturingLogger()
 
   /** Instance A (with its local Stytch server) and `count - 1` more on the same Stytch and Redis. */
   async function instances(count: number, options: StytchB2BOptions = {}) {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { StytchB2BOptions } from '../../../src/index.js'
+import { capturingLogger } from '../../helpers/logger.js'
 import { RUN_REDIS, useRedisServer } from '../../helpers/redis-server.js'
 import {
   ADAPTERS,
@@ -16,11 +17,7 @@ describe.runIf(RUN_REDIS).each(ADAPTERS)('$name', (adapter) => {
   const redis = useRedisServer()
 
   const startStack = useStackFactory(adapter)
-  const logged: string[] = []
-  const logger = {
-    info: (line: string) => logged.push(line),
-    warn: (line: string) => logged.push(`warn: ${line}`),
-  }
+  const { lines: logged, logger } = capturingLogger()
   const opened: TestApp[] = []
   let tests = 0
   afterEach(async () => {
