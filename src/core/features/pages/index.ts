@@ -43,7 +43,7 @@ export interface PagesDeps {
   outbox: (() => readonly MailboxMessage[]) | undefined
 }
 
-/** Where a request to a page goes: a page to run, or a 405. */
+/** Where a request to a page goes: a page to run, or an answer already decided (a stylesheet, a 405). */
 export type PageMatch = { page: string } | { answer: CoreResponse }
 
 export interface Pages {
@@ -111,7 +111,8 @@ export function createPages(deps: PagesDeps): Pages {
     match(method, path) {
       const wanted = path.toLowerCase().replace(/(?<=.)\/$/, '')
       const isGet = method === 'GET' || method === 'HEAD'
-      if (sheets.has(wanted)) return isGet ? { page: `sheet:${wanted}` } : notAllowed('GET')
+      const css = sheets.get(wanted)
+      if (css !== undefined) return isGet ? { answer: stylesheetAnswer(css) } : notAllowed('GET')
       const name = paths.get(wanted)
       if (name === undefined) return undefined
       const route = routes[name] as PageRoute
@@ -119,19 +120,6 @@ export function createPages(deps: PagesDeps): Pages {
       return notAllowed([route.get && 'GET', route.post && 'POST'].filter(Boolean).join(', '))
     },
     async run(page, request, body, check) {
-      if (page.startsWith('sheet:')) {
-        return {
-          status: 200,
-          headers: {
-            'content-type': 'text/css; charset=utf-8',
-            'cache-control': IMMUTABLE,
-            'x-content-type-options': 'nosniff',
-          },
-          setCookies: [],
-          body: {},
-          text: sheets.get(page.slice('sheet:'.length)) ?? '',
-        }
-      }
       const route = routes[page] as PageRoute
       flowCookies ??= createFlowCookies(await deps.secret(), config.cookies, config.now)
       const locale = options.locale ?? pickLocale(header(request, 'accept-language'))
@@ -175,6 +163,21 @@ export function createPages(deps: PagesDeps): Pages {
       }
       return (route.post as NonNullable<PageRoute['post']>)(call)
     },
+  }
+}
+
+/** A stylesheet: static, its URL naming its content, so cached for good. */
+function stylesheetAnswer(css: string): CoreResponse {
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/css; charset=utf-8',
+      'cache-control': IMMUTABLE,
+      'x-content-type-options': 'nosniff',
+    },
+    setCookies: [],
+    body: {},
+    text: css,
   }
 }
 
