@@ -2,7 +2,7 @@
 import type { AuthCore } from './create-auth.js'
 import type { Pages } from './features/pages/index.js'
 import { type AuthFields, authFieldsOf, type StepResult } from './features/step.js'
-import { errorResponse, isAuthError } from './kit/errors.js'
+import { errorResponse, isAuthError, methodNotAllowed } from './kit/errors.js'
 import type { CoreResponse } from './kit/http.js'
 import type { BodySource } from './kit/input.js'
 import { canOf, checkedState, states } from './request-state.js'
@@ -99,14 +99,7 @@ export function createRouter(auth: AuthCore): (method: string, target: RequestTa
     const match = matchStep(basePath, method, path)
     if (match === undefined) return pages?.match(method, path)
     if (match.allowed) return { step: match.step.name }
-    return {
-      answer: {
-        status: 405,
-        headers: { allow: match.step.method, 'cache-control': 'no-store' },
-        setCookies: [],
-        body: { error: { code: 'ERR_INVALID_INPUT', message: `Use ${match.step.method}.` } },
-      },
-    }
+    return { answer: methodNotAllowed(match.step.method) }
   }
 }
 

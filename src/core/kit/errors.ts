@@ -106,3 +106,10 @@ export function errorResponse(error: AuthError): CoreResponse {
     body: errorBody(error),
   }
 }
+
+/** The answer to a route of ours asked with a method it does not take: 405 with `Allow`. */
+export function methodNotAllowed(allow: string): CoreResponse {
+  return errorResponse(
+    new AuthError('ERR_INVALID_INPUT', `Use ${allow}.`, { status: 405, headers: { allow } }),
+  )
+}

@@ -1,7 +1,7 @@
 // The drop-in pages (`pages` option): their routes under basePath, and one request to a page, from locale and flow cookie to the answer.
 import type { ResolvedConfig } from '../../kit/config.js'
 import { checkCrossSite } from '../../kit/csrf.js'
-import { isAuthError } from '../../kit/errors.js'
+import { isAuthError, methodNotAllowed } from '../../kit/errors.js'
 import { type CoreRequest, type CoreResponse, header } from '../../kit/http.js'
 import { type BodySource, readBodyFields } from '../../kit/input.js'
 import type { MailboxMessage, ResolvedPagesOptions } from '../../kit/pages-options.js'
@@ -112,12 +112,14 @@ export function createPages(deps: PagesDeps): Pages {
       const wanted = path.toLowerCase().replace(/(?<=.)\/$/, '')
       const isGet = method === 'GET' || method === 'HEAD'
       const css = sheets.get(wanted)
-      if (css !== undefined) return isGet ? { answer: stylesheetAnswer(css) } : notAllowed('GET')
+      if (css !== undefined)
+        return { answer: isGet ? stylesheetAnswer(css) : methodNotAllowed('GET') }
       const name = paths.get(wanted)
       if (name === undefined) return undefined
       const route = routes[name] as PageRoute
       if (isGet ? route.get : method === 'POST' && route.post) return { page: name }
-      return notAllowed([route.get && 'GET', route.post && 'POST'].filter(Boolean).join(', '))
+      const allow = [route.get && 'GET', route.post && 'POST'].filter(Boolean).join(', ')
+      return { answer: methodNotAllowed(allow) }
     },
     async run(page, request, body, check) {
       const route = routes[page] as PageRoute
@@ -178,16 +180,5 @@ function stylesheetAnswer(css: string): CoreResponse {
     setCookies: [],
     body: {},
     text: css,
-  }
-}
-
-function notAllowed(allow: string): PageMatch {
-  return {
-    answer: {
-      status: 405,
-      headers: { allow, 'cache-control': 'no-store' },
-      setCookies: [],
-      body: { error: { code: 'ERR_INVALID_INPUT', message: `Use ${allow}.` } },
-    },
   }
 }
