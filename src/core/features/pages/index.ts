@@ -73,7 +73,7 @@ export function createPages(deps: PagesDeps): Pages {
   const env: PagesEnv = {
     base,
     options,
-    styles: stylesheets(config.basePath, options),
+    styles: stylesheets(base, options),
     csp: contentSecurityPolicy(options),
     limits: config,
   }

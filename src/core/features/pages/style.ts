@@ -50,15 +50,14 @@ export interface ServedStylesheet {
   css: string
 }
 
-function served(basePath: string, name: string, css: string): ServedStylesheet {
+function served(base: string, name: string, css: string): ServedStylesheet {
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 12)
-  const base = basePath === '/' ? '' : basePath
   return { path: `${base}/pages/${name}.${hash}.css`, css }
 }
 
-/** The package's stylesheet, and the theme's when `pages.theme` sets anything. */
+/** The package's stylesheet, and the theme's when `pages.theme` sets anything (`base`: PagesEnv's). */
 export function stylesheets(
-  basePath: string,
+  base: string,
   options: ResolvedPagesOptions,
 ): { main: ServedStylesheet; theme: ServedStylesheet | undefined } {
   // Values were checked against strict patterns (kit/pages-options.ts): none can end the rule.
@@ -66,9 +65,9 @@ export function stylesheets(
     options.theme.length === 0
       ? undefined
       : served(
-          basePath,
+          base,
           'theme',
           `:root{${options.theme.map(([property, value]) => `${property}:${value}`).join(';')}}\n`,
         )
-  return { main: served(basePath, 'style', STYLESHEET), theme }
+  return { main: served(base, 'style', STYLESHEET), theme }
 }
