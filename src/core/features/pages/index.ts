@@ -92,10 +92,7 @@ export function createPages(deps: PagesDeps): Pages {
     switch: switchOrganization,
     signOut,
   }
-  if (deps.outbox !== undefined) {
-    const outbox = deps.outbox
-    routes.mailbox = mailboxPage(() => outbox(), config.appOrigins)
-  }
+  if (deps.outbox !== undefined) routes.mailbox = mailboxPage(deps.outbox, config.appOrigins)
   const paths = new Map<string, string>()
   for (const name of Object.keys(routes)) {
     paths.set(`${base}${PAGE_PATHS[name as keyof typeof PAGE_PATHS]}`.toLowerCase(), name)

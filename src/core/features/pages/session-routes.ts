@@ -79,9 +79,10 @@ export function mailboxPage(
   messages: () => ReadonlyArray<{ to: string; kind: string; code: string; sent_at: string }>,
   appOrigins: ReadonlySet<string> | undefined,
 ): PageRoute {
+  const appHosts = appOrigins && new Set([...appOrigins].map((origin) => new URL(origin).host))
   return {
     get(call) {
-      if (!isOwnHost(header(call.request, 'host'), appOrigins)) {
+      if (!isOwnHost(header(call.request, 'host'), appHosts)) {
         const title = call.t('mailbox.title')
         const content = html`<h1>${title}</h1>\n<p>${call.t('mailbox.foreignHost')}</p>`
         return pageAnswer(call, title, content, { status: 403 })
@@ -92,11 +93,10 @@ export function mailboxPage(
   }
 }
 
-function isOwnHost(hostHeader: string | undefined, appOrigins: ReadonlySet<string> | undefined) {
+function isOwnHost(hostHeader: string | undefined, appHosts: ReadonlySet<string> | undefined) {
   if (hostHeader === undefined || hostHeader === '') return false
   const host = hostHeader.toLowerCase()
-  if (appOrigins !== undefined)
-    return [...appOrigins].some((origin) => new URL(origin).host === host)
+  if (appHosts !== undefined) return appHosts.has(host)
   try {
     return isLoopback(new URL(`http://${host}`).hostname)
   } catch {
