@@ -95,8 +95,7 @@ function organizationList(
       organization.organizationId === options.currentId
         ? html`<span class="sb-muted">${call.t('organizations.current')}</span>`
         : html`<form method="post" action="${action}">
-<input type="hidden" name="organization_id" value="${organization.organizationId}">
-${hidden('return_to', options.returnTo)}
+${hidden('organization_id', organization.organizationId)}${hidden('return_to', options.returnTo)}
 <button type="submit" aria-label="${button}: ${organization.organizationName}">${button}</button>
 </form>`
     return html`<li><div><strong>${organization.organizationName}</strong>
