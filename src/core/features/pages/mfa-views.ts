@@ -85,25 +85,17 @@ function factorView(
   const { page, error } = options
   // Each of the three has its own title, label and submit string, under its page's name.
   const words = (key: 'title' | 'label' | 'submit') => t(`${page}.${key}` as MessageKey)
-  const input =
-    page === 'recovery'
-      ? field({
-          t,
-          name: 'recovery_code',
-          label: words('label'),
-          autocomplete: 'off',
-          error,
-          autofocus: true,
-        })
-      : field({
-          t,
-          name: 'code',
-          label: words('label'),
-          autocomplete: 'one-time-code',
-          code: true,
-          error,
-          autofocus: true,
-        })
+  // A recovery code is not a six-digit code: its own field, no one-time-code autofill.
+  const isCode = page !== 'recovery'
+  const input = field({
+    t,
+    name: isCode ? 'code' : 'recovery_code',
+    label: words('label'),
+    autocomplete: isCode ? 'one-time-code' : 'off',
+    code: isCode,
+    error,
+    autofocus: true,
+  })
   return [
     words('title'),
     html`<h1>${words('title')}</h1>
