@@ -2,6 +2,7 @@
 import { isLoopback } from '../../kit/cookies.js'
 import { safeReturnTo } from '../../kit/csrf.js'
 import { header } from '../../kit/http.js'
+import type { MailboxMessage } from '../../kit/pages-options.js'
 import { html } from './html.js'
 import { type PageCall, pageAnswer, pagePath, redirect } from './layout.js'
 import { afterLogin, failed, shownOnce } from './outcomes.js'
@@ -76,7 +77,7 @@ export const signOut: PageRoute = {
  * 127.0.0.1 (DNS rebinding) reaches us with `Host: evil.example` and gets a 403.
  */
 export function mailboxPage(
-  messages: () => ReadonlyArray<{ to: string; kind: string; code: string; sent_at: string }>,
+  messages: () => readonly MailboxMessage[],
   appOrigins: ReadonlySet<string> | undefined,
 ): PageRoute {
   const appHosts = appOrigins && new Set([...appOrigins].map((origin) => new URL(origin).host))

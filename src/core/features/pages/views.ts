@@ -1,4 +1,5 @@
 // The sign-in pages' content: email, code, organizations (enter or create), switch organization, sign out, refusal, development mailbox.
+import type { MailboxMessage } from '../../kit/pages-options.js'
 import type { AuthDiscoveredOrganization } from '../../session/model.js'
 import type { FlowError } from './flow-cookie.js'
 import { type Html, html } from './html.js'
@@ -195,10 +196,7 @@ ${errorSummary(t, { code })}
 }
 
 /** Development only: the codes the embedded server "sent", newest first. */
-export function mailboxView(
-  call: PageCall,
-  messages: ReadonlyArray<{ to: string; kind: string; code: string; sent_at: string }>,
-): View {
+export function mailboxView(call: PageCall, messages: readonly MailboxMessage[]): View {
   const { t } = call
   const rows = messages.map(
     (m) =>
