@@ -101,16 +101,20 @@ const LENGTH = /^\d{1,3}(?:\.\d{1,3})?(?:px|rem|em|%)?$/
 const FONT_NAME = `(?:"[A-Za-z0-9 _-]{1,60}"|'[A-Za-z0-9 _-]{1,60}'|[A-Za-z0-9 _-]{1,60})`
 const FONT_FAMILY = new RegExp(`^\\s*${FONT_NAME}(?:\\s*,\\s*${FONT_NAME}){0,9}\\s*$`)
 
-const THEME: ReadonlyArray<readonly [keyof PagesTheme, string, RegExp]> = [
-  ['primaryColor', '--sb-primary', COLOR],
-  ['primaryTextColor', '--sb-on-primary', COLOR],
-  ['backgroundColor', '--sb-background', COLOR],
-  ['surfaceColor', '--sb-surface', COLOR],
-  ['textColor', '--sb-text', COLOR],
-  ['mutedColor', '--sb-muted', COLOR],
-  ['errorColor', '--sb-error', COLOR],
-  ['borderRadius', '--sb-radius', LENGTH],
-  ['fontFamily', '--sb-font', FONT_FAMILY],
+/** A kind of theme value: its pattern, and what the error says it must be. */
+type ThemeValue = readonly [pattern: RegExp, expected: string]
+const COLOR_VALUE: ThemeValue = [COLOR, 'a colour such as #3b5bdb or rgb(59, 91, 219)']
+
+const THEME: ReadonlyArray<readonly [keyof PagesTheme, string, ThemeValue]> = [
+  ['primaryColor', '--sb-primary', COLOR_VALUE],
+  ['primaryTextColor', '--sb-on-primary', COLOR_VALUE],
+  ['backgroundColor', '--sb-background', COLOR_VALUE],
+  ['surfaceColor', '--sb-surface', COLOR_VALUE],
+  ['textColor', '--sb-text', COLOR_VALUE],
+  ['mutedColor', '--sb-muted', COLOR_VALUE],
+  ['errorColor', '--sb-error', COLOR_VALUE],
+  ['borderRadius', '--sb-radius', [LENGTH, 'a length such as 8px']],
+  ['fontFamily', '--sb-font', [FONT_FAMILY, 'a font-family list of names']],
 ]
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
@@ -238,13 +242,11 @@ function theme(value: PagesTheme | undefined): ResolvedPagesOptions['theme'] {
     if (!known.has(key)) throw new TypeError(`"pages.theme.${key}" is not a theme option`)
   }
   const declarations: Array<readonly [string, string]> = []
-  for (const [key, property, pattern] of THEME) {
+  for (const [key, property, [pattern, expected]] of THEME) {
     const setting = value[key]
     if (setting === undefined) continue
     if (typeof setting !== 'string' || setting.length > 200 || !pattern.test(setting)) {
-      throw new TypeError(
-        `"pages.theme.${key}" must be ${key === 'fontFamily' ? 'a font-family list of names' : key === 'borderRadius' ? 'a length such as 8px' : 'a colour such as #3b5bdb or rgb(59, 91, 219)'}`,
-      )
+      throw new TypeError(`"pages.theme.${key}" must be ${expected}`)
     }
     declarations.push([property, setting.trim()])
   }
