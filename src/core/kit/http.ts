@@ -40,3 +40,9 @@ export function header(request: CoreRequest, name: string): string | undefined {
   const value = request.headers[name]
   return Array.isArray(value) ? value[0] : value
 }
+
+/** The request's `Cookie` header, its lines joined as one (HTTP/2 may send several). */
+export function cookieHeader(request: CoreRequest): string | undefined {
+  const value = request.headers.cookie
+  return Array.isArray(value) ? value.join('; ') : value
+}

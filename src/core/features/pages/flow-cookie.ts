@@ -1,6 +1,7 @@
 // The pages' flow state between two requests: one short-lived HttpOnly cookie on basePath, HMAC-signed, never holding a code, token or secret.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { CookiePolicy, RequestScheme } from '../../kit/cookies.js'
+import { type CoreRequest, cookieHeader } from '../../kit/http.js'
 
 /** How long a sign-in may take from one page to the next before it starts over (seconds). */
 export const FLOW_LIFETIME_SECONDS = 15 * 60
@@ -40,10 +41,7 @@ const VERSION = 'f1'
 /** Signs and reads flow cookies with a key derived from the project secret. */
 export interface FlowCookies {
   /** The state of a request; `bad` when a cookie was there but tampered, forged or stale. */
-  read(
-    cookieHeader: string | undefined,
-    scheme: RequestScheme,
-  ): { state: FlowState | undefined; bad: boolean }
+  read(request: CoreRequest): { state: FlowState | undefined; bad: boolean }
   write(state: FlowState, scheme: RequestScheme): string
   clear(scheme: RequestScheme): string
 }
@@ -58,8 +56,8 @@ export function createFlowCookies(
   const mac = (payload: string) =>
     createHmac('sha256', key).update(`${VERSION}.${payload}`).digest('base64url')
   return {
-    read(cookieHeader, scheme) {
-      const value = cookies.value('pagesFlow', cookieHeader, scheme)
+    read(request) {
+      const value = cookies.value('pagesFlow', cookieHeader(request), request)
       if (value === undefined || value === '') return { state: undefined, bad: false }
       const [version, payload = '', signature = ''] = value.split('.')
       const expected = Buffer.from(mac(payload))

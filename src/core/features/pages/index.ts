@@ -122,11 +122,7 @@ export function createPages(deps: PagesDeps): Pages {
       const route = routes[page] as PageRoute
       flowCookies ??= createFlowCookies(await deps.secret(), config.cookies, config.now)
       const locale = options.locale ?? pickLocale(header(request, 'accept-language'))
-      const cookieHeader = request.headers.cookie
-      const flow = flowCookies.read(
-        Array.isArray(cookieHeader) ? cookieHeader.join('; ') : cookieHeader,
-        request,
-      )
+      const flow = flowCookies.read(request)
       const call: PageCall = {
         env,
         request,
