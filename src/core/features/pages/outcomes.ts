@@ -35,7 +35,7 @@ export function failed(
   options: { step?: StepName; fields?: Record<string, unknown>; main?: string; keep?: string[] },
 ): CoreResponse {
   if (!isAuthError(error)) throw error
-  const flow: FlowState = { ...call.flow, error: undefined, notice: undefined, values: undefined }
+  const flow = withoutShownOnce(call.flow)
   if (RESTART.has(error.code)) {
     return redirect(call, pagePath(call.env, 'signIn'), {
       flow: { returnTo: flow.returnTo, email: flow.email, notice: 'restart' },
@@ -118,6 +118,11 @@ export function shownOnce(flow: FlowState | undefined): FlowState | undefined {
   if (flow.error === undefined && flow.notice === undefined && flow.values === undefined) {
     return undefined
   }
+  return withoutShownOnce(flow)
+}
+
+/** The flow with what is shown once (error, notice, values typed in) dropped. */
+function withoutShownOnce(flow: FlowState | undefined): FlowState {
   return { ...flow, error: undefined, notice: undefined, values: undefined }
 }
 
