@@ -11,10 +11,11 @@ import type { StepResult } from '../step.js'
 import { createFlowCookies, type FlowCookies } from './flow-cookie.js'
 import {
   contentSecurityPolicy,
-  PAGE_PATHS,
+  type PAGE_PATHS,
   type PageCall,
   type PagesEnv,
   pageAnswer,
+  pagePath,
 } from './layout.js'
 import { createMessages, pickLocale } from './messages/index.js'
 import { mfa, recovery, sms, smsSend, totp, totpNew } from './mfa-routes.js'
@@ -95,7 +96,7 @@ export function createPages(deps: PagesDeps): Pages {
   if (deps.outbox !== undefined) routes.mailbox = mailboxPage(deps.outbox, config.appOrigins)
   const paths = new Map<string, string>()
   for (const name of Object.keys(routes)) {
-    paths.set(`${base}${PAGE_PATHS[name as keyof typeof PAGE_PATHS]}`.toLowerCase(), name)
+    paths.set(pagePath(env, name as keyof typeof PAGE_PATHS).toLowerCase(), name)
   }
   const sheets = new Map<string, string>()
   for (const sheet of [env.styles.main, env.styles.theme]) {
@@ -104,7 +105,7 @@ export function createPages(deps: PagesDeps): Pages {
   let flowCookies: FlowCookies | undefined
 
   return {
-    signInPath: `${base}${PAGE_PATHS.signIn}`,
+    signInPath: pagePath(env, 'signIn'),
     match(method, path) {
       const wanted = path.toLowerCase().replace(/(?<=.)\/$/, '')
       const isGet = method === 'GET' || method === 'HEAD'
