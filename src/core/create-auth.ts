@@ -232,12 +232,7 @@ export function createAuth(
     },
     async runStep(name, request, body, check) {
       checkCrossSite(request, config.isTrustedOrigin, config.appOrigins)
-      const fields = await readBodyFields({
-        ...body,
-        method: request.method,
-        limit: config.maxBodyBytes,
-        timeoutMs: config.bodyTimeoutMs,
-      })
+      const fields = await readBodyFields(body, request.method, config)
       return runWithFields(name, request, fields, check)
     },
     stats: () => ({

@@ -122,10 +122,6 @@ export function parseBody(text: string, contentType: string | undefined): Record
   throw invalid('Send application/json or an HTML form (application/x-www-form-urlencoded).', 415)
 }
 
-/**
- * The body of a request to an auth route: empty for GET/HEAD, the host's parsed body when a host
- * body parser already read the stream (`alreadyParsed`), else read from the stream with our cap.
- */
 /** Where a step's request body comes from, as the adapter sees it. */
 export interface BodySource {
   stream: AsyncIterable<Uint8Array | string>
@@ -136,19 +132,19 @@ export interface BodySource {
   parsedBody: unknown
 }
 
+/**
+ * The body of a request to an auth route: empty for GET/HEAD, the host's parsed body when a host
+ * body parser already read the stream (`alreadyParsed`), else read from the stream within the
+ * configured size (`maxBodyBytes`) and deadline for the whole body (`bodyTimeoutMs`).
+ */
 export function readBodyFields(
-  request: BodySource & {
-    method: string
-    limit: number
-    /** Deadline for the whole body, in milliseconds. */
-    timeoutMs: number
-  },
+  body: BodySource,
+  method: string,
+  limits: { maxBodyBytes: number; bodyTimeoutMs: number },
 ): Promise<Record<string, unknown>> {
-  if (request.method === 'GET' || request.method === 'HEAD') {
-    return Promise.resolve(Object.create(null))
-  }
-  if (request.alreadyParsed) return Promise.resolve(adoptParsedBody(request.parsedBody))
-  return readBody(request.stream, request.contentType, request.limit, request.timeoutMs)
+  if (method === 'GET' || method === 'HEAD') return Promise.resolve(Object.create(null))
+  if (body.alreadyParsed) return Promise.resolve(adoptParsedBody(body.parsedBody))
+  return readBody(body.stream, body.contentType, limits.maxBodyBytes, limits.bodyTimeoutMs)
 }
 
 /** Turns a body already parsed by the host (e.g. express.json()) into our null-prototype form. */

@@ -1,7 +1,7 @@
 // The three cookies of a member session as a request carries them and as answers set or clear them.
 
 import type { CookieKind } from '../kit/cookies.js'
-import type { CoreRequest } from '../kit/http.js'
+import { type CoreRequest, cookieHeader } from '../kit/http.js'
 import type { Backend } from './backend.js'
 
 /** The cookies of ours a request carries, read through the configured cookie policy. */
@@ -10,9 +10,7 @@ export function cookiesOf(
   backend: Backend,
   unchecked?: CookieKind,
 ): Partial<Record<CookieKind, string>> {
-  const value = request.headers.cookie
-  const header = Array.isArray(value) ? value.join('; ') : value
-  return backend.config.cookies.read(header, request, unchecked)
+  return backend.config.cookies.read(cookieHeader(request), request, unchecked)
 }
 
 /** Set-Cookie values that remove all three cookies. */

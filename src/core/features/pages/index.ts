@@ -148,12 +148,7 @@ export function createPages(deps: PagesDeps): Pages {
         return pageAnswer(call, title, content, { status: error.status })
       }
       try {
-        call.fields = await readBodyFields({
-          ...body,
-          method,
-          limit: config.maxBodyBytes,
-          timeoutMs: config.bodyTimeoutMs,
-        })
+        call.fields = await readBodyFields(body, method, config)
       } catch (error) {
         return failed(call, FAILS_TO[page] ?? (page as keyof typeof PAGE_PATHS), error, {})
       }
